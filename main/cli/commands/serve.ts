@@ -1,0 +1,65 @@
+import { loadConfig } from '../../host/config';
+import { startHost } from '../../host/host';
+import { APP_NAME, APP_VERSION } from '../../../shared/version';
+import type { Command } from '../command';
+import { numberOrRaw, parseFlags } from '../flags';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the host headless (A2A server, agents, store) until SIGINT/SIGTERM',
+  usage: `codetether serve [options]
+
+Options:
+  --host <addr>        address to bind (default 127.0.0.1)
+  --port <n>           A2A/HTTP port (default 8000; 0 picks a free one)
+  --mcp-port <n>       MCP port (default 9000)
+  --data-dir <dir>     where the database and config.json live (default ~/.config/codetether)
+  --config <file>      config file to read instead of <data-dir>/config.json
+  --log-level <level>  debug | info | warn | error | silent (default info)`,
+  async run(argv, io) {
+    const { values } = parseFlags(argv, {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'mcp-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      config: { type: 'string' },
+      'log-level': { type: 'string' },
+    });
+    const config = loadConfig({
+      configFile: values.config,
+      flags: {
+        host: values.host,
+        port: numberOrRaw(values.port),
+        mcpPort: numberOrRaw(values['mcp-port']),
+        dataDir: values['data-dir'],
+        logLevel: values['log-level'],
+      },
+    });
+    const host = await startHost(config);
+    io.out(`${APP_NAME} ${APP_VERSION} is serving
+  A2A:     ${host.urls.a2a}
+  Health:  ${host.urls.health}
+  Data:    ${config.dataDir}
+Press Ctrl+C to stop.`);
+
+    return new Promise<number>((resolve) => {
+      let signalled = false;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (signalled) {
+          io.err(`Received ${signal} again; exiting without finishing shutdown.`);
+          process.exit(1);
+        }
+        signalled = true;
+        host.stop().then(
+          () => resolve(0),
+          (err: unknown) => {
+            io.err(`Shutdown failed: ${(err as Error).message}`);
+            resolve(1);
+          },
+        );
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+  },
+};

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { createHttpServer } from '../http/server';
+import { createRouter } from '../http/router';
+import { closeDatabase, openDatabase, type Db } from '../store/open';
+import type { Config } from './config-schema';
+import { HostStartError, listenError } from './errors';
+import { addHealthRoute } from './health-route';
+import { createLogger, type Logger } from './log';
+
+export interface HostUrls {
+  a2a: string;
+  health: string;
+}
+
+export interface Host {
+  readonly config: Config;
+  readonly db: Db;
+  readonly log: Logger;
+  readonly urls: HostUrls;
+  /** Stops accepting, lets in-flight work finish or persist, then closes the database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface HostOptions {
+  log?: Logger;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * The composition root: config -> services -> listening host. Electron's main process and the
+ * headless CLI both call this, so the desktop app and `codetether serve` are the same program.
+ */
+export async function startHost(config: Config, options: HostOptions = {}): Promise<Host> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const startedAt = Date.now();
+  let db: Db;
+  try {
+    db = openDatabase(join(config.dataDir, 'codetether.db'));
+  } catch (err) {
+    throw new HostStartError(`Cannot open the database in ${config.dataDir}: ${(err as Error).message}`, { cause: err });
+  }
+
+  const router = createRouter();
+  addHealthRoute(router, db, startedAt);
+  const http = createHttpServer({ router, log: log.child('http') });
+
+  let address;
+  try {
+    address = await http.listen(config.host, config.port);
+  } catch (err) {
+    closeDatabase(db);
+    throw listenError(err as NodeJS.ErrnoException, 'A2A', config.host, config.port);
+  }
+  const base = `http://${urlHost(config.host)}:${address.port}`;
+  const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz` };
+  log.info('host started', { dataDir: config.dataDir, ...urls });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    db,
+    log,
+    urls,
+    stop() {
+      stopping ??= (async () => {
+        log.info('host stopping');
+        await http.close(config.shutdownGraceMs);
+        closeDatabase(db);
+        log.info('host stopped');
+      })();
+      return stopping;
+    },
+  };
+}

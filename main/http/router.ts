@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type Params = Record<string, string>;
+export type Handler = (req: IncomingMessage, res: ServerResponse, params: Params, url: URL) => void | Promise<void>;
+
+interface PatternRoute {
+  regex: RegExp;
+  names: string[];
+  handlers: Map<string, Handler>;
+}
+
+export type Match =
+  | { kind: 'found'; handler: Handler; params: Params }
+  | { kind: 'method-not-allowed'; allow: string[] }
+  | { kind: 'not-found' };
+
+/**
+ * Routes by method and path. Static paths are one map lookup (the hot A2A endpoints);
+ * patterns use `{name}` segments, which stop at `/` and `:` so `/tasks/{id}:cancel` works
+ * the way the A2A HTTP+JSON binding spells its custom methods.
+ */
+export function createRouter() {
+  const statics = new Map<string, Map<string, Handler>>();
+  const patterns: PatternRoute[] = [];
+
+  function add(method: string | string[], path: string, handler: Handler): void {
+    const methods = Array.isArray(method) ? method : [method];
+    if (!path.includes('{')) {
+      const byMethod = statics.get(path) ?? new Map<string, Handler>();
+      for (const m of methods) byMethod.set(m, handler);
+      statics.set(path, byMethod);
+      return;
+    }
+    const names: string[] = [];
+    const source = path
+      .split(/(\{[a-zA-Z_]+\})/)
+      .map((part) => {
+        const m = /^\{([a-zA-Z_]+)\}$/.exec(part);
+        if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(m[1]!);
+        return '([^/:]+)';
+      })
+      .join('');
+    let route = patterns.find((p) => p.regex.source === `^${source}$`);
+    if (!route) {
+      route = { regex: new RegExp(`^${source}$`), names, handlers: new Map() };
+      patterns.push(route);
+    }
+    for (const m of methods) route.handlers.set(m, handler);
+  }
+
+  function match(method: string, path: string): Match {
+    const lookup = method === 'HEAD' ? 'GET' : method;
+    const byMethod = statics.get(path);
+    if (byMethod) {
+      const handler = byMethod.get(lookup);
+      return handler ? { kind: 'found', handler, params: {} } : { kind: 'method-not-allowed', allow: [...byMethod.keys()] };
+    }
+    for (const route of patterns) {
+      const m = route.regex.exec(path);
+      if (!m) continue;
+      const handler = route.handlers.get(lookup);
+      if (!handler) return { kind: 'method-not-allowed', allow: [...route.handlers.keys()] };
+      const params: Params = {};
+      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+      return { kind: 'found', handler, params };
+    }
+    return { kind: 'not-found' };
+  }
+
+  return { add, match };
+}
+
+export type Router = ReturnType<typeof createRouter>;

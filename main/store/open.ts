@@ -1,0 +1,43 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrate } from './migrate';
+import type { Migration } from './migration';
+import { migrations as shipped } from './migrations';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  migrations?: readonly Migration[];
+  readonly?: boolean;
+}
+
+/**
+ * Opens the one writer connection: WAL so readers never block the writer, foreign keys on,
+ * synchronous=NORMAL (a committed transaction survives a process crash; only power loss can
+ * drop the newest commits), and a busy timeout for a second process such as `codetether token`.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly ?? false });
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    if (!options.readonly) migrate(db, options.migrations ?? shipped);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Checkpoints the WAL into the main file and closes, so the file is whole on its own. */
+export function closeDatabase(db: Db): void {
+  if (!db.open) return;
+  if (!db.readonly) db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
