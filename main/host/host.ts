@@ -1,7 +1,13 @@
 import { join } from 'node:path';
+import { createGuard } from '../auth/guard';
+import { createTokenStore } from '../auth/token-store';
 import { createHttpServer } from '../http/server';
 import { createRouter } from '../http/router';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
+import { createTaskRepository } from '../store/task-repository';
+import { builtInAgents } from '../tasks/agents';
+import { createTaskBus } from '../tasks/bus';
+import { createTaskService, type TaskService } from '../tasks/service';
 import type { Config } from './config-schema';
 import { HostStartError, listenError } from './errors';
 import { addHealthRoute } from './health-route';
@@ -16,6 +22,7 @@ export interface Host {
   readonly config: Config;
   readonly db: Db;
   readonly log: Logger;
+  readonly tasks: TaskService;
   readonly urls: HostUrls;
   /** Stops accepting, lets in-flight work finish or persist, then closes the database. Idempotent. */
   stop(): Promise<void>;
@@ -44,9 +51,15 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     throw new HostStartError(`Cannot open the database in ${config.dataDir}: ${(err as Error).message}`, { cause: err });
   }
 
+  const taskLog = log.child('tasks');
+  const bus = createTaskBus((err) => taskLog.error('task listener failed', { error: String(err) }));
+  const agents = builtInAgents();
+  const tasks = createTaskService({ repo: createTaskRepository(db), bus, log: taskLog, agents, defaultAgent: 'echo' });
+
   const router = createRouter();
   addHealthRoute(router, db, startedAt);
-  const http = createHttpServer({ router, log: log.child('http') });
+  const guard = createGuard({ tokens: createTokenStore(db), bindHost: config.host, requireAuth: config.requireAuth });
+  const http = createHttpServer({ router, log: log.child('http'), guard });
 
   let address;
   try {
@@ -58,17 +71,20 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const base = `http://${urlHost(config.host)}:${address.port}`;
   const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz` };
   log.info('host started', { dataDir: config.dataDir, ...urls });
+  const requeued = tasks.recover();
+  if (requeued) log.info('requeued unfinished tasks', { count: requeued });
 
   let stopping: Promise<void> | undefined;
   return {
     config,
     db,
     log,
+    tasks,
     urls,
     stop() {
       stopping ??= (async () => {
         log.info('host stopping');
-        await http.close(config.shutdownGraceMs);
+        await Promise.all([http.close(config.shutdownGraceMs), tasks.stop(config.shutdownGraceMs)]);
         closeDatabase(db);
         log.info('host stopped');
       })();

@@ -1,5 +1,7 @@
 import type { Migration } from '../migration';
 import { m0001 } from './0001-settings';
+import { m0002 } from './0002-tasks';
+import { m0003 } from './0003-tokens';
 
 /** Every migration the app ships, in order. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m0001];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003];

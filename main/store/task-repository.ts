@@ -1,0 +1,117 @@
+import type { Db } from './open';
+
+export interface TaskRow {
+  id: string;
+  context_id: string;
+  agent: string;
+  state: string;
+  status_json: string;
+  metadata_json: string | null;
+  last_seq: number;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventRow {
+  seq: number;
+  kind: string;
+  body_json: string;
+}
+
+export interface TaskListFilter {
+  contextId?: string;
+  state?: string;
+  updatedAfter?: number;
+  /** Keyset cursor: rows strictly before (updated_at, id) in descending order. */
+  before?: { updatedAt: number; id: string };
+  limit: number;
+}
+
+/** SQL for the task aggregate: tasks with their session, messages, artifacts and event log. */
+export function createTaskRepository(db: Db) {
+  const s = {
+    sessionExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM sessions WHERE id = ?'),
+    insertSession: db.prepare('INSERT INTO sessions (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at'),
+    insertTask: db.prepare(
+      `INSERT INTO tasks (id, context_id, agent, state, status_json, metadata_json, last_seq, attempts, created_at, updated_at)
+       VALUES (@id, @context_id, @agent, @state, @status_json, @metadata_json, @last_seq, @attempts, @created_at, @updated_at)`,
+    ),
+    getTask: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
+    updateStatus: db.prepare('UPDATE tasks SET state = ?, status_json = ?, updated_at = ? WHERE id = ?'),
+    bumpSeq: db.prepare<[string], { last_seq: number }>('UPDATE tasks SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
+    bumpAttempts: db.prepare('UPDATE tasks SET attempts = attempts + 1 WHERE id = ?'),
+    insertMessage: db.prepare(
+      'INSERT INTO messages (message_id, context_id, task_id, role, body_json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    history: db.prepare<[string], { body_json: string }>('SELECT body_json FROM messages WHERE task_id = ? ORDER BY seq'),
+    historyTail: db.prepare<[string, number], { body_json: string }>(
+      'SELECT body_json FROM (SELECT seq, body_json FROM messages WHERE task_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
+    ),
+    artifact: db.prepare<[string, string], { body_json: string }>('SELECT body_json FROM artifacts WHERE task_id = ? AND artifact_id = ?'),
+    artifactCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM artifacts WHERE task_id = ?'),
+    upsertArtifact: db.prepare(
+      `INSERT INTO artifacts (task_id, artifact_id, position, body_json) VALUES (?, ?, ?, ?)
+       ON CONFLICT(task_id, artifact_id) DO UPDATE SET body_json = excluded.body_json`,
+    ),
+    artifacts: db.prepare<[string], { body_json: string }>('SELECT body_json FROM artifacts WHERE task_id = ? ORDER BY position'),
+    insertEvent: db.prepare('INSERT INTO task_events (task_id, seq, kind, body_json, created_at) VALUES (?, ?, ?, ?, ?)'),
+    eventsAfter: db.prepare<[string, number], EventRow>('SELECT seq, kind, body_json FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq'),
+    unfinished: db.prepare<[], TaskRow>(
+      "SELECT * FROM tasks WHERE state IN ('submitted', 'working') ORDER BY created_at",
+    ),
+  };
+
+  return {
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    sessionExists: (id: string) => s.sessionExists.get(id) !== undefined,
+    touchSession: (id: string, now: number) => void s.insertSession.run(id, now, now),
+    insertTask: (row: TaskRow) => void s.insertTask.run(row),
+    getTask: (id: string) => s.getTask.get(id),
+    updateStatus: (id: string, state: string, statusJson: string, now: number) => void s.updateStatus.run(state, statusJson, now, id),
+    nextSeq: (id: string) => s.bumpSeq.get(id)!.last_seq,
+    bumpAttempts: (id: string) => void s.bumpAttempts.run(id),
+    insertMessage: (m: { messageId: string; contextId: string; taskId: string | null; role: string; json: string; now: number }) =>
+      void s.insertMessage.run(m.messageId, m.contextId, m.taskId, m.role, m.json, m.now),
+    history: (taskId: string, limit?: number) =>
+      (limit === undefined ? s.history.all(taskId) : s.historyTail.all(taskId, limit)).map((r) => r.body_json),
+    artifact: (taskId: string, artifactId: string) => s.artifact.get(taskId, artifactId)?.body_json,
+    putArtifact: (taskId: string, artifactId: string, json: string) => {
+      const position = s.artifactCount.get(taskId)!.n;
+      s.upsertArtifact.run(taskId, artifactId, position, json);
+    },
+    artifacts: (taskId: string) => s.artifacts.all(taskId).map((r) => r.body_json),
+    insertEvent: (taskId: string, seq: number, kind: string, json: string, now: number) => void s.insertEvent.run(taskId, seq, kind, json, now),
+    eventsAfter: (taskId: string, afterSeq: number) => s.eventsAfter.all(taskId, afterSeq),
+    unfinished: () => s.unfinished.all(),
+    list(filter: TaskListFilter): { rows: TaskRow[]; total: number } {
+      const where: string[] = [];
+      const args: (string | number)[] = [];
+      if (filter.contextId) {
+        where.push('context_id = ?');
+        args.push(filter.contextId);
+      }
+      if (filter.state) {
+        where.push('state = ?');
+        args.push(filter.state);
+      }
+      if (filter.updatedAfter !== undefined) {
+        where.push('updated_at >= ?');
+        args.push(filter.updatedAfter);
+      }
+      const base = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = (db.prepare(`SELECT count(*) AS n FROM tasks ${base}`).get(...args) as { n: number }).n;
+      const page = [...where];
+      const pageArgs = [...args];
+      if (filter.before) {
+        page.push('(updated_at < ? OR (updated_at = ? AND id < ?))');
+        pageArgs.push(filter.before.updatedAt, filter.before.updatedAt, filter.before.id);
+      }
+      const sql = `SELECT * FROM tasks ${page.length ? `WHERE ${page.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
+      const rows = db.prepare(sql).all(...pageArgs, filter.limit) as TaskRow[];
+      return { rows, total };
+    },
+  };
+}
+
+export type TaskRepository = ReturnType<typeof createTaskRepository>;

@@ -1,0 +1,334 @@
+import { Artifact, Role, TaskState, type Message, type StreamResponse, type Task, type TaskStatus } from '@a2a-js/sdk';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../host/log';
+import type { TaskRepository, TaskRow } from '../store/task-repository';
+import type { TaskBus } from './bus';
+import { roleName, taskFromRow, toJson, type TaskView } from './codec';
+import type { AgentExecutor, TaskUpdate } from './executor';
+import { decodePageToken, encodePageToken } from './page-token';
+import { canTransition, interruptedStates, isTerminal, stateFromName, stateName } from './states';
+import { TaskError } from './task-error';
+import type { TaskEvent, TaskEventKind } from './task-event';
+
+export interface TaskServiceDeps {
+  repo: TaskRepository;
+  bus: TaskBus;
+  log: Logger;
+  agents: ReadonlyMap<string, AgentExecutor>;
+  defaultAgent: string;
+}
+
+export interface SendInput {
+  message: Message;
+  /** Request-level metadata; `agent` here or in the message metadata picks the agent. */
+  metadata?: Record<string, unknown>;
+}
+
+export interface SendResult {
+  task: Task;
+  /** Seq of the first event this call committed: a stream of this send starts there. */
+  firstSeq: number;
+}
+
+export interface ListInput {
+  contextId?: string;
+  state?: TaskState;
+  pageSize?: number;
+  pageToken?: string;
+  historyLength?: number;
+  statusTimestampAfter?: string;
+  includeArtifacts?: boolean;
+}
+
+export interface ListResult {
+  tasks: Task[];
+  nextPageToken: string;
+  pageSize: number;
+  totalSize: number;
+}
+
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 100;
+
+function agentOf(input: SendInput): unknown {
+  return input.metadata?.agent ?? input.message.metadata?.agent;
+}
+
+/**
+ * The task core: every state change is one SQLite transaction that also appends the event
+ * (with the task's next `seq`), and only after it commits is the event fanned out. Agents run
+ * in-process here; the dispatcher of the workers issue takes over `dispatch`.
+ */
+export function createTaskService(deps: TaskServiceDeps) {
+  const { repo, bus, log, agents } = deps;
+  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  let closing = false;
+
+  function appendEvent(row: TaskRow, kind: TaskEventKind, response: StreamResponse, now: number): TaskEvent {
+    const seq = repo.nextSeq(row.id);
+    const json = toJson.response(response);
+    repo.insertEvent(row.id, seq, kind, json, now);
+    return { taskId: row.id, seq, kind, json };
+  }
+
+  function mustGet(taskId: string): TaskRow {
+    const row = repo.getTask(taskId);
+    if (!row) throw new TaskError('task-not-found', `Task ${taskId} does not exist.`);
+    return row;
+  }
+
+  function setStatus(row: TaskRow, state: TaskState, message: Message | undefined, now: number, metadata?: Record<string, unknown>): TaskEvent {
+    const from = stateFromName(row.state)!;
+    if (!canTransition(from, state)) {
+      throw new TaskError('invalid-transition', `Task ${row.id} cannot go from ${row.state} to ${stateName(state)}.`);
+    }
+    const status: TaskStatus = { state, message, timestamp: new Date(now).toISOString() };
+    repo.updateStatus(row.id, stateName(state), toJson.status(status), now);
+    row.state = stateName(state);
+    if (message) {
+      repo.insertMessage({ messageId: message.messageId, contextId: row.context_id, taskId: row.id, role: roleName(message.role), json: toJson.message(message), now });
+    }
+    return appendEvent(row, 'statusUpdate', { payload: { $case: 'statusUpdate', value: { taskId: row.id, contextId: row.context_id, status, metadata } } }, now);
+  }
+
+  function putArtifact(row: TaskRow, artifact: Artifact, append: boolean, lastChunk: boolean, now: number): TaskEvent {
+    if (isTerminal(stateFromName(row.state)!)) {
+      throw new TaskError('invalid-transition', `Task ${row.id} is ${row.state}; it takes no more artifacts.`);
+    }
+    const stored = append ? repo.artifact(row.id, artifact.artifactId) : undefined;
+    const merged = stored ? Artifact.fromJSON(JSON.parse(stored)) : undefined;
+    const whole = merged ? { ...merged, parts: [...merged.parts, ...artifact.parts] } : artifact;
+    repo.putArtifact(row.id, artifact.artifactId, toJson.artifact(whole));
+    return appendEvent(row, 'artifactUpdate', { payload: { $case: 'artifactUpdate', value: { taskId: row.id, contextId: row.context_id, artifact, append, lastChunk, metadata: undefined } } }, now);
+  }
+
+  /** Runs `work` in one transaction, then publishes what it committed. */
+  function commit<T>(work: (now: number) => { events: TaskEvent[]; value: T }): T {
+    const { events, value } = repo.transaction(() => work(Date.now()));
+    bus.publish(events);
+    return value;
+  }
+
+  function applyUpdates(taskId: string, updates: TaskUpdate[]): void {
+    commit((now) => {
+      const row = mustGet(taskId);
+      const events = updates.map((u) =>
+        u.kind === 'status' ? setStatus(row, u.state, u.message, now, u.metadata) : putArtifact(row, u.artifact, u.append ?? false, u.lastChunk ?? false, now),
+      );
+      return { events, value: undefined };
+    });
+  }
+
+  function failTask(taskId: string, reason: string): void {
+    const message: Message = {
+      messageId: randomUUID(), contextId: '', taskId, role: Role.ROLE_AGENT,
+      parts: [{ content: { $case: 'text', value: reason }, metadata: undefined, filename: '', mediaType: '' }],
+      metadata: undefined, extensions: [], referenceTaskIds: [],
+    };
+    try {
+      commit((now) => {
+        const row = mustGet(taskId);
+        message.contextId = row.context_id;
+        return { events: [setStatus(row, TaskState.TASK_STATE_FAILED, message, now)], value: undefined };
+      });
+    } catch (err) {
+      log.warn('could not mark task failed', { taskId, error: (err as Error).message });
+    }
+  }
+
+  function dispatch(taskId: string, agentName: string, message: Message): void {
+    const agent = agents.get(agentName);
+    const controller = new AbortController();
+    const done = (async () => {
+      await Promise.resolve();
+      if (!agent) return failTask(taskId, `Agent "${agentName}" is not available on this host.`);
+      const task = get(taskId);
+      // Judged by what this run reported, not by the row: a client may already have resumed
+      // the task (input-required -> working) by the time this run's promise settles.
+      let reachedEnd = false;
+      try {
+        await agent.execute({
+          task,
+          message,
+          signal: controller.signal,
+          update: (...updates) => {
+            if (controller.signal.aborted || reachedEnd) {
+              throw new TaskError('invalid-transition', `Task ${taskId}'s run has ended; it may not report more.`);
+            }
+            applyUpdates(taskId, updates);
+            reachedEnd = updates.some((u) => u.kind === 'status' && (isTerminal(u.state) || interruptedStates.has(u.state)));
+          },
+        });
+        if (controller.signal.aborted) return;
+        if (!reachedEnd) failTask(taskId, `Agent "${agentName}" finished without reporting a result.`);
+      } catch (err) {
+        if (controller.signal.aborted) return;
+        log.warn('agent failed', { taskId, agent: agentName, error: (err as Error).message });
+        failTask(taskId, `Agent "${agentName}" failed: ${(err as Error).message}`);
+      }
+    })().finally(() => {
+      if (running.get(taskId)?.controller === controller) running.delete(taskId);
+    });
+    running.set(taskId, { controller, done });
+  }
+
+  function get(taskId: string, view: TaskView = {}): Task {
+    return taskFromRow(repo, mustGet(taskId), view);
+  }
+
+  function normalizeIncoming(message: Message, contextId: string, taskId: string): Message {
+    return { ...message, contextId, taskId };
+  }
+
+  function send(input: SendInput): SendResult {
+    if (closing) throw new TaskError('shutting-down', 'The host is shutting down; send the message again once it is back.');
+    const { message } = input;
+    if (message.parts.length === 0) throw new TaskError('invalid-params', 'message.parts must hold at least one part.');
+    if (message.role !== Role.ROLE_USER) throw new TaskError('invalid-params', 'message.role must be ROLE_USER for a message sent to the agent.');
+    const requested = agentOf(input);
+    if (requested !== undefined && (typeof requested !== 'string' || !agents.has(requested))) {
+      throw new TaskError('invalid-params', `Unknown agent ${JSON.stringify(requested)}. Available agents: ${[...agents.keys()].join(', ')}.`);
+    }
+
+    if (message.taskId) {
+      const result = commit((now) => {
+        const row = mustGet(message.taskId);
+        if (message.contextId && message.contextId !== row.context_id) {
+          throw new TaskError('invalid-params', `Task ${row.id} belongs to context ${row.context_id}, not ${message.contextId}.`);
+        }
+        const state = stateFromName(row.state)!;
+        if (isTerminal(state)) {
+          throw new TaskError('unsupported-operation', `Task ${row.id} is ${row.state} and cannot take more messages. Send the message without taskId (same contextId) to start a new task in this session.`);
+        }
+        if (!interruptedStates.has(state)) {
+          throw new TaskError('unsupported-operation', `Task ${row.id} is ${row.state}; it takes a new message only while input-required or auth-required. Wait for it or cancel it.`);
+        }
+        const incoming = normalizeIncoming(message, row.context_id, row.id);
+        repo.insertMessage({ messageId: incoming.messageId, contextId: row.context_id, taskId: row.id, role: 'user', json: toJson.message(incoming), now });
+        repo.touchSession(row.context_id, now);
+        const event = setStatus(row, TaskState.TASK_STATE_WORKING, undefined, now);
+        return { events: [event], value: { row, incoming, firstSeq: event.seq } };
+      });
+      dispatch(result.row.id, result.row.agent, result.incoming);
+      return { task: get(result.row.id), firstSeq: result.firstSeq };
+    }
+
+    const agent = typeof requested === 'string' ? requested : deps.defaultAgent;
+    const contextId = message.contextId || randomUUID();
+    const taskId = randomUUID();
+    const incoming = normalizeIncoming(message, contextId, taskId);
+    const task = commit((now) => {
+      repo.touchSession(contextId, now);
+      const status: TaskStatus = { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: new Date(now).toISOString() };
+      const metadata = input.metadata && Object.keys(input.metadata).length ? input.metadata : undefined;
+      const row: TaskRow = {
+        id: taskId, context_id: contextId, agent, state: 'submitted', status_json: toJson.status(status),
+        metadata_json: metadata ? JSON.stringify(metadata) : null, last_seq: 0, attempts: 1, created_at: now, updated_at: now,
+      };
+      repo.insertTask(row);
+      repo.insertMessage({ messageId: incoming.messageId, contextId, taskId, role: 'user', json: toJson.message(incoming), now });
+      const snapshot: Task = { id: taskId, contextId, status, artifacts: [], history: [incoming], metadata };
+      return { events: [appendEvent(row, 'task', { payload: { $case: 'task', value: snapshot } }, now)], value: snapshot };
+    });
+    dispatch(taskId, agent, incoming);
+    return { task, firstSeq: 1 };
+  }
+
+  function cancel(taskId: string): Task {
+    commit((now) => {
+      const row = mustGet(taskId);
+      if (isTerminal(stateFromName(row.state)!)) {
+        throw new TaskError('task-not-cancelable', `Task ${taskId} is already ${row.state} and cannot be canceled.`);
+      }
+      return { events: [setStatus(row, TaskState.TASK_STATE_CANCELED, undefined, now)], value: undefined };
+    });
+    running.get(taskId)?.controller.abort();
+    return get(taskId);
+  }
+
+  function list(input: ListInput): ListResult {
+    const pageSize = input.pageSize ?? DEFAULT_PAGE;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE) {
+      throw new TaskError('invalid-params', `pageSize must be an integer from 1 to ${MAX_PAGE}.`);
+    }
+    let updatedAfter: number | undefined;
+    if (input.statusTimestampAfter) {
+      updatedAfter = Date.parse(input.statusTimestampAfter);
+      if (Number.isNaN(updatedAfter)) throw new TaskError('invalid-params', 'statusTimestampAfter must be an ISO 8601 timestamp.');
+    }
+    const { rows, total } = repo.list({
+      contextId: input.contextId || undefined,
+      state: input.state ? stateName(input.state) : undefined,
+      updatedAfter,
+      before: input.pageToken ? decodePageToken(input.pageToken) : undefined,
+      limit: pageSize + 1,
+    });
+    const page = rows.slice(0, pageSize);
+    const last = page[page.length - 1];
+    return {
+      tasks: page.map((r) => taskFromRow(repo, r, { historyLength: input.historyLength, includeArtifacts: input.includeArtifacts ?? false })),
+      nextPageToken: rows.length > pageSize && last ? encodePageToken(last.updated_at, last.id) : '',
+      pageSize,
+      totalSize: total,
+    };
+  }
+
+  function eventsAfter(taskId: string, afterSeq: number): TaskEvent[] {
+    return repo.eventsAfter(taskId, afterSeq).map((r) => ({ taskId, seq: r.seq, kind: r.kind as TaskEventKind, json: r.body_json }));
+  }
+
+  /** Resolves once the task is terminal or waiting on the client. */
+  function settled(taskId: string, signal?: AbortSignal): Promise<Task> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const row = repo.getTask(taskId);
+        if (!row) return finish(() => reject(new TaskError('task-not-found', `Task ${taskId} does not exist.`)));
+        const state = stateFromName(row.state)!;
+        if (isTerminal(state) || interruptedStates.has(state)) finish(() => resolve(taskFromRow(repo, row)));
+      };
+      const unsubscribe = bus.subscribe(taskId, (e) => e.kind === 'statusUpdate' && check());
+      const onAbort = () => finish(() => reject(signal?.reason));
+      const finish = (settle: () => void) => {
+        unsubscribe();
+        signal?.removeEventListener('abort', onAbort);
+        settle();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      check();
+    });
+  }
+
+  /** Re-runs tasks a previous process left submitted or working (it died with their agents). */
+  function recover(): number {
+    const rows = repo.unfinished();
+    for (const row of rows) {
+      const history = repo.history(row.id);
+      const lastUser = [...history].reverse().map((j) => JSON.parse(j) as { role?: string }).find((m) => m.role === 'ROLE_USER');
+      if (!lastUser) continue;
+      repo.bumpAttempts(row.id);
+      log.info('requeue task after restart', { taskId: row.id, state: row.state });
+      dispatch(row.id, row.agent, taskFromRow(repo, row).history.filter((m) => m.role === Role.ROLE_USER).at(-1)!);
+    }
+    return rows.length;
+  }
+
+  /**
+   * Refuses new work, gives running agents `graceMs` to finish, then stops the rest. Their
+   * tasks stay as committed (working) and `recover` requeues them at the next start.
+   */
+  async function stop(graceMs: number): Promise<void> {
+    closing = true;
+    const all = () => Promise.allSettled([...running.values()].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([all().then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)))]);
+    clearTimeout(timer);
+    if (timedOut) {
+      for (const r of running.values()) r.controller.abort();
+      await all();
+    }
+  }
+
+  return { send, get, cancel, list, eventsAfter, settled, recover, stop, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll };
+}
+
+export type TaskService = ReturnType<typeof createTaskService>;
