@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError } from '../http/respond';
+import { isLoopbackBind, isLoopbackHostHeader } from './loopback';
+import { anonymousLocal, setPrincipal } from './principal';
+import { publicRules, scopeResolver, type ScopeResolver } from './route-scopes';
+import type { TokenStore } from './token-store';
+import { verifyToken, type VerifyResult } from './verify';
+
+export interface GuardOptions {
+  tokens: TokenStore;
+  /** The address the server binds; loopback decides whether Host is checked and tokens are optional. */
+  bindHost: string;
+  /** Demand a token on loopback too. A non-loopback bind always demands one. */
+  requireAuth: boolean;
+  /** Route -> scope; defaults to the public routes plus 'a2a' for everything else. */
+  routeScope?: ScopeResolver;
+  now?: () => number;
+}
+
+export type Guard = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+
+const realm = 'Bearer realm="codetether"';
+
+/**
+ * The HTTP server's `guard`: DNS-rebinding defence, then bearer auth by route scope. Attaches
+ * the principal for handlers (see principalOf). Answers and returns false when it refuses.
+ * Runs on every request, so everything derivable from options is computed once here.
+ */
+export function createGuard(options: GuardOptions): Guard {
+  const loopback = isLoopbackBind(options.bindHost);
+  const tokensRequired = !loopback || options.requireAuth;
+  const routeScope = options.routeScope ?? scopeResolver(publicRules);
+  const now = options.now ?? Date.now;
+
+  return (req, res, url) => {
+    if (loopback) {
+      const host = req.headers.host;
+      // A missing Host is not a rebinding attempt: browsers always send one.
+      if (host !== undefined && !isLoopbackHostHeader(host)) {
+        sendError(
+          res,
+          403,
+          'forbidden_host',
+          `Host "${host.slice(0, 100)}" is not allowed: this server listens on loopback and answers only requests addressed to localhost, 127.0.0.1 or [::1] (a defence against DNS rebinding).`,
+        );
+        return false;
+      }
+    }
+    const scope = routeScope(req.method ?? 'GET', url.pathname);
+    if (scope === 'public') return true;
+    const header = req.headers.authorization;
+    if (header === undefined && !tokensRequired) {
+      setPrincipal(req, anonymousLocal);
+      return true;
+    }
+    const result = verifyToken(options.tokens, header === undefined ? undefined : bearerToken(header), scope, now());
+    if (!result.ok) {
+      refuse(res, result);
+      return false;
+    }
+    setPrincipal(req, { kind: 'token', token: result.token });
+    return true;
+  };
+}
+
+/** The credential of `Bearer <token>`; an empty string (invalid) for any other scheme. */
+function bearerToken(header: string): string {
+  return header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7).trim() : '';
+}
+
+function refuse(res: ServerResponse, result: Exclude<VerifyResult, { ok: true }>): void {
+  switch (result.reason) {
+    case 'missing':
+      return sendError(
+        res,
+        401,
+        'unauthorized',
+        'This route needs a bearer token: send "Authorization: Bearer ct_..." (create one with "codetether token create --name <name>").',
+        { 'www-authenticate': realm },
+      );
+    case 'invalid':
+      return sendError(res, 401, 'invalid_token', 'The bearer token is not valid.', {
+        'www-authenticate': `${realm}, error="invalid_token"`,
+      });
+    case 'revoked':
+      return sendError(res, 401, 'token_revoked', 'The bearer token has been revoked.', {
+        'www-authenticate': `${realm}, error="invalid_token"`,
+      });
+    case 'expired':
+      return sendError(res, 401, 'token_expired', 'The bearer token has expired.', {
+        'www-authenticate': `${realm}, error="invalid_token"`,
+      });
+    case 'insufficient_scope':
+      return sendError(
+        res,
+        403,
+        'insufficient_scope',
+        `This route needs the "${result.required}" scope; the token has: ${result.token.scopes.join(', ') || 'none'}.`,
+        { 'www-authenticate': `${realm}, error="insufficient_scope", scope="${result.required}"` },
+      );
+  }
+}

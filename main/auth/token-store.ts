@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../store/open';
+import { isScope, type Scope } from './scopes';
+import type { TokenRecord } from './token-record';
+import { generateToken, hashToken } from './token-secret';
+
+interface TokenRow {
+  id: string;
+  name: string;
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  expires_at: number | null;
+}
+
+const columns = 'id, name, scopes, created_at, last_used_at, revoked_at, expires_at';
+
+function toRecord(row: TokenRow): TokenRecord {
+  // A scope written by a newer build is dropped rather than trusted.
+  const scopes = (JSON.parse(row.scopes) as unknown[]).filter(isScope);
+  return {
+    id: row.id,
+    name: row.name,
+    scopes,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export interface NewToken {
+  name: string;
+  scopes: readonly Scope[];
+  expiresAt?: number;
+}
+
+export type CreateResult =
+  | { ok: true; token: string; record: TokenRecord }
+  | { ok: false; reason: 'name_taken'; existing: TokenRecord };
+
+export type RevokeResult =
+  | { kind: 'revoked'; record: TokenRecord }
+  | { kind: 'already_revoked'; record: TokenRecord }
+  | { kind: 'not_found' };
+
+/** The tokens table: the CLI manages rows through it, the guard looks them up by hash. */
+export function createTokenStore(db: Db) {
+  const byHash = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE token_hash = ?`);
+  const byId = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE id = ?`);
+  const activeByName = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE name = ? AND revoked_at IS NULL`);
+  const revokedByName = db.prepare<[string], TokenRow>(
+    `SELECT ${columns} FROM tokens WHERE name = ? ORDER BY revoked_at DESC LIMIT 1`,
+  );
+  const all = db.prepare<[], TokenRow>(`SELECT ${columns} FROM tokens ORDER BY created_at, id`);
+  const insert = db.prepare(
+    'INSERT INTO tokens (id, name, token_hash, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const setRevoked = db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ?');
+  const setUsed = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?');
+
+  const create = db.transaction((input: NewToken, now: number): CreateResult => {
+    const existing = activeByName.get(input.name);
+    if (existing) return { ok: false, reason: 'name_taken', existing: toRecord(existing) };
+    const token = generateToken();
+    const id = randomBytes(8).toString('hex');
+    insert.run(id, input.name, hashToken(token), JSON.stringify(input.scopes), now, input.expiresAt ?? null);
+    return { ok: true, token, record: toRecord(byId.get(id)!) };
+  });
+
+  const revoke = db.transaction((idOrName: string, now: number): RevokeResult => {
+    const row = byId.get(idOrName) ?? activeByName.get(idOrName) ?? revokedByName.get(idOrName);
+    if (!row) return { kind: 'not_found' };
+    if (row.revoked_at !== null) return { kind: 'already_revoked', record: toRecord(row) };
+    setRevoked.run(now, row.id);
+    return { kind: 'revoked', record: toRecord({ ...row, revoked_at: now }) };
+  });
+
+  return {
+    /** Creates a token; the plaintext is in the result and nowhere else, ever. */
+    create(input: NewToken, now = Date.now()): CreateResult {
+      return create.immediate(input, now);
+    },
+    /** Revokes by id, or by the name of the active token with that name. */
+    revoke(idOrName: string, now = Date.now()): RevokeResult {
+      return revoke.immediate(idOrName, now);
+    },
+    list(): TokenRecord[] {
+      return all.all().map(toRecord);
+    },
+    findByHash(hash: string): TokenRecord | undefined {
+      const row = byHash.get(hash);
+      return row ? toRecord(row) : undefined;
+    },
+    markUsed(id: string, at: number): void {
+      setUsed.run(at, id);
+    },
+  };
+}
+
+export type TokenStore = ReturnType<typeof createTokenStore>;
