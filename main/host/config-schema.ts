@@ -19,6 +19,8 @@ export const configSchema = z
     publicUrl: z.string().url().optional(),
     /** How long shutdown waits for in-flight requests before closing connections, in ms. */
     shutdownGraceMs: z.number().int().min(0).default(1500),
+    /** Demand a bearer token on a loopback bind too; a non-loopback bind always demands one. */
+    requireAuth: z.boolean().default(false),
   })
   .strict();
 

@@ -36,12 +36,24 @@ const numericKeys = new Set<string>(
   }),
 );
 
+const booleanKeys = new Set<string>(configKeys.filter((k) => configSchema.shape[k].safeParse(true).success));
+
+const booleanWords: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
+
+/** Env values are strings; numbers and booleans are converted, anything else stays raw so validation names it. */
+function envValue(key: string, raw: string): unknown {
+  const text = raw.trim();
+  if (numericKeys.has(key) && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (booleanKeys.has(key)) return booleanWords[text.toLowerCase()] ?? raw;
+  return raw;
+}
+
 function fromEnv(env: NodeJS.ProcessEnv): Partial<Record<ConfigKey, unknown>> {
   const out: Partial<Record<ConfigKey, unknown>> = {};
   for (const key of configKeys) {
     const raw = env[envName(key)];
     if (raw === undefined || raw === '') continue;
-    out[key] = numericKeys.has(key) && /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
+    out[key] = envValue(key, raw);
   }
   return out;
 }
