@@ -1,4 +1,5 @@
-import { Artifact, Message, StreamResponse, Task, TaskStatus, Role } from '@a2a-js/sdk';
+import type { Task} from '@a2a-js/sdk';
+import { Artifact, Message, StreamResponse, TaskStatus, Role } from '@a2a-js/sdk';
 import type { TaskRepository, TaskRow } from '../store/task-repository';
 
 export const toJson = {

@@ -1,7 +1,7 @@
 import { Role, TaskState } from '@a2a-js/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import { TaskError } from '../../main/tasks/task-error';
+import type { TaskError } from '../../main/tasks/task-error';
 import { decodeEvent, type TaskEvent } from '../../main/tasks/task-event';
 import { openCore, userMessage, type Core } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';
