@@ -3,9 +3,10 @@ import { HostStartError } from '../host/errors';
 import { APP_VERSION } from '../../shared/version';
 import type { CliIo, Command } from './command';
 import { serveCommand } from './commands/serve';
+import { tokenCommand } from './commands/token';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand];
+export const commands: Command[] = [serveCommand, tokenCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),

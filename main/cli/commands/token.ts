@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import { parseDuration } from '../../auth/duration';
+import { defaultScopes, parseScopeList, scopeDescriptions, scopeNames, type Scope } from '../../auth/scopes';
+import type { TokenRecord } from '../../auth/token-record';
+import { createTokenStore, type TokenStore } from '../../auth/token-store';
+import { loadConfig } from '../../host/config';
+import { closeDatabase, openDatabase } from '../../store/open';
+import type { CliIo, Command } from '../command';
+import { parseFlags } from '../flags';
+import { UsageError } from '../usage-error';
+
+const storeFlags = {
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
+/**
+ * Opens the host's own database. Safe while `serve` runs: WAL lets both processes in, and the
+ * busy timeout covers the moment either one writes.
+ */
+async function withTokens<T>(values: { 'data-dir'?: string; config?: string }, use: (tokens: TokenStore) => T): Promise<T> {
+  const config = loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } });
+  const db = openDatabase(join(config.dataDir, 'codetether.db'));
+  try {
+    return use(createTokenStore(db));
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function shortTime(ms: number | null): string {
+  return ms === null ? '-' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + 'Z';
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+function asJson(t: TokenRecord) {
+  return {
+    id: t.id,
+    name: t.name,
+    scopes: t.scopes,
+    createdAt: iso(t.createdAt),
+    lastUsedAt: iso(t.lastUsedAt),
+    revokedAt: iso(t.revokedAt),
+    expiresAt: iso(t.expiresAt),
+  };
+}
+
+async function create(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, {
+    ...storeFlags,
+    name: { type: 'string' },
+    scopes: { type: 'string' },
+    'expires-in': { type: 'string' },
+  });
+  const name = values.name?.trim();
+  if (!name) throw new UsageError('--name is required.');
+  if (name.length > 64 || /\p{Cc}/u.test(name)) throw new UsageError('--name must be 1-64 printable characters.');
+  let scopes: readonly Scope[] = defaultScopes;
+  if (values.scopes !== undefined) {
+    const parsed = parseScopeList(values.scopes);
+    if (!parsed.ok) {
+      throw new UsageError(`unknown scope ${parsed.unknown.map((s) => `"${s}"`).join(', ')}. Valid scopes: ${scopeNames.join(', ')}.`);
+    }
+    scopes = parsed.scopes;
+  }
+  let expiresInMs: number | undefined;
+  if (values['expires-in'] !== undefined) {
+    expiresInMs = parseDuration(values['expires-in']);
+    if (expiresInMs === undefined) throw new UsageError('--expires-in takes a number and a unit s, m, h, d or w, such as 30d.');
+  }
+
+  const now = Date.now();
+  const result = await withTokens(values, (tokens) =>
+    tokens.create({ name, scopes, expiresAt: expiresInMs === undefined ? undefined : now + expiresInMs }, now),
+  );
+  if (!result.ok) {
+    io.err(`codetether token: a token named "${name}" already exists (id ${result.existing.id}). Revoke it or choose another name.`);
+    return 1;
+  }
+  const r = result.record;
+  io.out(result.token);
+  io.err(
+    `Created token ${r.id} "${r.name}" with scopes ${r.scopes.join(', ')}${r.expiresAt === null ? '' : `, expiring ${iso(r.expiresAt)}`}.\n` +
+      'Copy it now: it is stored only as a hash and will not be shown again.',
+  );
+  return 0;
+}
+
+async function list(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, { ...storeFlags, json: { type: 'boolean' } });
+  const records = await withTokens(values, (tokens) => tokens.list());
+  if (values.json) {
+    io.out(JSON.stringify(records.map(asJson), null, 2));
+    return 0;
+  }
+  if (records.length === 0) {
+    io.err('No tokens. Create one with "codetether token create --name <name>".');
+    return 0;
+  }
+  const now = Date.now();
+  io.out(
+    table([
+      ['ID', 'NAME', 'SCOPES', 'CREATED', 'LAST USED', 'EXPIRES', 'REVOKED'],
+      ...records.map((t) => [
+        t.id,
+        t.name,
+        t.scopes.join(','),
+        shortTime(t.createdAt),
+        shortTime(t.lastUsedAt),
+        t.expiresAt === null ? '-' : shortTime(t.expiresAt) + (t.expiresAt <= now ? ' (expired)' : ''),
+        shortTime(t.revokedAt),
+      ]),
+    ]),
+  );
+  return 0;
+}
+
+async function revoke(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, storeFlags, true);
+  if (positionals.length !== 1) throw new UsageError('revoke takes exactly one token id or name.');
+  const target = positionals[0]!;
+  const result = await withTokens(values, (tokens) => tokens.revoke(target));
+  switch (result.kind) {
+    case 'not_found':
+      io.err(`codetether token: no token with id or name "${target}". "codetether token list" shows them.`);
+      return 1;
+    case 'already_revoked':
+      io.err(`Token ${result.record.id} "${result.record.name}" was already revoked at ${iso(result.record.revokedAt)}.`);
+      return 0;
+    case 'revoked':
+      io.err(`Revoked token ${result.record.id} "${result.record.name}". Requests with it are refused from now on.`);
+      return 0;
+  }
+}
+
+const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = { create, list, revoke };
+
+export const tokenCommand: Command = {
+  name: 'token',
+  summary: 'Create, list and revoke the bearer tokens clients use to reach the host',
+  usage: `codetether token <create|list|revoke> [options]
+
+  codetether token create --name <name> [--scopes <list>] [--expires-in <duration>]
+      Prints the new token alone on stdout, once; it is stored only as a hash.
+      --scopes      comma-separated (default ${defaultScopes.join(',')})
+      --expires-in  such as 90m, 12h, 30d, 2w (default: never)
+  codetether token list [--json]
+  codetether token revoke <id|name>
+      Takes effect at once, also for a running host.
+
+Scopes:
+${scopeNames.map((s) => `  ${s.padEnd(7)} ${scopeDescriptions[s]}`).join('\n')}
+
+Common options:
+  --data-dir <dir>  the host's data dir (default ~/.config/codetether)
+  --config <file>   config file to read instead of <data-dir>/config.json`,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    const handler = sub === undefined ? undefined : subcommands[sub];
+    if (!handler) throw new UsageError(sub === undefined ? 'missing subcommand.' : `unknown subcommand "${sub}".`);
+    return handler(rest, io);
+  },
+};
