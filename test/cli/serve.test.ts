@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir';
+
+const bin = join(process.cwd(), 'main/cli/bin.js');
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CODETETHER_LOG_LEVEL: 'warn' } });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => out, err: () => err };
+}
+
+async function waitFor<T>(probe: () => T | undefined, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('codetether serve', () => {
+  it('answers /healthz within 2 s of start, and SIGTERM exits 0 within 2 s leaving a clean database', async () => {
+    const dataDir = tempDir();
+    const started = Date.now();
+    const p = run(['serve', '--port', '0', '--data-dir', dataDir]);
+    const url = await waitFor(() => /Health:\s+(\S+)/.exec(p.out())?.[1], 5000);
+    const res = await fetch(url);
+    const ready = Date.now() - started;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'ok' });
+    expect(ready).toBeLessThan(2000);
+    expect(p.out()).toContain('A2A:');
+
+    const stopAt = Date.now();
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(2000);
+
+    const db = new Database(join(dataDir, 'codetether.db'), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBeGreaterThan(0);
+    db.close();
+  });
+
+  it('exits non-zero with a clear message when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const p = run(['serve', '--port', String(port), '--data-dir', tempDir()]);
+      expect(await p.exited).toBe(1);
+      expect(p.err()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('rejects bad flags and bad config with the key named', async () => {
+    const bad = run(['serve', '--port', 'abc', '--data-dir', tempDir()]);
+    expect(await bad.exited).toBe(1);
+    expect(bad.err()).toMatch(/"port".*--port/);
+
+    const unknown = run(['serve', '--nope']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.err()).toContain("Unknown option '--nope'");
+  });
+
+  it('prints help and version', async () => {
+    const help = run(['--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.out()).toContain('serve');
+    const version = run(['--version']);
+    expect(await version.exited).toBe(0);
+    expect(version.out().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
