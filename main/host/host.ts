@@ -30,6 +30,8 @@ export interface Host {
 
 export interface HostOptions {
   log?: Logger;
+  /** better-sqlite3 addon to load instead of the default; Electron passes its own ABI's build. */
+  nativeBinding?: string;
 }
 
 function urlHost(host: string): string {
@@ -46,7 +48,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const startedAt = Date.now();
   let db: Db;
   try {
-    db = openDatabase(join(config.dataDir, 'codetether.db'));
+    db = openDatabase(join(config.dataDir, 'codetether.db'), { nativeBinding: options.nativeBinding });
   } catch (err) {
     throw new HostStartError(`Cannot open the database in ${config.dataDir}: ${(err as Error).message}`, { cause: err });
   }

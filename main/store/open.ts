@@ -10,6 +10,8 @@ export type Db = Database.Database;
 export interface OpenOptions {
   migrations?: readonly Migration[];
   readonly?: boolean;
+  /** Path of a better_sqlite3.node built for another runtime (Electron's ABI); default: the one npm built for Node. */
+  nativeBinding?: string;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface OpenOptions {
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, { readonly: options.readonly ?? false });
+  const db = new Database(file, { readonly: options.readonly ?? false, nativeBinding: options.nativeBinding });
   try {
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
