@@ -1,0 +1,25 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { configSchema } from '../../main/host/config-schema';
+import { startHost } from '../../main/host/host';
+import { call, freshDir } from './support';
+
+async function host(settings: Record<string, unknown>) {
+  const h = await startHost(configSchema.parse({ dataDir: freshDir(), port: 0, logLevel: 'silent', ...settings }));
+  onTestFinished(() => h.stop());
+  return Number(new URL(h.urls.health).port);
+}
+
+describe('the host wires the guard from config', () => {
+  it('checks Host on its default loopback bind and serves anonymous local callers', async () => {
+    const port = await host({});
+    expect((await call(port, '/healthz', { headers: { host: 'rebound.example' } })).status).toBe(403);
+    expect((await call(port, '/healthz')).status).toBe(200);
+    expect((await call(port, '/nowhere')).status).toBe(404);
+  });
+
+  it('applies requireAuth on loopback', async () => {
+    const port = await host({ requireAuth: true });
+    expect((await call(port, '/healthz')).status).toBe(200);
+    expect((await call(port, '/nowhere')).status).toBe(401);
+  });
+});
