@@ -45,8 +45,30 @@ export type RevokeResult =
   | { kind: 'already_revoked'; record: TokenRecord }
   | { kind: 'not_found' };
 
+/**
+ * Live tokens by hash, per connection, so every store on one connection sees the same
+ * invalidations. Valid while `PRAGMA data_version` stands still, which it does until another
+ * connection (such as the `codetether token` CLI) commits; writes through a store clear it too.
+ */
+interface HashCache {
+  version: number;
+  byHash: Map<string, TokenRecord>;
+}
+
+const caches = new WeakMap<Db, HashCache>();
+
+/** Bounds memory if many distinct tokens are presented between invalidations. */
+const cacheLimit = 1024;
+
 /** The tokens table: the CLI manages rows through it, the guard looks them up by hash. */
 export function createTokenStore(db: Db) {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = { version: -1, byHash: new Map() };
+    caches.set(db, cache);
+  }
+  const hashCache = cache;
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   const byHash = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE token_hash = ?`);
   const byId = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE id = ?`);
   const activeByName = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE name = ? AND revoked_at IS NULL`);
@@ -66,6 +88,7 @@ export function createTokenStore(db: Db) {
     const token = generateToken();
     const id = randomBytes(8).toString('hex');
     insert.run(id, input.name, hashToken(token), JSON.stringify(input.scopes), now, input.expiresAt ?? null);
+    hashCache.byHash.clear();
     return { ok: true, token, record: toRecord(byId.get(id)!) };
   });
 
@@ -74,6 +97,7 @@ export function createTokenStore(db: Db) {
     if (!row) return { kind: 'not_found' };
     if (row.revoked_at !== null) return { kind: 'already_revoked', record: toRecord(row) };
     setRevoked.run(now, row.id);
+    hashCache.byHash.clear();
     return { kind: 'revoked', record: toRecord({ ...row, revoked_at: now }) };
   });
 
@@ -89,9 +113,24 @@ export function createTokenStore(db: Db) {
     list(): TokenRecord[] {
       return all.all().map(toRecord);
     },
+    /**
+     * The guard's per-request lookup. Costs one cheap pragma on a cache hit instead of a row
+     * read; a revocation by any connection still applies to the very next request.
+     */
     findByHash(hash: string): TokenRecord | undefined {
+      const version = dataVersion.get()!;
+      if (version !== hashCache.version) {
+        hashCache.byHash.clear();
+        hashCache.version = version;
+      }
+      const cached = hashCache.byHash.get(hash);
+      if (cached) return cached;
       const row = byHash.get(hash);
-      return row ? toRecord(row) : undefined;
+      if (!row) return undefined;
+      if (hashCache.byHash.size >= cacheLimit) hashCache.byHash.clear();
+      const record = toRecord(row);
+      hashCache.byHash.set(hash, record);
+      return record;
     },
     markUsed(id: string, at: number): void {
       setUsed.run(at, id);

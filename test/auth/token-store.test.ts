@@ -51,6 +51,29 @@ describe('token store and verify', () => {
     expect(tokens.revoke('nobody', now).kind).toBe('not_found');
   });
 
+  it('sees a revocation committed by another connection on the next lookup', () => {
+    const { file, tokens } = openStore();
+    const t = tokens.create({ name: 'shared', scopes: ['a2a'] });
+    if (!t.ok) throw new Error('create failed');
+    expect(verifyToken(tokens, t.token, 'a2a').ok).toBe(true);
+    const other = openDatabase(file);
+    try {
+      expect(createTokenStore(other).revoke('shared').kind).toBe('revoked');
+    } finally {
+      closeDatabase(other);
+    }
+    expect(verifyToken(tokens, t.token, 'a2a')).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it('shares invalidation between stores on one connection', () => {
+    const { db, tokens } = openStore();
+    const t = tokens.create({ name: 'twice', scopes: ['a2a'] });
+    if (!t.ok) throw new Error('create failed');
+    expect(verifyToken(tokens, t.token, 'a2a').ok).toBe(true);
+    createTokenStore(db).revoke('twice');
+    expect(verifyToken(tokens, t.token, 'a2a')).toEqual({ ok: false, reason: 'revoked' });
+  });
+
   it('admin satisfies every scope', () => {
     const { tokens } = openStore();
     const t = tokens.create({ name: 'root', scopes: ['admin'] });
