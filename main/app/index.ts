@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, dialog, session, shell, type BrowserWindow } from 'electron';
+import { loadConfig } from '../host/config';
+import { startHost, type Host } from '../host/host';
+import iconPath from '../../build/icon.png?asset';
+import { contentSecurityPolicy } from './csp';
+import { registerIpc } from './ipc';
+import { createIpcHandlers } from './ipc-handlers';
+import { electronNativeDir, sqliteAddonName } from './native-binding';
+import type { AppLocation } from './navigation';
+import { createTray } from './tray';
+import { createMainWindow } from './window';
+
+const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const location: AppLocation = devServerUrl
+  ? { kind: 'dev', devServerUrl }
+  : { kind: 'file', indexUrl: pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href };
+
+/** Packaged: shipped in resources/native; from source: the copy `codetether desktop` builds. */
+function sqliteBinding(): string | undefined {
+  const file = app.isPackaged ? join(process.resourcesPath, 'native', sqliteAddonName) : join(electronNativeDir(app.getAppPath()), sqliteAddonName);
+  return existsSync(file) ? file : undefined;
+}
+
+let win: BrowserWindow | undefined;
+let host: Host | undefined;
+
+function openMonitor(): void {
+  if (!win || win.isDestroyed()) win = createMainWindow({ location, preload, icon: iconPath });
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
+async function start(): Promise<void> {
+  try {
+    host = await startHost(loadConfig(), { nativeBinding: sqliteBinding() });
+  } catch (err) {
+    dialog.showErrorBox('CodeTether could not start', (err as Error).message);
+    app.exit(1);
+    return;
+  }
+  const hostUrl = new URL(host.urls.health).origin;
+
+  const csp = contentSecurityPolicy({ connect: [hostUrl], dev: location.kind === 'dev' });
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    if (details.resourceType !== 'mainFrame') return callback({});
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+
+  const handlers = createIpcHandlers({
+    info: () => ({ version: app.getVersion(), hostUrl, platform: process.platform }),
+    pickFolder: async () => {
+      const options = { properties: ['openDirectory' as const] };
+      const result = win && !win.isDestroyed() ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    openExternal: (url) => shell.openExternal(url),
+  });
+  registerIpc(handlers, location, () => win);
+
+  createTray(iconPath, { openMonitor, quit: () => app.quit() });
+  openMonitor();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // The first instance owns the host's port and database; it shows its window instead.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (host) openMonitor();
+  });
+  // Without this listener Electron quits when the last window closes; the host should keep
+  // serving agents, and the tray reopens the window.
+  app.on('window-all-closed', () => {});
+  app.on('activate', () => {
+    if (host) openMonitor();
+  });
+
+  let quitting: Promise<void> | undefined;
+  app.on('before-quit', (event) => {
+    if (!host) return;
+    // Let in-flight work finish or persist and the database close before the process ends.
+    event.preventDefault();
+    quitting ??= host.stop().then(
+      () => app.exit(0),
+      () => app.exit(1),
+    );
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  void app.whenReady().then(start);
+}
