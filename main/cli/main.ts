@@ -2,11 +2,12 @@ import { ConfigError } from '../host/config';
 import { HostStartError } from '../host/errors';
 import { APP_VERSION } from '../../shared/version';
 import type { CliIo, Command } from './command';
+import { desktopCommand } from './commands/desktop';
 import { serveCommand } from './commands/serve';
 import { tokenCommand } from './commands/token';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand, tokenCommand];
+export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),
