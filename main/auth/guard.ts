@@ -12,6 +12,11 @@ export interface GuardOptions {
   bindHost: string;
   /** Demand a token on loopback too. A non-loopback bind always demands one. */
   requireAuth: boolean;
+  /**
+   * Host names accepted on a loopback bind besides the loopback names: the public URL's host,
+   * for a reverse proxy that forwards its own Host header. Matched case-insensitively, any port.
+   */
+  extraHosts?: readonly string[];
   /** Route -> scope; defaults to the public routes plus 'a2a' for everything else. */
   routeScope?: ScopeResolver;
   now?: () => number;
@@ -31,12 +36,13 @@ export function createGuard(options: GuardOptions): Guard {
   const tokensRequired = !loopback || options.requireAuth;
   const routeScope = options.routeScope ?? scopeResolver(publicRules);
   const now = options.now ?? Date.now;
+  const extraHosts = new Set((options.extraHosts ?? []).map((h) => h.toLowerCase()));
 
   return (req, res, url) => {
     if (loopback) {
       const host = req.headers.host;
       // A missing Host is not a rebinding attempt: browsers always send one.
-      if (host !== undefined && !isLoopbackHostHeader(host)) {
+      if (host !== undefined && !isLoopbackHostHeader(host) && !(extraHosts.size > 0 && extraHosts.has(hostName(host)))) {
         sendError(
           res,
           403,
@@ -61,6 +67,13 @@ export function createGuard(options: GuardOptions): Guard {
     setPrincipal(req, { kind: 'token', token: result.token });
     return true;
   };
+}
+
+/** The name part of a Host header, lower-cased, without its port. */
+function hostName(header: string): string {
+  const h = header.toLowerCase();
+  const colon = h.lastIndexOf(':');
+  return colon > h.lastIndexOf(']') ? h.slice(0, colon) : h;
 }
 
 /** The credential of `Bearer <token>`; an empty string (invalid) for any other scheme. */

@@ -60,7 +60,12 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
 
   const router = createRouter();
   addHealthRoute(router, db, startedAt);
-  const guard = createGuard({ tokens: createTokenStore(db), bindHost: config.host, requireAuth: config.requireAuth });
+  const guard = createGuard({
+    tokens: createTokenStore(db),
+    bindHost: config.host,
+    requireAuth: config.requireAuth,
+    extraHosts: config.publicUrl ? [new URL(config.publicUrl).hostname] : [],
+  });
   const http = createHttpServer({ router, log: log.child('http'), guard });
 
   let address;

@@ -17,6 +17,13 @@ describe('the host wires the guard from config', () => {
     expect((await call(port, '/nowhere')).status).toBe(404);
   });
 
+  it('also accepts the public URL\'s host, as a reverse proxy sends it', async () => {
+    const port = await host({ publicUrl: 'https://Hub.Example.com/' });
+    expect((await call(port, '/healthz', { headers: { host: 'hub.example.com' } })).status).toBe(200);
+    expect((await call(port, '/healthz', { headers: { host: 'hub.example.com:443' } })).status).toBe(200);
+    expect((await call(port, '/healthz', { headers: { host: 'other.example.com' } })).status).toBe(403);
+  });
+
   it('applies requireAuth on loopback', async () => {
     const port = await host({ requireAuth: true });
     expect((await call(port, '/healthz')).status).toBe(200);
