@@ -43,10 +43,10 @@ export function synced(client: Client, timeoutMs = 10_000): Promise<void> {
 }
 
 /** Polls `check` until it holds; the failure message shows the last value seen. */
-export async function waitFor<T>(read: () => T, check: (value: T) => boolean, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = read();
+    const value = await read();
     if (check(value)) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 20));
