@@ -22,6 +22,7 @@ export type Match =
 export function createRouter() {
   const statics = new Map<string, Map<string, Handler>>();
   const patterns: PatternRoute[] = [];
+  const fallbacks: { prefix: string; handler: Handler }[] = [];
 
   function add(method: string | string[], path: string, handler: Handler): void {
     const methods = Array.isArray(method) ? method : [method];
@@ -49,6 +50,14 @@ export function createRouter() {
     for (const m of methods) route.handlers.set(m, handler);
   }
 
+  /**
+   * Answers every path under `prefix` that no route matches, so a protocol can render its
+   * own 404 (the A2A HTTP+JSON binding wants its error shape there too).
+   */
+  function fallback(prefix: string, handler: Handler): void {
+    fallbacks.push({ prefix, handler });
+  }
+
   function match(method: string, path: string): Match {
     const lookup = method === 'HEAD' ? 'GET' : method;
     const byMethod = statics.get(path);
@@ -65,10 +74,11 @@ export function createRouter() {
       route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
       return { kind: 'found', handler, params };
     }
-    return { kind: 'not-found' };
+    const fb = fallbacks.find((f) => path === f.prefix || path.startsWith(`${f.prefix}/`));
+    return fb ? { kind: 'found', handler: fb.handler, params: {} } : { kind: 'not-found' };
   }
 
-  return { add, match };
+  return { add, fallback, match };
 }
 
 export type Router = ReturnType<typeof createRouter>;
