@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findElectron } from '../../main/app/electron-binary';
+import { tempDir } from '../helpers/temp-dir';
+
+const root = process.cwd();
+const kill: (() => void)[] = [];
+afterEach(() => kill.splice(0).forEach((k) => k()));
+
+async function waitFor<T>(probe: () => T | undefined, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.skipIf(findElectron(root) !== undefined)('codetether desktop without the Electron binary', () => {
+  it('says so in one line, then serves the headless host and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [join(root, 'main/cli/bin.js'), 'desktop', '--port', '0', '--data-dir', tempDir()], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CODETETHER_LOG_LEVEL: 'warn' },
+    });
+    kill.push(() => child.exitCode === null && child.kill('SIGKILL'));
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    const health = await waitFor(() => /Health:\s+(\S+)/.exec(out)?.[1], 10_000);
+    const res = await fetch(health);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok' });
+
+    const notice = err.split('\n').filter((line) => /Electron binary is missing/.test(line));
+    expect(notice).toHaveLength(1);
+    expect(notice[0]).toMatch(/headless host instead/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
