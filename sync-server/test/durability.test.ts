@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { connectClient, synced, waitFor, type Client } from './helpers/clients';
 import { issueToken, tempDir } from './helpers/data-dir';
 import { killRelay, spawnRelay, type RelayProcess } from './helpers/relay-process';
