@@ -64,19 +64,21 @@ export function rebuildSqliteFor({ root, outDir, target, say }: RebuildOptions):
   const common = [`--runtime=${target.runtime}`, `--target=${target.version}`, `--arch=${target.arch}`];
 
   say(`Building better-sqlite3 ${target.moduleVersion} for ${target.runtime} ${target.version} (${target.platform}-${target.arch})...`);
-  const prebuild = createRequire(pkgFile).resolve('prebuild-install/bin.js');
-  let built = run(prebuild, [...common, `--platform=${target.platform}`], staging, env);
-  if (!built) {
-    const gyp = findNodeGyp(root, env);
-    if (!gyp) throw new Error('No prebuilt better-sqlite3 for this Electron and no node-gyp to compile one (install node-gyp).');
-    const dist = target.runtime === 'electron' ? [`--dist-url=${electronHeaders}`] : [];
-    built = run(gyp, ['rebuild', '--release', ...common, ...dist], staging, env);
+  try {
+    const prebuild = createRequire(pkgFile).resolve('prebuild-install/bin.js');
+    let built = run(prebuild, [...common, `--platform=${target.platform}`], staging, env);
+    if (!built) {
+      const gyp = findNodeGyp(root, env);
+      if (!gyp) throw new Error('No prebuilt better-sqlite3 for this Electron and no node-gyp to compile one (install node-gyp).');
+      const dist = target.runtime === 'electron' ? [`--dist-url=${electronHeaders}`] : [];
+      built = run(gyp, ['rebuild', '--release', ...common, ...dist], staging, env);
+    }
+    if (!built) throw new Error(`Could not build better-sqlite3 for ${target.runtime} ${target.version}; see the output above.`);
+    const addon = join(outDir, sqliteAddonName);
+    copyFileSync(join(staging, 'build', 'Release', sqliteAddonName), addon);
+    writeFileSync(stampFile(outDir), JSON.stringify(target, null, 2) + '\n');
+    return addon;
+  } finally {
+    rmSync(join(outDir, 'staging'), { recursive: true, force: true });
   }
-  if (!built) throw new Error(`Could not build better-sqlite3 for ${target.runtime} ${target.version}; see the output above.`);
-
-  const addon = join(outDir, sqliteAddonName);
-  copyFileSync(join(staging, 'build', 'Release', sqliteAddonName), addon);
-  writeFileSync(stampFile(outDir), JSON.stringify(target, null, 2) + '\n');
-  rmSync(join(outDir, 'staging'), { recursive: true, force: true });
-  return addon;
 }
