@@ -10,6 +10,8 @@ import { killRelay, spawnRelay, type RelayProcess } from '../../sync-server/test
 const { values } = parseArgs({ options: { samples: { type: 'string', default: '2000' }, docs: { type: 'string', default: '1000' } } });
 const samples = Number(values.samples);
 const docCount = Number(values.docs);
+// Each provider registers an exit listener; a thousand of them here are expected, not a leak.
+process.setMaxListeners(docCount + 20);
 
 interface RelayMetrics {
   connections: number;
