@@ -2,12 +2,13 @@ import { ConfigError } from '../host/config';
 import { HostStartError } from '../host/errors';
 import { APP_VERSION } from '../../shared/version';
 import type { CliIo, Command } from './command';
+import { codebaseCommand } from './commands/codebase';
 import { desktopCommand } from './commands/desktop';
 import { serveCommand } from './commands/serve';
 import { tokenCommand } from './commands/token';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand];
+export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),

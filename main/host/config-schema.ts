@@ -1,5 +1,19 @@
 import { z } from 'zod';
 
+export const commandAgentSchema = z
+  .object({
+    /** Executable: a name looked up on PATH, or an absolute path. */
+    command: z.string().min(1),
+    /** Argv after the command; "{prompt}" and "{taskFile}" are replaced per task. */
+    args: z.array(z.string()).default([]),
+    /** Added to the agent's minimal environment. */
+    env: z.record(z.string(), z.string()).optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export type CommandAgentConfig = z.infer<typeof commandAgentSchema>;
+
 /**
  * Every setting the host understands, with its default. Keys are what users write in
  * `config.json`; the env name of a key is `CODETETHER_` + its snake-case form
@@ -21,6 +35,20 @@ export const configSchema = z
     shutdownGraceMs: z.number().int().min(0).default(1500),
     /** Demand a bearer token on a loopback bind too; a non-loopback bind always demands one. */
     requireAuth: z.boolean().default(false),
+    /** Webhook hosts, IPs or CIDRs push may target although loopback, private or link-local. Env: comma-separated. */
+    pushAllowlist: z.array(z.string().min(1)).default([]),
+    /** Delivery attempts per event and webhook before it is given up (kept as dead in the outbox). */
+    pushMaxAttempts: z.number().int().min(1).default(8),
+    /** First retry delay of a failed webhook call, in ms; doubles per attempt, with jitter. */
+    pushBaseDelayMs: z.number().int().min(1).default(1000),
+    /** Longest wait between two attempts, in ms. */
+    pushMaxDelayMs: z.number().int().min(1).default(5 * 60 * 1000),
+    /** How long one webhook call may take, in ms. */
+    pushTimeoutMs: z.number().int().min(1).default(10_000),
+    /** Codebase a task runs in when its message names none; unset means the only registered one. */
+    defaultCodebase: z.string().min(1).optional(),
+    /** Command-line agents (docs/agent-protocol.md), each served under its key next to the built-in ones. */
+    agents: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'agent names use a-z, 0-9, ".", "_" and "-"'), commandAgentSchema).default({}),
   })
   .strict();
 

@@ -1,0 +1,124 @@
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../../host/config';
+import type { Config } from '../../host/config-schema';
+import { createCodebaseRepository, type Codebase, type CodebaseRepository } from '../../store/codebase-repository';
+import { closeDatabase, openDatabase } from '../../store/open';
+import { builtInAgents } from '../../tasks/agents';
+import { codebaseNameRule, registerCodebase } from '../../workers/codebases';
+import type { CliIo, Command } from '../command';
+import { parseFlags } from '../flags';
+import { UsageError } from '../usage-error';
+
+const storeFlags = {
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
+/** Opens the host's own database; safe beside a running `serve` (WAL plus a busy timeout). */
+function withCodebases<T>(values: { 'data-dir'?: string; config?: string }, use: (repo: CodebaseRepository, config: Config) => T): T {
+  const config = loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } });
+  const db = openDatabase(join(config.dataDir, 'codetether.db'));
+  try {
+    return use(createCodebaseRepository(db), config);
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+function asJson(c: Codebase) {
+  return { name: c.name, path: c.path, defaultAgent: c.defaultAgent, allowedAgents: c.allowedAgents, createdAt: new Date(c.createdAt).toISOString() };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+function agentList(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(',').map((a) => a.trim()).filter(Boolean);
+}
+
+async function add(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { ...storeFlags, agent: { type: 'string' }, allow: { type: 'string' } }, true);
+  if (positionals.length !== 2) throw new UsageError('add takes a NAME and a PATH.');
+  const [name, path] = positionals as [string, string];
+  const result = withCodebases(values, (repo, config) =>
+    registerCodebase(repo, {
+      name,
+      path: resolve(path),
+      defaultAgent: values.agent,
+      allowedAgents: agentList(values.allow),
+      knownAgents: [...builtInAgents().keys(), ...Object.keys(config.agents)],
+      now: Date.now(),
+    }),
+  );
+  if (!result.ok) {
+    io.err(`codetether codebase: ${result.error}`);
+    return 1;
+  }
+  const c = result.value;
+  io.err(`Registered codebase "${c.name}" at ${c.path}.`);
+  return 0;
+}
+
+async function list(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, { ...storeFlags, json: { type: 'boolean' } });
+  const all = withCodebases(values, (repo) => repo.list());
+  if (values.json) {
+    io.out(JSON.stringify(all.map(asJson), null, 2));
+    return 0;
+  }
+  if (all.length === 0) {
+    io.err('No codebases. Register one with "codetether codebase add NAME PATH".');
+    return 0;
+  }
+  io.out(
+    table([
+      ['NAME', 'PATH', 'DEFAULT AGENT', 'ALLOWED AGENTS'],
+      ...all.map((c) => [c.name, c.path, c.defaultAgent ?? '-', c.allowedAgents.length ? c.allowedAgents.join(',') : 'any']),
+    ]),
+  );
+  return 0;
+}
+
+async function remove(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, storeFlags, true);
+  if (positionals.length !== 1) throw new UsageError('remove takes exactly one codebase name.');
+  const name = positionals[0]!;
+  if (!withCodebases(values, (repo) => repo.remove(name))) {
+    io.err(`codetether codebase: no codebase named "${name}". "codetether codebase list" shows them.`);
+    return 1;
+  }
+  io.err(`Removed codebase "${name}". Its folder is untouched.`);
+  return 0;
+}
+
+const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = { add, list, remove };
+
+export const codebaseCommand: Command = {
+  name: 'codebase',
+  summary: 'Register, list and remove the folders agents may work in',
+  usage: `codetether codebase <add|list|remove> [options]
+
+  codetether codebase add NAME PATH [--agent <name>] [--allow <a,b>]
+      NAME     ${codebaseNameRule}
+      PATH     an existing directory (relative paths are resolved against the current one)
+      --agent  the agent tasks in this codebase use by default
+      --allow  comma-separated agents allowed to run here (default: any)
+  codetether codebase list [--json]
+  codetether codebase remove NAME
+
+A task picks its codebase with message metadata "codebase"; without it the config's
+"defaultCodebase" is used, or the only registered codebase.
+
+Common options:
+  --data-dir <dir>  the host's data dir (default ~/.config/codetether)
+  --config <file>   config file to read instead of <data-dir>/config.json`,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    const handler = sub === undefined ? undefined : subcommands[sub];
+    if (!handler) throw new UsageError(sub === undefined ? 'missing subcommand.' : `unknown subcommand "${sub}".`);
+    return handler(rest, io);
+  },
+};

@@ -1,0 +1,49 @@
+import type { Db } from './open';
+
+export interface Codebase {
+  name: string;
+  /** Absolute, symlink-free path of the folder. */
+  path: string;
+  defaultAgent: string | null;
+  /** Agents allowed to run here; empty means any agent. */
+  allowedAgents: string[];
+  createdAt: number;
+}
+
+interface CodebaseRow {
+  name: string;
+  path: string;
+  default_agent: string | null;
+  allowed_agents: string;
+  created_at: number;
+}
+
+function fromRow(r: CodebaseRow): Codebase {
+  return { name: r.name, path: r.path, defaultAgent: r.default_agent, allowedAgents: JSON.parse(r.allowed_agents) as string[], createdAt: r.created_at };
+}
+
+/** SQL for registered codebases. Read on every use, so a `codebase add` next to a running host counts at once. */
+export function createCodebaseRepository(db: Db) {
+  const s = {
+    insert: db.prepare(
+      'INSERT INTO codebases (name, path, default_agent, allowed_agents, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING',
+    ),
+    get: db.prepare<[string], CodebaseRow>('SELECT * FROM codebases WHERE name = ?'),
+    list: db.prepare<[], CodebaseRow>('SELECT * FROM codebases ORDER BY name'),
+    remove: db.prepare('DELETE FROM codebases WHERE name = ?'),
+  };
+  return {
+    /** False when the name is taken. */
+    insert: (c: Codebase): boolean =>
+      s.insert.run(c.name, c.path, c.defaultAgent, JSON.stringify(c.allowedAgents), c.createdAt).changes === 1,
+    get: (name: string): Codebase | undefined => {
+      const row = s.get.get(name);
+      return row ? fromRow(row) : undefined;
+    },
+    list: (): Codebase[] => s.list.all().map(fromRow),
+    /** False when no codebase had that name. */
+    remove: (name: string): boolean => s.remove.run(name).changes === 1,
+  };
+}
+
+export type CodebaseRepository = ReturnType<typeof createCodebaseRepository>;
