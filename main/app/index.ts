@@ -6,6 +6,7 @@ import { loadConfig } from '../host/config';
 import { startHost, type Host } from '../host/host';
 import iconPath from '../../build/icon.png?asset';
 import { contentSecurityPolicy } from './csp';
+import { withHostCors } from './host-cors';
 import { registerIpc } from './ipc';
 import { createIpcHandlers } from './ipc-handlers';
 import { electronNativeDir, sqliteAddonName } from './native-binding';
@@ -47,8 +48,11 @@ async function start(): Promise<void> {
 
   const csp = contentSecurityPolicy({ connect: [hostUrl], dev: location.kind === 'dev' });
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    if (details.resourceType !== 'mainFrame') return callback({});
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    if (details.resourceType === 'mainFrame') {
+      return callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    }
+    const responseHeaders = withHostCors(details.responseHeaders, details.url, hostUrl, location);
+    callback(responseHeaders ? { responseHeaders } : {});
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
