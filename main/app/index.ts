@@ -30,7 +30,11 @@ let win: BrowserWindow | undefined;
 let host: Host | undefined;
 
 function openMonitor(): void {
-  if (!win || win.isDestroyed()) win = createMainWindow({ location, preload, icon: iconPath });
+  if (!win || win.isDestroyed()) {
+    // A new window shows itself once painted (ready-to-show), without a blank flash.
+    win = createMainWindow({ location, preload, icon: iconPath });
+    return;
+  }
   if (win.isMinimized()) win.restore();
   win.show();
   win.focus();
