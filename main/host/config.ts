@@ -38,11 +38,14 @@ const numericKeys = new Set<string>(
 
 const booleanKeys = new Set<string>(configKeys.filter((k) => configSchema.shape[k].safeParse(true).success));
 
+const listKeys = new Set<string>(configKeys.filter((k) => configSchema.shape[k].safeParse([]).success));
+
 const booleanWords: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 
-/** Env values are strings; numbers and booleans are converted, anything else stays raw so validation names it. */
+/** Env values are strings; numbers, booleans and comma-separated lists are converted, anything else stays raw so validation names it. */
 function envValue(key: string, raw: string): unknown {
   const text = raw.trim();
+  if (listKeys.has(key)) return text.split(',').map((s) => s.trim()).filter(Boolean);
   if (numericKeys.has(key) && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   if (booleanKeys.has(key)) return booleanWords[text.toLowerCase()] ?? raw;
   return raw;

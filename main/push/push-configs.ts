@@ -1,13 +1,25 @@
 import type { TaskPushNotificationConfig } from '@a2a-js/sdk';
 
+export interface CreatePushConfigOptions {
+  /**
+   * Also deliver the task's events already committed from this seq on. For a config that came
+   * inline with SendMessage: create it with the send's firstSeq and no event of the run is missed.
+   */
+  fromSeq?: number;
+}
+
 /**
  * Per-task push notification configs, as the A2A edge needs them. Failures are TaskErrors:
  * 'task-not-found', 'push-config-not-found', or 'invalid-params' (for example a webhook URL on a
  * loopback or private address that is not allowlisted).
  */
 export interface PushConfigs {
-  /** Validates and stores the config (assigning an id when it has none); delivery starts with the task's next event. */
-  create(config: TaskPushNotificationConfig): TaskPushNotificationConfig;
+  /**
+   * Validates and stores the config (assigning an id when it has none; an existing id is
+   * replaced); delivery starts with the task's next event (or at `options.fromSeq`). Async
+   * because the URL's host is resolved and every address it resolves to is checked.
+   */
+  create(config: TaskPushNotificationConfig, options?: CreatePushConfigOptions): Promise<TaskPushNotificationConfig>;
   get(taskId: string, id: string): TaskPushNotificationConfig;
   list(taskId: string): TaskPushNotificationConfig[];
   delete(taskId: string, id: string): void;

@@ -2,6 +2,8 @@ import type { Migration } from '../migration';
 import { m0001 } from './0001-settings';
 import { m0002 } from './0002-tasks';
 import { m0003 } from './0003-tokens';
+import { m0004 } from './0004-push';
+import { m0005 } from './0005-codebases';
 
 /** Every migration the app ships, in order. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
