@@ -5,12 +5,31 @@ import { ServerCallContext, UnauthenticatedUser, type User } from '@a2a-js/sdk/s
  * hands each yielded event's seq to the transport through the call context, in yield order.
  */
 const SEQS = 'codetether.seqs';
+/**
+ * The SDK's call context has no cancellation either. A stream waiting for the next event
+ * cannot be stopped by generator.return() (that waits for the pending await), so the
+ * transport aborts this signal when the client goes away.
+ */
+const SIGNAL = 'codetether.signal';
+/** A Last-Event-ID the transport got: SubscribeToTask then resumes after it, without a snapshot. */
+const RESUME = 'codetether.resume';
 
-export function createCallContext(options: { user?: User; requestedVersion?: string } = {}): ServerCallContext {
+export interface CallContextOptions {
+  user?: User;
+  requestedVersion?: string;
+  signal?: AbortSignal;
+  resumeAfterSeq?: number;
+}
+
+export function createCallContext(options: CallContextOptions = {}): ServerCallContext {
   return new ServerCallContext({
     user: options.user ?? new UnauthenticatedUser(),
     requestedVersion: options.requestedVersion,
-    state: new Map<string, unknown>([[SEQS, []]]),
+    state: new Map<string, unknown>([
+      [SEQS, []],
+      [SIGNAL, options.signal],
+      [RESUME, options.resumeAfterSeq],
+    ]),
   });
 }
 
@@ -22,4 +41,13 @@ export function pushSeq(ctx: ServerCallContext, seq: number): void {
 /** Called by a transport for each event it writes: the seq of the event, in order. */
 export function shiftSeq(ctx: ServerCallContext): number | undefined {
   return (ctx.state?.get(SEQS) as number[] | undefined)?.shift();
+}
+
+/** Aborted when the caller is gone; undefined when the transport gave none. */
+export function signalOf(ctx: ServerCallContext): AbortSignal | undefined {
+  return ctx.state?.get(SIGNAL) as AbortSignal | undefined;
+}
+
+export function resumeSeqOf(ctx: ServerCallContext): number | undefined {
+  return ctx.state?.get(RESUME) as number | undefined;
 }

@@ -176,6 +176,12 @@ export function createTaskService(deps: TaskServiceDeps) {
     return taskFromRow(repo, mustGet(taskId), view);
   }
 
+  /** The task with the seq of the last event it reflects, read together: a subscriber continues right after `seq`. */
+  function snapshot(taskId: string, view: TaskView = {}): { task: Task; seq: number } {
+    const row = mustGet(taskId);
+    return { task: taskFromRow(repo, row, view), seq: row.last_seq };
+  }
+
   function normalizeIncoming(message: Message, contextId: string, taskId: string): Message {
     return { ...message, contextId, taskId };
   }
@@ -328,7 +334,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     }
   }
 
-  return { send, get, cancel, list, eventsAfter, settled, recover, stop, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll };
+  return { send, get, snapshot, cancel, list, eventsAfter, settled, recover, stop, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll };
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;

@@ -1,0 +1,96 @@
+import { JsonRpcTransportHandler, type ServerCallContext } from '@a2a-js/sdk/server';
+import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../http/body';
+import { HttpError } from '../http/errors';
+import { sendJson } from '../http/respond';
+import type { Router } from '../http/router';
+import { lastEventId } from '../http/sse';
+import { createCallContext } from './call-context';
+import { checkVersion, parseEnvelope, rpcError, type JsonRpcErrorBody, type JsonRpcId, type RpcRequest } from './jsonrpc-envelope';
+import { streamJsonRpc, type CloseRegistry } from './jsonrpc-sse';
+import type { CodeTetherRequestHandler } from './request-handler';
+import { userOf } from './rpc-user';
+
+export interface JsonRpcRouteDeps {
+  handler: CodeTetherRequestHandler;
+  bodyLimit: number;
+  /** The HTTP server's onClose: open streams end when the server shuts down. */
+  onClose: CloseRegistry;
+}
+
+export const JSONRPC_PATHS = ['/a2a', '/v1/a2a'];
+
+const EXTENDED_CARD_METHODS = new Set(['GetExtendedAgentCard', 'agent/getAuthenticatedExtendedCard']);
+const SUBSCRIBE_METHODS = new Set(['SubscribeToTask', 'tasks/resubscribe']);
+
+/** application/json, application/a2a+json, or none at all (curl -d without -H). */
+function contentTypeOk(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  const type = header.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || type === 'application/a2a+json' || type === '';
+}
+
+type Transport = { handle(body: unknown, ctx: ServerCallContext): Promise<unknown> };
+
+export function addJsonRpcRoutes(router: Router, deps: JsonRpcRouteDeps): void {
+  const transports: Record<RpcRequest['dialect'], Transport> = {
+    v1: new JsonRpcTransportHandler(deps.handler),
+    'v0.3': new LegacyJsonRpcTransportHandler(deps.handler),
+  };
+
+  const answer = (res: ServerResponse, body: unknown, status = 200, headers: Record<string, string> = {}) => sendJson(res, status, body, headers);
+  const fail = (res: ServerResponse, id: JsonRpcId, code: number, message: string) => answer(res, rpcError(id, code, message));
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!contentTypeOk(req.headers['content-type'])) {
+      req.resume();
+      return fail(res, null, -32005, `Content-Type "${req.headers['content-type']}" is not supported; send application/json or application/a2a+json.`);
+    }
+    let text: string;
+    try {
+      text = (await readBody(req, deps.bodyLimit)).toString('utf8');
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      return answer(res, rpcError(null, -32600, err.message), err.status, err.headers);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      return fail(res, null, -32700, `Parse error: the body is not valid JSON (${(err as Error).message}).`);
+    }
+    const request = parseEnvelope(parsed);
+    if ('error' in request) return answer(res, request);
+
+    const versionProblem = checkVersion(req.headers['a2a-version']);
+    if (versionProblem) return fail(res, request.id, -32009, versionProblem);
+
+    const user = userOf(req);
+    if (EXTENDED_CARD_METHODS.has(request.method) && !user.isAuthenticated) {
+      const body: JsonRpcErrorBody = rpcError(
+        request.id,
+        -32600,
+        'The extended agent card is only for authenticated clients: send "Authorization: Bearer ct_..." (create a token with "codetether token create --name <name>").',
+      );
+      return answer(res, body, 401, { 'www-authenticate': 'Bearer realm="codetether"' });
+    }
+
+    const controller = new AbortController();
+    const resumeAfterSeq = SUBSCRIBE_METHODS.has(request.method) ? lastEventId(req.headers['last-event-id']) : undefined;
+    const ctx = createCallContext({ user, requestedVersion: request.dialect === 'v1' ? '1.0' : '0.3', signal: controller.signal, resumeAfterSeq });
+    // A blocking SendMessage stops waiting once its client is gone.
+    res.once('close', () => controller.abort());
+    const result = await transports[request.dialect].handle(request.body, ctx);
+    if (isAsyncGenerator(result)) {
+      return streamJsonRpc(res, result, { ctx, id: request.id, dialect: request.dialect, abort: controller, onClose: deps.onClose });
+    }
+    answer(res, result);
+  }
+
+  for (const path of JSONRPC_PATHS) router.add('POST', path, handle);
+}
+
+function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, void, undefined> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}

@@ -1,0 +1,169 @@
+import type {
+  AgentCard,
+  CancelTaskRequest,
+  DeleteTaskPushNotificationConfigRequest,
+  GetExtendedAgentCardRequest,
+  GetTaskPushNotificationConfigRequest,
+  GetTaskRequest,
+  ListTaskPushNotificationConfigsRequest,
+  ListTaskPushNotificationConfigsResponse,
+  ListTasksRequest,
+  ListTasksResponse,
+  Message,
+  SendMessageRequest,
+  StreamResponse,
+  SubscribeToTaskRequest,
+  Task,
+  TaskPushNotificationConfig,
+} from '@a2a-js/sdk';
+import type { A2ARequestHandler, ServerCallContext } from '@a2a-js/sdk/server';
+import type { PushConfigs } from '../push/push-configs';
+import type { SendResult, TaskService } from '../tasks/service';
+import { resumeSeqOf, signalOf } from './call-context';
+import { asA2A, AuthenticationRequiredError, toA2AError } from './errors';
+
+export { AuthenticationRequiredError };
+import { followTask } from './task-stream';
+import { optionalCount, optionalState, requireId, validateSend } from './validate';
+
+export interface RequestHandlerDeps {
+  tasks: TaskService;
+  push: PushConfigs;
+  card: () => AgentCard;
+  /** The card for authenticated callers; the public card when absent. */
+  extendedCard?: () => AgentCard;
+}
+
+export interface CodeTetherRequestHandler extends A2ARequestHandler {
+  /**
+   * Streams a task's events after `afterSeq` (a Last-Event-ID), without the Task snapshot a
+   * fresh SubscribeToTask starts with: the client already has everything up to that seq.
+   * `resubscribe` does the same when the transport put a resume seq in the call context
+   * (setResumeSeq), which is how the SDK's transports reach it.
+   */
+  streamFrom(taskId: string, afterSeq: number, ctx: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined>;
+}
+
+/**
+ * Our A2ARequestHandler: the SDK's DefaultRequestHandler keeps tasks in its own TaskStore and
+ * cannot replay from a seq, so every method here goes straight to the durable task core.
+ * The SDK's transports (JSON-RPC v1.0 and v0.3) decode requests and encode answers around it.
+ */
+export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherRequestHandler {
+  const { tasks, push } = deps;
+
+  /** Commits the message (a new task or a continuation) and attaches its push config. */
+  async function startSend(params: SendMessageRequest): Promise<SendResult> {
+    validateSend(params);
+    const result = tasks.send({ message: params.message as Message, metadata: params.metadata });
+    const config = params.configuration?.taskPushNotificationConfig;
+    if (config) {
+      // fromSeq: the agent may already be reporting; the config still gets every event of this
+      // send. A refused config cancels the task rather than let it run unwatched.
+      try {
+        await push.create({ ...config, taskId: result.task.id }, { fromSeq: result.firstSeq });
+      } catch (err) {
+        try {
+          tasks.cancel(result.task.id);
+        } catch {
+          // Already terminal: nothing left to stop.
+        }
+        throw err;
+      }
+    }
+    return result;
+  }
+
+  return {
+    async getAgentCard() {
+      return deps.card();
+    },
+
+    async getAuthenticatedExtendedAgentCard(_params: GetExtendedAgentCardRequest, ctx: ServerCallContext) {
+      if (!ctx.user?.isAuthenticated) {
+        throw new AuthenticationRequiredError(
+          'The extended agent card is only for authenticated clients: send "Authorization: Bearer ct_..." (create a token with "codetether token create --name <name>").',
+        );
+      }
+      return (deps.extendedCard ?? deps.card)();
+    },
+
+    sendMessage(params: SendMessageRequest, ctx: ServerCallContext): Promise<Task> {
+      return asA2A(async () => {
+        const { task } = await startSend(params);
+        const historyLength = params.configuration?.historyLength;
+        if (params.configuration?.returnImmediately) {
+          return historyLength === undefined ? task : tasks.get(task.id, { historyLength });
+        }
+        await tasks.settled(task.id, signalOf(ctx));
+        return tasks.get(task.id, { historyLength });
+      });
+    },
+
+    async *sendMessageStream(params: SendMessageRequest, ctx: ServerCallContext) {
+      let started: SendResult;
+      try {
+        started = await startSend(params);
+      } catch (err) {
+        throw toA2AError(err);
+      }
+      yield* followTask(tasks, started.task.id, ctx, { afterSeq: started.firstSeq - 1 });
+    },
+
+    getTask(params: GetTaskRequest) {
+      return asA2A(() => {
+        const historyLength = optionalCount(params.historyLength, 'historyLength');
+        return tasks.get(requireId(params.id, 'id'), { historyLength });
+      });
+    },
+
+    listTasks(params: ListTasksRequest): Promise<ListTasksResponse> {
+      return asA2A(() =>
+        tasks.list({
+          contextId: params.contextId || undefined,
+          state: optionalState(params.status, 'status'),
+          pageSize: optionalCount(params.pageSize, 'pageSize'),
+          pageToken: params.pageToken || undefined,
+          historyLength: optionalCount(params.historyLength, 'historyLength'),
+          statusTimestampAfter: params.statusTimestampAfter || undefined,
+          includeArtifacts: params.includeArtifacts,
+        }),
+      );
+    },
+
+    cancelTask(params: CancelTaskRequest) {
+      return asA2A(() => tasks.cancel(requireId(params.id, 'id')));
+    },
+
+    resubscribe(params: SubscribeToTaskRequest, ctx: ServerCallContext) {
+      requireId(params.id, 'id');
+      const afterSeq = resumeSeqOf(ctx);
+      return followTask(tasks, params.id, ctx, afterSeq === undefined ? { snapshot: true } : { afterSeq });
+    },
+
+    streamFrom(taskId: string, afterSeq: number, ctx: ServerCallContext) {
+      requireId(taskId, 'id');
+      return followTask(tasks, taskId, ctx, { afterSeq });
+    },
+
+    createTaskPushNotificationConfig(params: TaskPushNotificationConfig) {
+      return asA2A(() => {
+        requireId(params.taskId, 'taskId');
+        requireId(params.url, 'url');
+        return push.create(params);
+      });
+    },
+
+    getTaskPushNotificationConfig(params: GetTaskPushNotificationConfigRequest) {
+      return asA2A(() => push.get(requireId(params.taskId, 'taskId'), requireId(params.id, 'id')));
+    },
+
+    listTaskPushNotificationConfigs(params: ListTaskPushNotificationConfigsRequest): Promise<ListTaskPushNotificationConfigsResponse> {
+      return asA2A(() => ({ configs: push.list(requireId(params.taskId, 'taskId')), nextPageToken: '' }));
+    },
+
+    deleteTaskPushNotificationConfig(params: DeleteTaskPushNotificationConfigRequest) {
+      return asA2A(() => push.delete(requireId(params.taskId, 'taskId'), requireId(params.id, 'id')));
+    },
+  };
+}
