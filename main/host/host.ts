@@ -3,6 +3,9 @@ import { createGuard } from '../auth/guard';
 import { createTokenStore } from '../auth/token-store';
 import { createHttpServer } from '../http/server';
 import { createRouter } from '../http/router';
+import { createHostPush } from '../push/host-push';
+import { addPushKeyRoute } from '../push/push-key-route';
+import type { PushService } from '../push/push-service';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
 import { createTaskRepository } from '../store/task-repository';
 import { builtInAgents } from '../tasks/agents';
@@ -23,6 +26,8 @@ export interface Host {
   readonly db: Db;
   readonly log: Logger;
   readonly tasks: TaskService;
+  /** Push notification configs (the A2A edge's `deps.push`) and their delivery. */
+  readonly push: PushService;
   readonly urls: HostUrls;
   /** Stops accepting, lets in-flight work finish or persist, then closes the database. Idempotent. */
   stop(): Promise<void>;
@@ -57,9 +62,17 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const bus = createTaskBus((err) => taskLog.error('task listener failed', { error: String(err) }));
   const agents = builtInAgents();
   const tasks = createTaskService({ repo: createTaskRepository(db), bus, log: taskLog, agents, defaultAgent: 'echo' });
+  let push: ReturnType<typeof createHostPush>;
+  try {
+    push = createHostPush(config, db, bus, log.child('push'));
+  } catch (err) {
+    closeDatabase(db);
+    throw new HostStartError(`Cannot set up push notifications: ${(err as Error).message}`, { cause: err });
+  }
 
   const router = createRouter();
   addHealthRoute(router, db, startedAt);
+  addPushKeyRoute(router, push.signingKey);
   const guard = createGuard({
     tokens: createTokenStore(db),
     bindHost: config.host,
@@ -78,6 +91,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const base = `http://${urlHost(config.host)}:${address.port}`;
   const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz` };
   log.info('host started', { dataDir: config.dataDir, ...urls });
+  push.service.start();
   const requeued = tasks.recover();
   if (requeued) log.info('requeued unfinished tasks', { count: requeued });
 
@@ -87,11 +101,13 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     db,
     log,
     tasks,
+    push: push.service,
     urls,
     stop() {
       stopping ??= (async () => {
         log.info('host stopping');
         await Promise.all([http.close(config.shutdownGraceMs), tasks.stop(config.shutdownGraceMs)]);
+        await push.service.stop();
         closeDatabase(db);
         log.info('host stopped');
       })();
