@@ -4,6 +4,8 @@ export type Params = Record<string, string>;
 export type Handler = (req: IncomingMessage, res: ServerResponse, params: Params, url: URL) => void | Promise<void>;
 
 interface PatternRoute {
+  /** The pattern's regex source as built, before RegExp escapes its slashes. */
+  source: string;
   regex: RegExp;
   names: string[];
   handlers: Map<string, Handler>;
@@ -42,9 +44,9 @@ export function createRouter() {
         return '([^/:]+)';
       })
       .join('');
-    let route = patterns.find((p) => p.regex.source === `^${source}$`);
+    let route = patterns.find((p) => p.source === source);
     if (!route) {
-      route = { regex: new RegExp(`^${source}$`), names, handlers: new Map() };
+      route = { source, regex: new RegExp(`^${source}$`), names, handlers: new Map() };
       patterns.push(route);
     }
     for (const m of methods) route.handlers.set(m, handler);
