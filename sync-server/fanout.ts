@@ -14,6 +14,7 @@ const lockKey = (doc: string) => `ctr:compacting:${doc}`;
 const KIND_UPDATE = 0;
 const KIND_AWARENESS = 1;
 const HEADER = 9;
+const CLOSE_GRACE_MS = 2_000;
 
 // Replaces the first ARGV[1] entries by their merge. Only the head is touched; concurrent
 // RPUSHes land at the tail, and the lock keeps two mergers apart.
@@ -118,9 +119,20 @@ export function createFanout({ url, logTtlSeconds, compactEvery, counters, log }
     ready(): boolean {
       return pub.status === 'ready' && sub.status === 'ready';
     },
-    /** Waits for queued publishes to be answered, then disconnects. */
+    /**
+     * Waits (briefly) for queued publishes to be answered, then disconnects. While Redis is
+     * unreachable the queue would wait forever; dropping it loses nothing, since every queued
+     * update is in the local store and goes back to Redis when the document is next loaded.
+     */
     async close(): Promise<void> {
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+      await Promise.all(
+        [pub, sub].map(async (client) => {
+          if (client.status !== 'ready') return client.disconnect();
+          const timer = setTimeout(() => client.disconnect(), CLOSE_GRACE_MS);
+          await client.quit().catch(() => client.disconnect());
+          clearTimeout(timer);
+        }),
+      );
     },
   };
 }

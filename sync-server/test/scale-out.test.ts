@@ -108,6 +108,18 @@ describe('two relay instances sharing one redis-server', () => {
     const health = (await (await fetch(`${relays[0]!.httpUrl}/healthz`)).json()) as { redis: string };
     expect(health.redis).toBe('ok');
   });
+
+  it('keeps serving local clients while Redis is gone, reports it, and still shuts down cleanly', async () => {
+    const [r1] = relays as [RelayProcess, RelayProcess];
+    await redis.stop();
+    await waitFor(async () => (await fetch(`${r1.httpUrl}/healthz`)).status, (s) => s === 503, 10_000, 'healthz to report redis down');
+    const a = client(r1, 'team/no-redis');
+    const b = client(r1, 'team/no-redis');
+    a.doc.getText('t').insert(0, 'local only');
+    await waitFor(b.text, (t) => t === 'local only', 10_000, 'local sync without redis');
+    r1.child.kill('SIGTERM');
+    expect(await r1.exited).toBe(0);
+  });
 });
 
 async function docsLoaded(relay: RelayProcess): Promise<number> {
