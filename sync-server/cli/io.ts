@@ -19,7 +19,7 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
   }
 }
 
-/** A numeric flag stays a string when it is not a number, so validation can name it. */
+/** A numeric flag; a value that is not a number is a usage error naming it. */
 export function numberFlag(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
