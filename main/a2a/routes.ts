@@ -6,6 +6,7 @@ import { addAgentCardRoute } from './agent-card-route';
 import { addJsonRpcRoutes } from './jsonrpc-route';
 import type { CloseRegistry } from './jsonrpc-sse';
 import { createRequestHandler, type CodeTetherRequestHandler } from './request-handler';
+import { addRestRoutes } from './rest/routes';
 
 export interface A2aRoutesDeps {
   tasks: TaskService;
@@ -22,5 +23,6 @@ export function addA2aRoutes(router: Router, deps: A2aRoutesDeps): CodeTetherReq
   const handler = createRequestHandler(deps);
   addAgentCardRoute(router, deps.card);
   addJsonRpcRoutes(router, { handler, bodyLimit: deps.bodyLimit, onClose: deps.onClose });
+  addRestRoutes(router, { handler, bodyLimit: deps.bodyLimit, onClose: deps.onClose });
   return handler;
 }

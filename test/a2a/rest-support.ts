@@ -1,0 +1,103 @@
+import { TaskState } from '@a2a-js/sdk';
+import { ClientFactory, ClientFactoryOptions, type Client } from '@a2a-js/sdk/client';
+import { onTestFinished } from 'vitest';
+import { loadConfig } from '../../main/host/config';
+import type { ConfigKey } from '../../main/host/config-schema';
+import { startHost, type Host } from '../../main/host/host';
+import type { AgentExecutor } from '../../main/tasks/executor';
+import { tempDir } from '../helpers/temp-dir';
+
+/**
+ * A test agent: reports working, then one artifact chunk every `ms` milliseconds, `ticks`
+ * times (both from the message's metadata), then completes. Stops when its task is canceled.
+ */
+export const tickerAgent: AgentExecutor = {
+  name: 'ticker',
+  description: 'Emits numbered artifact chunks on a timer.',
+  skill: { id: 'ticker', name: 'Ticker', description: 'Numbered chunks on a timer.', tags: ['test'] },
+  async execute(ctx) {
+    const meta = ctx.message.metadata ?? {};
+    const ticks = Number(meta.ticks ?? 3);
+    const ms = Number(meta.ms ?? 10);
+    ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
+    for (let i = 1; i <= ticks; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, ms);
+        ctx.signal.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('aborted'))), { once: true });
+      });
+      ctx.update({
+        kind: 'artifact',
+        artifact: { artifactId: 'ticks', name: 'ticks', description: '', parts: [{ content: { $case: 'text', value: `tick ${i}` }, metadata: undefined, filename: '', mediaType: '' }], metadata: undefined, extensions: [] },
+        append: i > 1,
+        lastChunk: i === ticks,
+      });
+    }
+    ctx.update({ kind: 'status', state: TaskState.TASK_STATE_COMPLETED });
+  },
+};
+
+export interface RestHost {
+  host: Host;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** The HTTP+JSON base: origin + /v1 */
+  rest: string;
+  client: Client;
+}
+
+/** A real host on a temp data dir with the ticker agent, and the SDK client on HTTP+JSON. */
+export async function startRestHost(flags: Partial<Record<ConfigKey, unknown>> = {}): Promise<RestHost> {
+  const dataDir = tempDir('codetether-rest-');
+  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, logLevel: 'silent', shutdownGraceMs: 300, ...flags }, env: {} }), { agents: [tickerAgent] });
+  onTestFinished(() => host.stop());
+  const origin = new URL(host.urls.health).origin;
+  const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['HTTP+JSON'] }));
+  const client = await factory.createFromUrl(origin);
+  return { host, origin, rest: `${origin}/v1`, client };
+}
+
+export interface SseFrame {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+/** Reads raw SSE frames (id, event, data) from a fetch response, skipping comment lines. */
+export async function* sseFrames(res: Response): AsyncGenerator<SseFrame> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const frame: SseFrame = { data: '' };
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':')) continue;
+          const sep = line.indexOf(':');
+          const field = line.slice(0, sep);
+          const text = line.slice(sep + 1).replace(/^ /, '');
+          if (field === 'id') frame.id = text;
+          else if (field === 'event') frame.event = text;
+          else if (field === 'data') data.push(text);
+        }
+        if (data.length) {
+          frame.data = data.join('\n');
+          yield frame;
+        }
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+/** The payload kind of a bare StreamResponse JSON ("task", "statusUpdate", ...). */
+export function kindOf(data: string): string {
+  return Object.keys(JSON.parse(data) as Record<string, unknown>)[0]!;
+}
