@@ -14,9 +14,12 @@ function render(json: unknown): Rendered {
   return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
+const LEGACY = new Set(['0.3', '0.3.0']);
+
+/** Either the header or ?version= may ask for 0.3 (clients that always send 1.0 use the query). */
 function wantsLegacy(req: IncomingMessage, url: URL): boolean {
-  const version = (req.headers['a2a-version'] as string | undefined)?.trim() ?? url.searchParams.get('version');
-  return version === '0.3' || version === '0.3.0';
+  const header = req.headers['a2a-version'];
+  return LEGACY.has((typeof header === 'string' ? header : '').trim()) || LEGACY.has(url.searchParams.get('version') ?? '');
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {

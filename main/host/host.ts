@@ -1,5 +1,8 @@
 import { join } from 'node:path';
+import { buildAgentCard } from '../a2a/agent-card';
+import { addA2aRoutes } from '../a2a/routes';
 import { createGuard } from '../auth/guard';
+import { isLoopbackBind } from '../auth/loopback';
 import { createTokenStore } from '../auth/token-store';
 import { createHttpServer } from '../http/server';
 import { createRouter } from '../http/router';
@@ -10,6 +13,7 @@ import { closeDatabase, openDatabase, type Db } from '../store/open';
 import { createTaskRepository } from '../store/task-repository';
 import { builtInAgents } from '../tasks/agents';
 import { createTaskBus } from '../tasks/bus';
+import type { AgentExecutor } from '../tasks/executor';
 import { createTaskService, type TaskService } from '../tasks/service';
 import type { Config } from './config-schema';
 import { HostStartError, listenError } from './errors';
@@ -37,6 +41,8 @@ export interface HostOptions {
   log?: Logger;
   /** better-sqlite3 addon to load instead of the default; Electron passes its own ABI's build. */
   nativeBinding?: string;
+  /** Agents to run besides the built-in ones (tests add slow or blocking agents this way). */
+  agents?: AgentExecutor[];
 }
 
 function urlHost(host: string): string {
@@ -61,6 +67,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const taskLog = log.child('tasks');
   const bus = createTaskBus((err) => taskLog.error('task listener failed', { error: String(err) }));
   const agents = builtInAgents();
+  for (const agent of options.agents ?? []) agents.set(agent.name, agent);
   const tasks = createTaskService({ repo: createTaskRepository(db), bus, log: taskLog, agents, defaultAgent: 'echo' });
   let push: ReturnType<typeof createHostPush>;
   try {
@@ -90,6 +97,14 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   }
   const base = `http://${urlHost(config.host)}:${address.port}`;
   const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz` };
+  // The card names the listening address (port 0 is common), so the A2A routes are added
+  // after listen: in the same tick, before any connection is served.
+  const card = buildAgentCard({
+    baseUrl: config.publicUrl?.replace(/\/+$/, '') ?? base,
+    agents: agents.values(),
+    authRequired: !isLoopbackBind(config.host) || config.requireAuth,
+  });
+  addA2aRoutes(router, { tasks, push: push.service, card: () => card, bodyLimit: config.bodyLimit, onClose: http.onClose });
   log.info('host started', { dataDir: config.dataDir, ...urls });
   push.service.start();
   const requeued = tasks.recover();

@@ -1,6 +1,34 @@
-import { Role, TaskState } from '@a2a-js/sdk';
+import { Role, TaskState, type Part } from '@a2a-js/sdk';
 import { randomUUID } from 'node:crypto';
-import type { AgentExecutor } from './executor';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AgentExecutor, ExecutionContext } from './executor';
+
+/** Longest pause between streamed words a client may ask for. */
+const MAX_DELAY_MS = 10_000;
+
+/** `delayMs` from the message metadata: a whole number of ms up to MAX_DELAY_MS, else 0. */
+function delayOf(ctx: ExecutionContext): number {
+  const raw = ctx.message.metadata?.delayMs;
+  return typeof raw === 'number' && Number.isInteger(raw) && raw > 0 ? Math.min(raw, MAX_DELAY_MS) : 0;
+}
+
+function textPart(text: string): Part {
+  return { content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: '' };
+}
+
+/** Sends the reply as one artifact chunk per word, `delayMs` apart, so streaming can be watched. */
+async function streamWords(ctx: ExecutionContext, text: string, delayMs: number): Promise<void> {
+  const words = text.split(/(?<=\s)/).filter((w) => w.length > 0);
+  for (const [i, word] of words.entries()) {
+    await sleep(delayMs, undefined, { signal: ctx.signal });
+    ctx.update({
+      kind: 'artifact',
+      artifact: { artifactId: 'echo', name: 'echo', description: '', parts: [textPart(word)], metadata: undefined, extensions: [] },
+      append: i > 0,
+      lastChunk: i === words.length - 1,
+    });
+  }
+}
 
 /** Answers with the text it got: a real agent for trying the endpoint, and the tests' agent. */
 export const echoAgent: AgentExecutor = {
@@ -9,7 +37,8 @@ export const echoAgent: AgentExecutor = {
   skill: {
     id: 'echo',
     name: 'Echo',
-    description: 'Returns the text parts of your message unchanged, as an artifact and a reply.',
+    description:
+      'Returns the text parts of your message unchanged, as an artifact and a reply. With message metadata {"delayMs": N} it streams the reply word by word, N ms apart (up to 10000), to watch streaming and resumption.',
     tags: ['echo', 'test'],
     examples: ['hello'],
   },
@@ -25,13 +54,21 @@ export const echoAgent: AgentExecutor = {
       extensions: [],
       referenceTaskIds: [],
     };
+    const delayMs = delayOf(ctx);
+    const completed = { kind: 'status' as const, state: TaskState.TASK_STATE_COMPLETED, message: reply };
+    if (delayMs > 0) {
+      ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
+      await streamWords(ctx, parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join(''), delayMs);
+      ctx.update(completed);
+      return;
+    }
     ctx.update(
       {
         kind: 'artifact',
         artifact: { artifactId: 'echo', name: 'echo', description: '', parts, metadata: undefined, extensions: [] },
         lastChunk: true,
       },
-      { kind: 'status', state: TaskState.TASK_STATE_COMPLETED, message: reply },
+      completed,
     );
   },
 };

@@ -334,7 +334,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     }
   }
 
-  return { send, get, snapshot, cancel, list, eventsAfter, settled, recover, stop, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll };
+  return { send, get, snapshot, cancel, list, eventsAfter, settled, recover, stop, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll, listenerCount: bus.listenerCount };
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;

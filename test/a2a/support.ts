@@ -1,0 +1,132 @@
+import { Message, SendMessageRequest, TaskState } from '@a2a-js/sdk';
+import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, type Client } from '@a2a-js/sdk/client';
+import { randomUUID } from 'node:crypto';
+import { onTestFinished } from 'vitest';
+import { loadConfig } from '../../main/host/config';
+import { startHost, type Host } from '../../main/host/host';
+import type { AgentExecutor } from '../../main/tasks/executor';
+import { tempDir } from '../helpers/temp-dir';
+
+/** Reports working, then waits until its task is canceled (or the host stops). */
+export const blockerAgent: AgentExecutor = {
+  name: 'blocker',
+  description: 'Works until canceled.',
+  skill: { id: 'blocker', name: 'Blocker', description: 'Works until canceled.', tags: ['test'] },
+  async execute(ctx) {
+    ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
+    await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+  },
+};
+
+export interface RpcHost {
+  host: Host;
+  origin: string;
+  /** The JSON-RPC endpoint, origin + /a2a. */
+  rpc: string;
+  /** The SDK client over JSON-RPC v1.0. */
+  client: Client;
+  /** The SDK's v0.3 compat client over JSON-RPC. */
+  legacy: Client;
+}
+
+/** A real host on a temp data dir with the blocker agent, and both SDK clients on JSON-RPC. */
+export async function startRpcHost(): Promise<RpcHost> {
+  const dataDir = tempDir('codetether-a2a-');
+  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, logLevel: 'silent', shutdownGraceMs: 200 }, env: {} }), { agents: [blockerAgent] });
+  onTestFinished(() => host.stop());
+  const origin = new URL(host.urls.health).origin;
+  const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['JSONRPC'] }));
+  const client = await factory.createFromUrl(origin);
+  // A v0.3-only card makes the factory pick the v0.3 transport (with both, it prefers 1.0).
+  const legacyFactory = new ClientFactory({
+    transports: [new JsonRpcTransportFactory({ legacyCompat: { enabled: true } })],
+    cardResolver: new DefaultAgentCardResolver({ legacyCompat: { enabled: true } }),
+  });
+  const legacy = await legacyFactory.createFromUrl(origin, '/.well-known/agent-card.json?version=0.3');
+  return { host, origin, rpc: `${origin}/a2a`, client, legacy };
+}
+
+export function request(text: string, extra: { metadata?: Record<string, unknown>; configuration?: Record<string, unknown>; message?: Record<string, unknown> } = {}): SendMessageRequest {
+  return SendMessageRequest.fromJSON({
+    message: { messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text }], ...extra.message, metadata: extra.metadata },
+    configuration: extra.configuration,
+  });
+}
+
+export function userMessage(text: string): Message {
+  return Message.fromJSON({ messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text }] });
+}
+
+export interface RpcAnswer {
+  status: number;
+  body: { jsonrpc: string; id: unknown; result?: Record<string, unknown>; error?: { code: number; message: string } };
+}
+
+/** One raw JSON-RPC POST: for the exact codes and shapes the SDK client hides. */
+export async function rpc(url: string, body: unknown, headers: Record<string, string> = {}): Promise<RpcAnswer> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as RpcAnswer['body'] };
+}
+
+export interface SseFrame {
+  id?: number;
+  data: string;
+}
+
+/** Raw SSE frames with their ids; comments (heartbeats) are skipped. */
+export async function* sseFrames(res: Response): AsyncGenerator<SseFrame> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const frame: SseFrame = { data: '' };
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('id: ')) frame.id = Number(line.slice(4));
+          else if (line.startsWith('data: ')) data.push(line.slice(6));
+        }
+        if (data.length === 0) continue;
+        frame.data = data.join('\n');
+        yield frame;
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+/** Opens a streaming JSON-RPC call with raw fetch. */
+export function openStream(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal });
+}
+
+/** Collects frames until the stream ends, or `count` frames when given. */
+export async function collect(res: Response, count = Infinity): Promise<SseFrame[]> {
+  const frames: SseFrame[] = [];
+  if (count <= 0) return frames;
+  for await (const frame of sseFrames(res)) {
+    frames.push(frame);
+    if (frames.length >= count) break;
+  }
+  return frames;
+}
+
+/** Polls `check` until it holds (the tests' way to wait for an agent's progress). */
+export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
