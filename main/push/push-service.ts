@@ -83,6 +83,15 @@ export function createPushService(deps: PushServiceDeps) {
     if (!running) return;
     clearTimeout(timer);
     timer = undefined;
+    try {
+      schedule();
+    } catch (err) {
+      // Runs from timers and completions, where a throw would take the process down.
+      log.error('push delivery loop failed', { error: (err as Error).message });
+    }
+  }
+
+  function schedule(): void {
     const free = concurrency - inflight.size;
     if (free > 0) {
       const now = Date.now();

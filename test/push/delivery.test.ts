@@ -1,4 +1,6 @@
 import { TaskPushNotificationConfig } from '@a2a-js/sdk';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generatePushSigningKey, verifyPushSignature } from '../../main/push/signature';
 import type { AgentExecutor } from '../../main/tasks/executor';
@@ -156,5 +158,34 @@ describe('push delivery', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(receiver.attempts).toEqual([]);
     await eventually(() => push.outbox(task.id).length === 0);
+  });
+
+  it('keeps at most `concurrency` deliveries in flight across configs', async () => {
+    const { core, push } = setup(tempDir(), [], { concurrency: 3 });
+    let inFlight = 0;
+    let most = 0;
+    let done = 0;
+    const server = createServer((req, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      req.resume();
+      setTimeout(() => {
+        inFlight--;
+        done++;
+        res.writeHead(200).end();
+      }, 30);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    let expected = 0;
+    for (let i = 0; i < 8; i++) {
+      const { task, firstSeq } = core.tasks.send({ message: userMessage(`t${i}`) });
+      await core.tasks.settled(task.id);
+      await push.create(config(task.id, url), { fromSeq: firstSeq });
+      expected += core.tasks.eventsAfter(task.id, 0).length;
+    }
+    await eventually(() => done === expected);
+    expect(most).toBe(3);
   });
 });
