@@ -18,6 +18,8 @@ export type ScopeResolver = (method: string, path: string) => RouteScope;
 export const publicRules: readonly ScopeRule[] = [
   { method: 'GET', path: '/.well-known/agent-card.json', scope: 'public' },
   { method: 'GET', path: '/healthz', scope: 'public' },
+  // A webhook receiver fetches the key to verify our signatures; it holds no token of ours.
+  { method: 'GET', path: '/.well-known/codetether-push-key', scope: 'public' },
 ];
 
 /**

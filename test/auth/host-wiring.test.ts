@@ -28,5 +28,7 @@ describe('the host wires the guard from config', () => {
     const port = await host({ requireAuth: true });
     expect((await call(port, '/healthz')).status).toBe(200);
     expect((await call(port, '/nowhere')).status).toBe(401);
+    // Webhook receivers hold no token of ours but must fetch the key that verifies our signatures.
+    expect((await call(port, '/.well-known/codetether-push-key')).status).toBe(200);
   });
 });
