@@ -59,7 +59,8 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
     const config = params.configuration?.taskPushNotificationConfig;
     if (config) {
       // fromSeq: the agent may already be reporting; the config still gets every event of this
-      // send. A refused config cancels the task rather than let it run unwatched.
+      // send. A refused config cancels the task (if it is still running) rather than let it run
+      // unwatched; create checks the target asynchronously, so a fast agent may have finished.
       try {
         await push.create({ ...config, taskId: result.task.id }, { fromSeq: result.firstSeq });
       } catch (err) {

@@ -76,4 +76,23 @@ describe('resumable SSE', () => {
     const canceled = await rpc(url, { jsonrpc: '2.0', id: 2, method: 'CancelTask', params: { id: taskId } });
     expect(canceled.body.result?.status).toMatchObject({ state: 'TASK_STATE_CANCELED' });
   });
+
+  it('host shutdown ends open streams', async () => {
+    const { rpc: url, host } = await startRpcHost();
+    const sent = await rpc(url, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'SendMessage',
+      params: { message: { messageId: 'b', role: 'ROLE_USER', parts: [{ text: 'x' }], metadata: { agent: 'blocker' } }, configuration: { returnImmediately: true } },
+    });
+    const taskId = (sent.body.result!.task as { id: string }).id;
+    const stream = collect(await openStream(url, subscribe(taskId)));
+    await until(() => host.tasks.listenerCount(taskId) === 1);
+    const started = Date.now();
+    await host.stop();
+    const frames = await stream;
+    expect(frames[0] && JSON.parse(frames[0].data).result.task.id).toBe(taskId);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(host.tasks.listenerCount(taskId)).toBe(0);
+  });
 });

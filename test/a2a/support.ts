@@ -3,6 +3,7 @@ import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcT
 import { randomUUID } from 'node:crypto';
 import { onTestFinished } from 'vitest';
 import { loadConfig } from '../../main/host/config';
+import type { ConfigKey } from '../../main/host/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import { tempDir } from '../helpers/temp-dir';
@@ -29,10 +30,10 @@ export interface RpcHost {
   legacy: Client;
 }
 
-/** A real host on a temp data dir with the blocker agent, and both SDK clients on JSON-RPC. */
-export async function startRpcHost(): Promise<RpcHost> {
+/** A real host on a temp data dir (config `flags` on top) with the blocker agent, and both SDK clients on JSON-RPC. */
+export async function startRpcHost(flags: Partial<Record<ConfigKey, unknown>> = {}): Promise<RpcHost> {
   const dataDir = tempDir('codetether-a2a-');
-  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, logLevel: 'silent', shutdownGraceMs: 200 }, env: {} }), { agents: [blockerAgent] });
+  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, logLevel: 'silent', shutdownGraceMs: 200, ...flags }, env: {} }), { agents: [blockerAgent] });
   onTestFinished(() => host.stop());
   const origin = new URL(host.urls.health).origin;
   const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['JSONRPC'] }));
