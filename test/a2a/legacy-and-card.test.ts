@@ -63,6 +63,15 @@ describe('agent card', () => {
     expect(again.status).toBe(304);
   });
 
+  it('names the bearer scheme when routes need a token', async () => {
+    const { origin } = await startRpcHost({ requireAuth: true });
+    const card = (await (await fetch(`${origin}/.well-known/agent-card.json`)).json()) as Record<string, unknown>;
+    expect(card.securitySchemes).toEqual({ bearer: { httpAuthSecurityScheme: expect.objectContaining({ scheme: 'Bearer' }) } });
+    expect(card.securityRequirements).toEqual([{ schemes: { bearer: {} } }]);
+    const legacy = (await (await fetch(`${origin}/.well-known/agent-card.json?version=0.3`)).json()) as Record<string, unknown>;
+    expect(legacy).toMatchObject({ securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, security: [{ bearer: [] }] });
+  });
+
   it('is v0.3-shaped for a client that asks for 0.3', async () => {
     const { origin } = await startRpcHost();
     const byHeader = (await (await fetch(`${origin}/.well-known/agent-card.json`, { headers: { 'a2a-version': '0.3' } })).json()) as Record<string, unknown>;
