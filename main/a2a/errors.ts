@@ -60,3 +60,9 @@ export class AuthenticationRequiredError extends Error {
     this.name = 'AuthenticationRequiredError';
   }
 }
+
+export function extendedCardNeedsAuth(): AuthenticationRequiredError {
+  return new AuthenticationRequiredError(
+    'The extended agent card is only for authenticated clients: send "Authorization: Bearer ct_..." (create a token with "codetether token create --name <name>").',
+  );
+}

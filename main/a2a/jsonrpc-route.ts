@@ -7,7 +7,8 @@ import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
 import { lastEventId } from '../http/sse';
 import { createCallContext } from './call-context';
-import { checkVersion, parseEnvelope, rpcError, type JsonRpcErrorBody, type JsonRpcId, type RpcRequest } from './jsonrpc-envelope';
+import { extendedCardNeedsAuth } from './errors';
+import { checkVersion, parseEnvelope, rpcError, type JsonRpcId, type RpcRequest } from './jsonrpc-envelope';
 import { streamJsonRpc, type CloseRegistry } from './jsonrpc-sse';
 import type { CodeTetherRequestHandler } from './request-handler';
 import { userOf } from './rpc-user';
@@ -68,12 +69,9 @@ export function addJsonRpcRoutes(router: Router, deps: JsonRpcRouteDeps): void {
 
     const user = userOf(req);
     if (EXTENDED_CARD_METHODS.has(request.method) && !user.isAuthenticated) {
-      const body: JsonRpcErrorBody = rpcError(
-        request.id,
-        -32600,
-        'The extended agent card is only for authenticated clients: send "Authorization: Bearer ct_..." (create a token with "codetether token create --name <name>").',
-      );
-      return answer(res, body, 401, { 'www-authenticate': 'Bearer realm="codetether"' });
+      // Authentication is HTTP's business in A2A (401); JSON-RPC has no code for it, so the body
+      // says -32600 and the message says what to send.
+      return answer(res, rpcError(request.id, -32600, extendedCardNeedsAuth().message), 401, { 'www-authenticate': 'Bearer realm="codetether"' });
     }
 
     const controller = new AbortController();

@@ -20,7 +20,7 @@ import type { A2ARequestHandler, ServerCallContext } from '@a2a-js/sdk/server';
 import type { PushConfigs } from '../push/push-configs';
 import type { SendResult, TaskService } from '../tasks/service';
 import { resumeSeqOf, signalOf } from './call-context';
-import { asA2A, AuthenticationRequiredError, toA2AError } from './errors';
+import { asA2A, AuthenticationRequiredError, extendedCardNeedsAuth, toA2AError } from './errors';
 
 export { AuthenticationRequiredError };
 import { followTask } from './task-stream';
@@ -38,8 +38,8 @@ export interface CodeTetherRequestHandler extends A2ARequestHandler {
   /**
    * Streams a task's events after `afterSeq` (a Last-Event-ID), without the Task snapshot a
    * fresh SubscribeToTask starts with: the client already has everything up to that seq.
-   * `resubscribe` does the same when the transport put a resume seq in the call context
-   * (setResumeSeq), which is how the SDK's transports reach it.
+   * `resubscribe` does the same when the transport created the call context with
+   * `resumeAfterSeq`, which is how requests through the SDK's transports reach it.
    */
   streamFrom(taskId: string, afterSeq: number, ctx: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined>;
 }
@@ -82,9 +82,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
 
     async getAuthenticatedExtendedAgentCard(_params: GetExtendedAgentCardRequest, ctx: ServerCallContext) {
       if (!ctx.user?.isAuthenticated) {
-        throw new AuthenticationRequiredError(
-          'The extended agent card is only for authenticated clients: send "Authorization: Bearer ct_..." (create a token with "codetether token create --name <name>").',
-        );
+        throw extendedCardNeedsAuth();
       }
       return (deps.extendedCard ?? deps.card)();
     },
