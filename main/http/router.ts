@@ -53,8 +53,9 @@ export function createRouter() {
   }
 
   /**
-   * Answers every path under `prefix` that no route matches, so a protocol can render its
-   * own 404 (the A2A HTTP+JSON binding wants its error shape there too).
+   * Answers every path under `prefix` that no route matches, or whose `{param}` is not valid
+   * percent-encoding, so a protocol can render those refusals in its own error shape (the A2A
+   * HTTP+JSON binding wants its shape there too).
    */
   function fallback(prefix: string, handler: Handler): void {
     fallbacks.push({ prefix, handler });
@@ -73,11 +74,21 @@ export function createRouter() {
       const handler = route.handlers.get(lookup);
       if (!handler) return { kind: 'method-not-allowed', allow: [...route.handlers.keys()] };
       const params: Params = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+      try {
+        route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+      } catch (err) {
+        const fb = fallbackFor(path);
+        if (err instanceof URIError && fb) return { kind: 'found', handler: fb, params: {} };
+        throw err;
+      }
       return { kind: 'found', handler, params };
     }
-    const fb = fallbacks.find((f) => path === f.prefix || path.startsWith(`${f.prefix}/`));
-    return fb ? { kind: 'found', handler: fb.handler, params: {} } : { kind: 'not-found' };
+    const fb = fallbackFor(path);
+    return fb ? { kind: 'found', handler: fb, params: {} } : { kind: 'not-found' };
+  }
+
+  function fallbackFor(path: string): Handler | undefined {
+    return fallbacks.find((f) => path === f.prefix || path.startsWith(`${f.prefix}/`))?.handler;
   }
 
   return { add, fallback, match };
