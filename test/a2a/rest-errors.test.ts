@@ -41,7 +41,7 @@ describe('HTTP+JSON errors in the spec\'s REST shape', () => {
     expectError(await call(send, post('')), 400, 'INVALID_ARGUMENT', 'INVALID_PARAMS', /empty/);
     expectError(await call(send, post([1, 2])), 400, 'INVALID_ARGUMENT', 'INVALID_PARAMS', /JSON object, not an array/);
     expectError(await call(send, post({})), 400, 'INVALID_ARGUMENT', 'INVALID_PARAMS', /message/);
-    expectError(await call(send, post({ message: 'hello' })), 400, 'INVALID_ARGUMENT', 'INVALID_PARAMS', /messageId/);
+    expectError(await call(send, post({ message: 'hello' })), 400, 'INVALID_ARGUMENT', 'INVALID_PARAMS', /message must be a JSON object, not string/);
     expectError(await call(send, post({ message: message({ role: 'ROLE_WIZARD' }) })), 400, 'INVALID_ARGUMENT', 'INVALID_PARAMS', /role/);
     expectError(await call(send, post({ message: message({ parts: 'hi' }) })), 400, 'INVALID_ARGUMENT', 'INVALID_PARAMS', /parts/);
     expectError(
@@ -51,6 +51,32 @@ describe('HTTP+JSON errors in the spec\'s REST shape', () => {
       'INVALID_PARAMS',
       /historyLength/,
     );
+  });
+
+  it('refuses fields of the wrong type instead of coercing them', async () => {
+    const { rest } = await startRestHost();
+    const send = `${rest}/message:send`;
+    const bad = async (body: unknown, pattern: RegExp) => expectError(await call(send, post(body)), 400, 'INVALID_ARGUMENT', 'INVALID_PARAMS', pattern);
+    await bad({ message: message({ messageId: 5 }) }, /message\.messageId must be a string, not number 5/);
+    await bad({ message: message({ metadata: true }) }, /message\.metadata must be a JSON object/);
+    await bad({ message: message({ parts: [5] }) }, /message\.parts\[0\] must be a JSON object/);
+    await bad({ message: message({ parts: [{ text: 'a', data: { b: 1 } }] }) }, /exactly one of/);
+    await bad({ message: message({ referenceTaskIds: 'abc' }) }, /referenceTaskIds must be an array/);
+    await bad({ message: message(), configuration: { returnImmediately: 'no' } }, /returnImmediately must be true or false/);
+    await bad({ message: message(), configuration: { accepted_output_modes: [1] } }, /accepted_output_modes\[0\] must be a string/);
+    await bad({ message: message(), metadata: [] }, /^metadata must be a JSON object, not an array/);
+    const deep = '{"message":'.repeat(5000) + '1' + '}'.repeat(5000);
+    await bad(deep, /deeper than 64/);
+    const nestedData = { message: message({ parts: [{ data: JSON.parse('['.repeat(500) + ']'.repeat(500)) }] }) };
+    await bad(nestedData, /deeper than 64/);
+    // Fields this version does not know are let through.
+    expect((await call(send, post({ message: message({ futureField: { x: 1 } }), alsoNew: 1 }))).status).toBe(200);
+  });
+
+  it('refuses a path with malformed percent-encoding in the same shape', async () => {
+    const { rest } = await startRestHost();
+    expectError(await call(`${rest}/tasks/%E0%A4%A`), 400, 'INVALID_ARGUMENT', 'INVALID_PARAMS', /percent-encoding/);
+    expectError(await call(`${rest}/tasks/%ZZ:cancel`, { method: 'POST' }), 400, 'INVALID_ARGUMENT', 'INVALID_PARAMS', /percent-encoding/);
   });
 
   it('answers a bad streaming request with a plain error, not an event stream', async () => {

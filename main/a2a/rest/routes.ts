@@ -16,6 +16,7 @@ import type { Params, Router } from '../../http/router';
 import type { HttpServer } from '../../http/server';
 import { REST_BASE_PATH } from '../agent-card';
 import { restContext } from './context';
+import { cancelShape, checkShape, pushConfigShape, sendMessageShape, type Shape } from './body-shape';
 import { RestRouteError, sendRestError } from './errors';
 import { getTaskQuery, listConfigsQuery, listTasksQuery } from './query';
 import { checkContentType, checkVersion, readJsonObject } from './request';
@@ -43,6 +44,12 @@ const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
  */
 export function addRestRoutes(router: Router, deps: RestRouteDeps): void {
   const { handler, bodyLimit } = deps;
+
+  async function readShaped(req: IncomingMessage, shape: Shape, optional = false) {
+    const body = await readJsonObject(req, bodyLimit, optional);
+    checkShape(body, shape);
+    return body;
+  }
 
   function run(work: RestHandler): RestHandler {
     return async (req, res, params, url) => {
@@ -75,7 +82,7 @@ export function addRestRoutes(router: Router, deps: RestRouteDeps): void {
 
   route('/message:send', {
     POST: async (req, res) => {
-      const params = SendMessageRequest.fromJSON(await readJsonObject(req, bodyLimit));
+      const params = SendMessageRequest.fromJSON(await readShaped(req, sendMessageShape));
       const result = await handler.sendMessage(params, restContext(req, res));
       const body: SendMessageResponse = { payload: 'messageId' in result ? { $case: 'message', value: result } : { $case: 'task', value: result } };
       sendA2aJson(res, 200, SendMessageResponse.toJSON(body));
@@ -84,7 +91,7 @@ export function addRestRoutes(router: Router, deps: RestRouteDeps): void {
 
   route('/message:stream', {
     POST: async (req, res) => {
-      const params = SendMessageRequest.fromJSON(await readJsonObject(req, bodyLimit));
+      const params = SendMessageRequest.fromJSON(await readShaped(req, sendMessageShape));
       const ctx = restContext(req, res);
       await writeStream(res, ctx, handler.sendMessageStream(params, ctx), deps.onClose);
     },
@@ -106,7 +113,7 @@ export function addRestRoutes(router: Router, deps: RestRouteDeps): void {
 
   route('/tasks/{id}:cancel', {
     POST: async (req, res, { id }) => {
-      const body = CancelTaskRequest.fromJSON(await readJsonObject(req, bodyLimit, true));
+      const body = CancelTaskRequest.fromJSON(await readShaped(req, cancelShape, true));
       const task = await handler.cancelTask({ ...body, id: id!, tenant: '' }, restContext(req, res));
       sendA2aJson(res, 200, Task.toJSON(task));
     },
@@ -130,7 +137,7 @@ export function addRestRoutes(router: Router, deps: RestRouteDeps): void {
 
   route('/tasks/{taskId}/pushNotificationConfigs', {
     POST: async (req, res, { taskId }) => {
-      const body = await readJsonObject(req, bodyLimit);
+      const body = await readShaped(req, pushConfigShape);
       if (body.taskId !== undefined && body.taskId !== taskId) {
         throw new RequestMalformedError(`The body's taskId "${String(body.taskId).slice(0, 80)}" differs from the path's "${taskId}".`);
       }
@@ -168,9 +175,14 @@ export function addRestRoutes(router: Router, deps: RestRouteDeps): void {
     },
   });
 
-  router.fallback(REST_BASE_PATH, async (req, res, _params, url) =>
-    sendRestError(res, new RestRouteError(404, `No HTTP+JSON route for ${req.method} ${url.pathname}.`)),
-  );
+  router.fallback(REST_BASE_PATH, async (req, res, _params, url) => {
+    try {
+      decodeURIComponent(url.pathname);
+    } catch {
+      return sendRestError(res, new RequestMalformedError(`The path ${url.pathname.slice(0, 200)} has malformed percent-encoding.`));
+    }
+    sendRestError(res, new RestRouteError(404, `No HTTP+JSON route for ${req.method} ${url.pathname.slice(0, 200)}.`));
+  });
 }
 
 /** ListTasksResponse.toJSON drops empty and zero fields; the spec wants all four present. */

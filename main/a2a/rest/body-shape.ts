@@ -1,0 +1,122 @@
+import { RequestMalformedError } from '@a2a-js/sdk/errors';
+
+/**
+ * Type checks of request bodies before the SDK's codecs see them: fromJSON coerces rather than
+ * refuses (messageId 5 becomes "5", returnImmediately "no" becomes true), so a mistyped field
+ * would be accepted as something the client did not send. Unknown fields are let through, for
+ * clients a minor version ahead. Required fields and enum values are the request handler's
+ * checks; nesting depth is bounded here because the codecs recurse.
+ */
+export type Shape = (value: unknown, path: string) => void;
+
+const MAX_DEPTH = 64;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
+}
+
+function refuse(path: string, expected: string, value: unknown): never {
+  throw new RequestMalformedError(`${path} must be ${expected}, not ${describe(value)}.`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const string: Shape = (v, path) => {
+  if (typeof v !== 'string') refuse(path, 'a string', v);
+};
+/** ProtoJSON writes 64-bit integers as strings and parsers take both. */
+const integer: Shape = (v, path) => {
+  if (!(Number.isSafeInteger(v) || (typeof v === 'string' && /^-?\d{1,15}$/.test(v)))) refuse(path, 'an integer', v);
+};
+const boolean: Shape = (v, path) => {
+  if (typeof v !== 'boolean') refuse(path, 'true or false', v);
+};
+/** An enum by its name ("ROLE_USER") or number, as ProtoJSON allows. */
+const enumValue: Shape = (v, path) => {
+  if (typeof v !== 'string' && !Number.isInteger(v)) refuse(path, 'an enum name such as "ROLE_USER"', v);
+};
+/** google.protobuf.Struct: any JSON object. */
+const struct: Shape = (v, path) => {
+  if (!isObject(v)) refuse(path, 'a JSON object', v);
+};
+/** google.protobuf.Value: any JSON. */
+const anyJson: Shape = () => {};
+
+const list =
+  (item: Shape): Shape =>
+  (v, path) => {
+    if (!Array.isArray(v)) refuse(path, 'an array', v);
+    v.forEach((x, i) => item(x, `${path}[${i}]`));
+  };
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** An object whose known fields (by JSON or proto name; null means unset) have these shapes. */
+function object(fields: Record<string, Shape>, also?: (v: Record<string, unknown>, path: string) => void): Shape {
+  return (v, path) => {
+    if (!isObject(v)) refuse(path, 'a JSON object', v);
+    for (const [name, shape] of Object.entries(fields)) {
+      for (const key of new Set([name, snake(name)])) {
+        if (v[key] !== undefined && v[key] !== null) shape(v[key], path ? `${path}.${key}` : key);
+      }
+    }
+    also?.(v, path);
+  };
+}
+
+const CONTENT = ['text', 'raw', 'url', 'data'];
+
+const part = object(
+  { text: string, raw: string, url: string, data: anyJson, metadata: struct, filename: string, mediaType: string },
+  (v, path) => {
+    const given = CONTENT.filter((k) => v[k] !== undefined && v[k] !== null);
+    if (given.length > 1) throw new RequestMalformedError(`${path} has ${given.join(' and ')}; a part holds exactly one of text, raw, url or data.`);
+  },
+);
+
+const message = object({
+  messageId: string,
+  contextId: string,
+  taskId: string,
+  role: enumValue,
+  parts: list(part),
+  metadata: struct,
+  extensions: list(string),
+  referenceTaskIds: list(string),
+});
+
+const authentication = object({ scheme: string, credentials: string });
+
+export const pushConfigShape = object({ tenant: string, id: string, taskId: string, url: string, token: string, authentication });
+
+export const sendMessageShape = object({
+  tenant: string,
+  message,
+  configuration: object({
+    acceptedOutputModes: list(string),
+    taskPushNotificationConfig: pushConfigShape,
+    historyLength: integer,
+    returnImmediately: boolean,
+  }),
+  metadata: struct,
+});
+
+export const cancelShape = object({ tenant: string, id: string, metadata: struct });
+
+/** Iterative, so a hostile nesting depth cannot overflow our own stack while it is measured. */
+function checkDepth(value: unknown): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > MAX_DEPTH) throw new RequestMalformedError(`The request body nests deeper than ${MAX_DEPTH} levels.`);
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+}
+
+export function checkShape(body: Record<string, unknown>, shape: Shape): void {
+  checkDepth(body);
+  shape(body, '');
+}
