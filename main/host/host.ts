@@ -5,6 +5,8 @@ import { createGuard } from '../auth/guard';
 import { isLoopbackBind } from '../auth/loopback';
 import { createTokenStore } from '../auth/token-store';
 import { createHttpServer } from '../http/server';
+import { createMcpEndpoint } from '../mcp/http-endpoint';
+import { mcpListenError } from '../mcp/listen-error';
 import { createRouter } from '../http/router';
 import { createHostPush } from '../push/host-push';
 import { addPushKeyRoute } from '../push/push-key-route';
@@ -23,6 +25,8 @@ import { createLogger, type Logger } from './log';
 export interface HostUrls {
   a2a: string;
   health: string;
+  /** The MCP Streamable HTTP endpoint, always on 127.0.0.1; undefined when its port could not be bound. */
+  mcp?: string;
 }
 
 export interface Host {
@@ -96,7 +100,6 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     throw listenError(err as NodeJS.ErrnoException, 'A2A', config.host, config.port);
   }
   const base = `http://${urlHost(config.host)}:${address.port}`;
-  const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz` };
   // The card names the listening address (port 0 is common), so the A2A routes are added
   // after listen: in the same tick, before any connection is served.
   const card = buildAgentCard({
@@ -105,6 +108,18 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     authRequired: !isLoopbackBind(config.host) || config.requireAuth,
   });
   addA2aRoutes(router, { tasks, push: push.service, card: () => card, bodyLimit: config.bodyLimit, onClose: http.onClose });
+  const mcp = createMcpEndpoint({
+    deps: { tasks, db, agents, card: () => card, log: log.child('mcp') },
+    tokens: createTokenStore(db),
+    log: log.child('mcp'),
+    bodyLimit: config.bodyLimit,
+  });
+  // A busy MCP port must not take the A2A host down with it: the host runs without MCP and says why.
+  const mcpUrl = await mcp.listen(config.mcpPort).catch((err: NodeJS.ErrnoException) => {
+    log.error(mcpListenError(err, config.mcpPort).message);
+    return undefined;
+  });
+  const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz`, ...(mcpUrl ? { mcp: mcpUrl } : {}) };
   log.info('host started', { dataDir: config.dataDir, ...urls });
   push.service.start();
   const requeued = tasks.recover();
@@ -121,7 +136,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     stop() {
       stopping ??= (async () => {
         log.info('host stopping');
-        await Promise.all([http.close(config.shutdownGraceMs), tasks.stop(config.shutdownGraceMs)]);
+        await Promise.all([http.close(config.shutdownGraceMs), mcp.close(config.shutdownGraceMs), tasks.stop(config.shutdownGraceMs)]);
         await push.service.stop();
         closeDatabase(db);
         log.info('host stopped');
