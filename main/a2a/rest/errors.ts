@@ -1,8 +1,7 @@
 import { RestRequestMalformedError, restStatusFor, toRestErrorBody, type RestErrorBody } from '@a2a-js/sdk/errors';
 import type { ServerResponse } from 'node:http';
 import { HttpError } from '../../http/errors';
-import { toA2AError } from '../errors';
-import { AuthenticationRequiredError } from '../request-handler';
+import { AuthenticationRequiredError, toA2AError } from '../errors';
 import { sendA2aJson } from './respond';
 
 /** An HTTP-level refusal that no A2A error names: an unknown route or a wrong method. */

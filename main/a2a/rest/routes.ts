@@ -31,8 +31,8 @@ export interface RestRouteDeps {
 }
 
 type RestHandler = (req: IncomingMessage, res: ServerResponse, params: Params, url: URL) => Promise<void>;
-type Method = 'GET' | 'POST' | 'DELETE';
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+type Method = (typeof ALL_METHODS)[number];
 
 /**
  * The A2A HTTP+JSON binding, written by hand: the SDK's REST transport exists only inside its
@@ -69,7 +69,7 @@ export function addRestRoutes(router: Router, deps: RestRouteDeps): void {
   function route(path: string, methods: Partial<Record<Method, RestHandler>>): void {
     const allow = Object.keys(methods).join(', ');
     for (const method of ALL_METHODS) {
-      const work = methods[method as Method];
+      const work = methods[method];
       router.add(
         method,
         REST_BASE_PATH + path,
