@@ -55,12 +55,13 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
   /** Commits the message (a new task or a continuation) and attaches its push config. */
   async function startSend(params: SendMessageRequest): Promise<SendResult> {
     validateSend(params);
-    const result = tasks.send({ message: params.message as Message, metadata: params.metadata });
     const config = params.configuration?.taskPushNotificationConfig;
+    if (config) await asA2A(() => push.checkTarget(config.url));
+    const result = tasks.send({ message: params.message as Message, metadata: params.metadata });
     if (config) {
       // fromSeq: the agent may already be reporting; the config still gets every event of this
-      // send. A refused config cancels the task (if it is still running) rather than let it run
-      // unwatched; create checks the target asynchronously, so a fast agent may have finished.
+      // send. The target passed the check above, but DNS may answer differently now: a refusal
+      // here cancels the task (if it is still running) rather than let it run unwatched.
       try {
         await push.create({ ...config, taskId: result.task.id }, { fromSeq: result.firstSeq });
       } catch (err) {

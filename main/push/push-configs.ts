@@ -20,6 +20,11 @@ export interface PushConfigs {
    * because the URL's host is resolved and every address it resolves to is checked.
    */
   create(config: TaskPushNotificationConfig, options?: CreatePushConfigOptions): Promise<TaskPushNotificationConfig>;
+  /**
+   * The target check of `create` on its own, so a config that comes inline with SendMessage is
+   * refused before its task exists rather than after the agent has started.
+   */
+  checkTarget(url: string): Promise<void>;
   get(taskId: string, id: string): TaskPushNotificationConfig;
   list(taskId: string): TaskPushNotificationConfig[];
   delete(taskId: string, id: string): void;

@@ -139,15 +139,20 @@ export function createPushService(deps: PushServiceDeps) {
     if (!repo.taskExists(taskId)) throw new TaskError('task-not-found', `Task ${taskId} does not exist.`);
   }
 
+  async function checkTarget(url: string): Promise<void> {
+    const syntax = policy.checkUrl(url);
+    const target = syntax.ok ? await policy.resolveHost(syntax.url!.hostname) : syntax;
+    if (!target.ok) throw new TaskError('invalid-params', `Push notification url ${url} is refused: ${target.reason}.`);
+  }
+
   const configs: PushConfigs = {
+    checkTarget,
     async create(input: TaskPushNotificationConfig, options = {}) {
       const row = configRow(input, Date.now());
       const { fromSeq } = options;
       if (fromSeq !== undefined && (!Number.isSafeInteger(fromSeq) || fromSeq < 1)) throw new TaskError('invalid-params', 'fromSeq must be a positive integer.');
       mustHaveTask(row.task_id);
-      const syntax = policy.checkUrl(row.url);
-      const target = syntax.ok ? await policy.resolveHost(syntax.url!.hostname) : syntax;
-      if (!target.ok) throw new TaskError('invalid-params', `Push notification url ${row.url} is refused: ${target.reason}.`);
+      await checkTarget(row.url);
       const backfilled = repo.transaction(() => {
         mustHaveTask(row.task_id);
         repo.upsertConfig(row);
