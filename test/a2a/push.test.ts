@@ -1,4 +1,4 @@
-import { TaskPushNotificationConfig, TaskState, type Task } from '@a2a-js/sdk';
+import { TaskPushNotificationConfig, type Task } from '@a2a-js/sdk';
 import { TaskNotFoundError } from '@a2a-js/sdk/errors';
 import { describe, expect, it } from 'vitest';
 import { seqOf, startReceiver } from '../push/support';
