@@ -28,7 +28,8 @@ export function buildAgentCard(options: AgentCardOptions): AgentCard {
       { url: baseUrl + JSONRPC_PATH, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' },
       { url: baseUrl + REST_BASE_PATH, protocolBinding: 'HTTP+JSON', tenant: '', protocolVersion: '1.0' },
     ],
-    ['JSONRPC', 'HTTP+JSON'],
+    // v0.3 clients are served on the JSON-RPC endpoint only: the SDK's v0.3 REST decoding is not exported.
+    ['JSONRPC'],
   );
   return AgentCard.fromJSON({
     name: APP_NAME,
@@ -36,7 +37,9 @@ export function buildAgentCard(options: AgentCardOptions): AgentCard {
     supportedInterfaces: interfaces,
     provider: { organization: APP_NAME, url: baseUrl },
     version: APP_VERSION,
-    capabilities: { streaming: true, pushNotifications: true, extendedAgentCard: true },
+    // Advertised only where a token is required anyway: on an open loopback host the SDK client
+    // would otherwise ask for the extended card without the token it needs.
+    capabilities: { streaming: true, pushNotifications: true, extendedAgentCard: authRequired },
     securitySchemes: authRequired
       ? { [BEARER]: { httpAuthSecurityScheme: { scheme: 'Bearer', bearerFormat: 'ct_ token', description: 'A token from "codetether token create".' } } }
       : {},

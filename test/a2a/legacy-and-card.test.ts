@@ -56,7 +56,8 @@ describe('agent card', () => {
         { url: `${origin}/a2a`, protocolBinding: 'JSONRPC', protocolVersion: '0.3' },
       ]),
     );
-    expect(card.capabilities).toEqual({ streaming: true, pushNotifications: true, extendedAgentCard: true });
+    expect(card.supportedInterfaces).toHaveLength(3);
+    expect(card.capabilities).toEqual({ streaming: true, pushNotifications: true, extendedAgentCard: false });
     expect(card.skills.map((s) => s.id)).toEqual(expect.arrayContaining(['echo', 'blocker']));
     expect(card.securitySchemes).toBeUndefined();
     const again = await fetch(`${origin}/.well-known/agent-card.json`, { headers: { 'if-none-match': etag } });
@@ -68,6 +69,7 @@ describe('agent card', () => {
     const card = (await (await fetch(`${origin}/.well-known/agent-card.json`)).json()) as Record<string, unknown>;
     expect(card.securitySchemes).toEqual({ bearer: { httpAuthSecurityScheme: expect.objectContaining({ scheme: 'Bearer' }) } });
     expect(card.securityRequirements).toEqual([{ schemes: { bearer: {} } }]);
+    expect(card.capabilities).toEqual({ streaming: true, pushNotifications: true, extendedAgentCard: true });
     const legacy = (await (await fetch(`${origin}/.well-known/agent-card.json?version=0.3`)).json()) as Record<string, unknown>;
     expect(legacy).toMatchObject({ securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, security: [{ bearer: [] }] });
   });
@@ -75,7 +77,7 @@ describe('agent card', () => {
   it('is v0.3-shaped for a client that asks for 0.3', async () => {
     const { origin } = await startRpcHost();
     const byHeader = (await (await fetch(`${origin}/.well-known/agent-card.json`, { headers: { 'a2a-version': '0.3' } })).json()) as Record<string, unknown>;
-    expect(byHeader).toMatchObject({ protocolVersion: '0.3', url: `${origin}/a2a`, preferredTransport: 'JSONRPC', supportsAuthenticatedExtendedCard: true });
+    expect(byHeader).toMatchObject({ protocolVersion: '0.3', url: `${origin}/a2a`, preferredTransport: 'JSONRPC', supportsAuthenticatedExtendedCard: false });
     expect((byHeader.skills as { id: string; tags: string[] }[])[0]).toMatchObject({ id: 'echo', tags: ['echo', 'test'] });
     expect(byHeader.supportedInterfaces).toBeUndefined();
   });
