@@ -20,8 +20,11 @@ export interface RunningServer {
 export interface SpawnOptions {
   /** Where the child's stderr goes (request logs land here), so it costs the runner nothing. */
   logFile: string;
-  /** When set, the child runs with --cpu-prof and writes `<dir>/<name>.cpuprofile` on stop. */
-  profile?: { dir: string; name: string };
+  /**
+   * When set, the child runs with --cpu-prof and writes its profiles into `dir` on stop: one per
+   * thread, since the tsx loader runs its own worker thread.
+   */
+  profileDir?: string;
 }
 
 const READY_TIMEOUT_MS = 20_000;
@@ -34,9 +37,7 @@ const STOP_TIMEOUT_MS = 10_000;
 export function spawnServer(spec: ServerSpec, options: SpawnOptions): Promise<RunningServer> {
   const entry = fileURLToPath(new URL(`./servers/${spec.entry}.ts`, import.meta.url));
   const execArgv = ['--import', 'tsx'];
-  if (options.profile) {
-    execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profile.dir}`, `--cpu-prof-name=${options.profile.name}.cpuprofile`);
-  }
+  if (options.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
   const logFd = openSync(options.logFile, 'a');
   const child = fork(entry, spec.args ?? [], { execArgv, stdio: ['ignore', logFd, logFd, 'ipc'] });
   closeSync(logFd);

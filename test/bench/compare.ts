@@ -14,7 +14,7 @@ export interface CompareOptions {
   warmupSec: number;
   rounds: number;
   workDir: string;
-  /** Contenders whose label passes `match` run under --cpu-prof and write `<label>.cpuprofile` into `dir`. */
+  /** Contenders whose label passes `match` run under --cpu-prof, writing into `<dir>/<label slug>/`. */
   profile?: { dir: string; match(label: string): boolean };
   log(line: string): void;
 }
@@ -37,9 +37,9 @@ export async function compare(contenders: Contender[], options: CompareOptions):
   const running: RunningServer[] = [];
   try {
     for (const c of contenders) {
-      const profile = options.profile?.match(c.label) ? { dir: options.profile.dir, name: slug(c.label) } : undefined;
+      const profileDir = options.profile?.match(c.label) ? join(options.profile.dir, slug(c.label)) : undefined;
       const logFile = join(options.workDir, `${slug(c.label)}.log`);
-      running.push(await spawnServer(c, { logFile, profile }));
+      running.push(await spawnServer(c, { logFile, profileDir }));
       await c.probe(running.at(-1)!.url);
     }
     for (const [i, c] of contenders.entries()) {
@@ -68,7 +68,7 @@ export async function compare(contenders: Contender[], options: CompareOptions):
   }
 }
 
-export function slug(label: string): string {
+function slug(label: string): string {
   return label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 interface ProfileNode {
   id: number;
@@ -16,11 +17,16 @@ interface CpuProfile {
 const TOP = 15;
 
 /** Where a frame's code lives, coarse enough to say "SQLite" or "logging" rather than a line. */
+const root = pathToFileURL(process.cwd()).href + '/';
+
+function isOurs(url: string): boolean {
+  return url.startsWith(root) && !url.includes('/node_modules/');
+}
+
 function area(url: string, fn: string): string {
   if (!url) return fn.startsWith('(') ? fn : '(native)';
   if (url.startsWith('node:')) return url;
-  const ours = /\/(main|shared)\/(.+)$/.exec(url);
-  if (ours && !url.includes('node_modules')) return `${ours[1]}/${ours[2]}`;
+  if (isOurs(url)) return url.slice(root.length);
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   return pkg ? pkg[1]! : url;
 }
@@ -63,7 +69,7 @@ export function summarizeProfile(file: string): string {
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const n = byId.get(cur)!;
-      if (!/\/(main|shared)\//.test(n.callFrame.url) || n.callFrame.url.includes('node_modules')) continue;
+      if (!isOurs(n.callFrame.url)) continue;
       const key = frameKey(n);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -81,8 +87,16 @@ export function summarizeProfile(file: string): string {
   ].join('\n');
 }
 
+/** Per profiled server (one subdirectory each), the busiest thread's profile: the main thread, not the loader's. */
 export function summarizeProfiles(dir: string): string {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
-  if (!files.length) return `no profiles in ${dir}`;
-  return [`CPU profiles (${dir}):`, ...files.map((f) => summarizeProfile(join(dir, f)))].join('\n\n');
+  const servers = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory());
+  const out = [`CPU profiles (${dir}):`];
+  for (const server of servers) {
+    const files = readdirSync(join(dir, server.name))
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => join(dir, server.name, f));
+    const busiest = files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+    out.push(busiest ? `${server.name}:\n${summarizeProfile(busiest)}` : `${server.name}: no profile written`);
+  }
+  return out.join('\n\n');
 }
