@@ -1,5 +1,6 @@
 import { isLegacyJsonRpcMethod, isV1JsonRpcMethod } from '@a2a-js/sdk/compat/v0_3';
 import { randomUUID } from 'node:crypto';
+import { checkDepth, checkShape, jsonRpcParamShapes } from './body-shape';
 
 export type JsonRpcId = string | number | null;
 
@@ -43,19 +44,28 @@ export function parseEnvelope(parsed: unknown): RpcRequest | JsonRpcErrorBody {
   if ('params' in parsed && parsed.params !== undefined && !isObject(parsed.params)) {
     return rpcError(id, -32602, '"params" must be an object.');
   }
-  if (isV1JsonRpcMethod(method)) {
-    const problem = v1ParamsProblem(method, parsed.params);
-    return problem ? rpcError(id, -32602, problem) : { id, method, dialect: 'v1', body: parsed };
-  }
+  const problem = paramsProblem(method, parsed.params);
+  if (problem) return rpcError(id, -32602, problem);
+  if (isV1JsonRpcMethod(method)) return { id, method, dialect: 'v1', body: parsed };
   if (isLegacyJsonRpcMethod(method)) return { id, method, dialect: 'v0.3', body: normalizeLegacy(parsed) };
   return rpcError(id, -32601, `Method "${method}" not found. This server speaks A2A v1.0 (SendMessage, GetTask, ...) and v0.3 (message/send, tasks/get, ...).`);
 }
 
-/** The one shape the SDK's lenient decoders crash on (a TypeError, so -32603): a part that is not an object. */
-function v1ParamsProblem(method: string, params: unknown): string | undefined {
-  if (method !== 'SendMessage' && method !== 'SendStreamingMessage') return undefined;
-  const parts = isObject(params) && isObject(params.message) ? params.message.parts : undefined;
-  return Array.isArray(parts) && parts.some((p) => !isObject(p)) ? 'Every entry of message.parts must be an object.' : undefined;
+/**
+ * The SDK's decoders coerce mistyped fields and recurse without a depth bound, so v1.0 params
+ * are type-checked first; v0.3 params (another shape, decoded by the SDK's translator) get the
+ * depth bound.
+ */
+function paramsProblem(method: string, params: unknown): string | undefined {
+  if (!isObject(params)) return undefined;
+  try {
+    const shape = jsonRpcParamShapes[method];
+    if (shape && isV1JsonRpcMethod(method)) checkShape(params, shape);
+    else checkDepth(params);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return undefined;
 }
 
 /**

@@ -16,7 +16,7 @@ import type { Params, Router } from '../../http/router';
 import type { HttpServer } from '../../http/server';
 import { REST_BASE_PATH } from '../agent-card';
 import { restContext } from './context';
-import { cancelShape, checkShape, pushConfigShape, sendMessageShape, type Shape } from './body-shape';
+import { cancelShape, checkShape, pushConfigShape, sendMessageShape, type Shape } from '../body-shape';
 import { RestRouteError, sendRestError } from './errors';
 import { getTaskQuery, listConfigsQuery, listTasksQuery } from './query';
 import { checkContentType, checkVersion, readJsonObject } from './request';

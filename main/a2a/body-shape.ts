@@ -1,7 +1,7 @@
 import { RequestMalformedError } from '@a2a-js/sdk/errors';
 
 /**
- * Type checks of request bodies before the SDK's codecs see them: fromJSON coerces rather than
+ * Type checks of request bodies (HTTP+JSON bodies and JSON-RPC params) before the SDK's codecs see them: fromJSON coerces rather than
  * refuses (messageId 5 becomes "5", returnImmediately "no" becomes true), so a mistyped field
  * would be accepted as something the client did not send. Unknown fields are let through, for
  * clients a minor version ahead. Required fields and enum values are the request handler's
@@ -105,8 +105,35 @@ export const sendMessageShape = object({
 
 export const cancelShape = object({ tenant: string, id: string, metadata: struct });
 
+const taskRef = object({ tenant: string, id: string });
+const pushRef = object({ tenant: string, taskId: string, id: string });
+
+/** The params of every v1.0 JSON-RPC method, by method name. */
+export const jsonRpcParamShapes: Readonly<Record<string, Shape>> = {
+  SendMessage: sendMessageShape,
+  SendStreamingMessage: sendMessageShape,
+  GetTask: object({ tenant: string, id: string, historyLength: integer }),
+  ListTasks: object({
+    tenant: string,
+    contextId: string,
+    status: enumValue,
+    pageSize: integer,
+    pageToken: string,
+    historyLength: integer,
+    statusTimestampAfter: string,
+    includeArtifacts: boolean,
+  }),
+  CancelTask: cancelShape,
+  SubscribeToTask: taskRef,
+  CreateTaskPushNotificationConfig: pushConfigShape,
+  GetTaskPushNotificationConfig: pushRef,
+  DeleteTaskPushNotificationConfig: pushRef,
+  ListTaskPushNotificationConfigs: object({ tenant: string, taskId: string, pageSize: integer, pageToken: string }),
+  GetExtendedAgentCard: object({ tenant: string }),
+};
+
 /** Iterative, so a hostile nesting depth cannot overflow our own stack while it is measured. */
-function checkDepth(value: unknown): void {
+export function checkDepth(value: unknown): void {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length) {
     const [v, depth] = stack.pop()!;
