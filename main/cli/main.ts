@@ -4,11 +4,13 @@ import { APP_VERSION } from '../../shared/version';
 import type { CliIo, Command } from './command';
 import { codebaseCommand } from './commands/codebase';
 import { desktopCommand } from './commands/desktop';
+import { mcpCommand } from './commands/mcp';
+import { mcpConfigCommand } from './commands/mcp-config';
 import { serveCommand } from './commands/serve';
 import { tokenCommand } from './commands/token';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand];
+export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, mcpCommand, mcpConfigCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),

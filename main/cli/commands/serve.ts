@@ -39,6 +39,7 @@ Options:
     io.out(`${APP_NAME} ${APP_VERSION} is serving
   A2A:     ${host.urls.a2a}
   Health:  ${host.urls.health}
+  MCP:     ${host.urls.mcp ?? `not available (see the error above; set another port with --mcp-port)`}
   Data:    ${config.dataDir}
 Press Ctrl+C to stop.`);
 
