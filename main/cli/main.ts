@@ -7,10 +7,11 @@ import { desktopCommand } from './commands/desktop';
 import { mcpCommand } from './commands/mcp';
 import { mcpConfigCommand } from './commands/mcp-config';
 import { serveCommand } from './commands/serve';
+import { syncCommand } from './commands/sync';
 import { tokenCommand } from './commands/token';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, mcpCommand, mcpConfigCommand];
+export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),

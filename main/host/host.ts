@@ -3,6 +3,7 @@ import { buildAgentCard } from '../a2a/agent-card';
 import { addA2aRoutes } from '../a2a/routes';
 import { createGuard } from '../auth/guard';
 import { isLoopbackBind } from '../auth/loopback';
+import { publicRules, scopeResolver } from '../auth/route-scopes';
 import { createTokenStore } from '../auth/token-store';
 import { createHttpServer } from '../http/server';
 import { createMcpEndpoint } from '../mcp/http-endpoint';
@@ -12,7 +13,10 @@ import { createHostPush } from '../push/host-push';
 import { addPushKeyRoute } from '../push/push-key-route';
 import type { PushService } from '../push/push-service';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
+import { createCodebaseRepository } from '../store/codebase-repository';
 import { createTaskRepository } from '../store/task-repository';
+import { addSyncStatusRoute, syncRouteScopes } from '../sync/status-route';
+import { createSyncService, type SyncService, type SyncServiceOptions } from '../sync/sync-service';
 import { builtInAgents } from '../tasks/agents';
 import { createTaskBus } from '../tasks/bus';
 import type { AgentExecutor } from '../tasks/executor';
@@ -21,6 +25,8 @@ import type { Config } from './config-schema';
 import { HostStartError, listenError } from './errors';
 import { addHealthRoute } from './health-route';
 import { createLogger, type Logger } from './log';
+import { commandAgents } from '../workers/command-agents';
+import { createPtyHost } from '../workers/pty-host/client';
 
 export interface HostUrls {
   a2a: string;
@@ -36,6 +42,8 @@ export interface Host {
   readonly tasks: TaskService;
   /** Push notification configs (the A2A edge's `deps.push`) and their delivery. */
   readonly push: PushService;
+  /** Sessions synced through the relay this device is paired with (`codetether sync join`). */
+  readonly sync: SyncService;
   readonly urls: HostUrls;
   /** Stops accepting, lets in-flight work finish or persist, then closes the database. Idempotent. */
   stop(): Promise<void>;
@@ -47,6 +55,8 @@ export interface HostOptions {
   nativeBinding?: string;
   /** Agents to run besides the built-in ones (tests add slow or blocking agents this way). */
   agents?: AgentExecutor[];
+  /** Sync timings; tests shorten them. */
+  sync?: Partial<SyncServiceOptions>;
 }
 
 function urlHost(host: string): string {
@@ -71,6 +81,15 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const taskLog = log.child('tasks');
   const bus = createTaskBus((err) => taskLog.error('task listener failed', { error: String(err) }));
   const agents = builtInAgents();
+  // The pty host process starts with the first pty task, not here: see createPtyHost.
+  const ptyHost = createPtyHost({ log: log.child('pty') });
+  for (const agent of commandAgents(config, { ptyHost, codebases: createCodebaseRepository(db), log: log.child('workers') })) {
+    if (agents.has(agent.name)) {
+      closeDatabase(db);
+      throw new HostStartError(`Config "agents.${agent.name}" has the name of a built-in agent; choose another name.`);
+    }
+    agents.set(agent.name, agent);
+  }
   for (const agent of options.agents ?? []) agents.set(agent.name, agent);
   const tasks = createTaskService({ repo: createTaskRepository(db), bus, log: taskLog, agents, defaultAgent: 'echo' });
   let push: ReturnType<typeof createHostPush>;
@@ -81,11 +100,15 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     throw new HostStartError(`Cannot set up push notifications: ${(err as Error).message}`, { cause: err });
   }
 
+  const sync = createSyncService({ db, log: log.child('sync'), subscribeAll: tasks.subscribeAll, options: options.sync });
+
   const router = createRouter();
   addHealthRoute(router, db, startedAt);
   addPushKeyRoute(router, push.signingKey);
+  addSyncStatusRoute(router, sync);
   const guard = createGuard({
     tokens: createTokenStore(db),
+    routeScope: scopeResolver([...publicRules, ...syncRouteScopes]),
     bindHost: config.host,
     requireAuth: config.requireAuth,
     extraHosts: config.publicUrl ? [new URL(config.publicUrl).hostname] : [],
@@ -96,6 +119,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   try {
     address = await http.listen(config.host, config.port);
   } catch (err) {
+    sync.stop();
     closeDatabase(db);
     throw listenError(err as NodeJS.ErrnoException, 'A2A', config.host, config.port);
   }
@@ -132,12 +156,16 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     log,
     tasks,
     push: push.service,
+    sync,
     urls,
     stop() {
       stopping ??= (async () => {
         log.info('host stopping');
         await Promise.all([http.close(config.shutdownGraceMs), mcp.close(config.shutdownGraceMs), tasks.stop(config.shutdownGraceMs)]);
+        // After the task service: its agents have ended their process groups by now; this ends stragglers and the pty host.
+        await ptyHost.stop(config.shutdownGraceMs);
         await push.service.stop();
+        sync.stop();
         closeDatabase(db);
         log.info('host stopped');
       })();

@@ -11,6 +11,8 @@ export interface TaskRow {
   attempts: number;
   created_at: number;
   updated_at: number;
+  /** The device that runs the task when another one does (synced, read-only here); NULL or absent: this device. */
+  origin?: string | null;
 }
 
 export interface EventRow {
@@ -58,7 +60,7 @@ export function createTaskRepository(db: Db) {
     insertEvent: db.prepare('INSERT INTO task_events (task_id, seq, kind, body_json, created_at) VALUES (?, ?, ?, ?, ?)'),
     eventsAfter: db.prepare<[string, number], EventRow>('SELECT seq, kind, body_json FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq'),
     unfinished: db.prepare<[], TaskRow>(
-      "SELECT * FROM tasks WHERE state IN ('submitted', 'working') ORDER BY created_at",
+      "SELECT * FROM tasks WHERE state IN ('submitted', 'working') AND origin IS NULL ORDER BY created_at",
     ),
   };
 

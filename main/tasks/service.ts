@@ -77,6 +77,13 @@ export function createTaskService(deps: TaskServiceDeps) {
     return row;
   }
 
+  /** A task synced from another device is a read-only copy: only the device that runs it changes it. */
+  function mustBeLocal(row: TaskRow): void {
+    if (row.origin) {
+      throw new TaskError('unsupported-operation', `Task ${row.id} runs on another device (${row.origin}) and is read-only here. Send a message without taskId in context ${row.context_id} to continue the session on this device.`);
+    }
+  }
+
   function setStatus(row: TaskRow, state: TaskState, message: Message | undefined, now: number, metadata?: Record<string, unknown>): TaskEvent {
     const from = stateFromName(row.state)!;
     if (!canTransition(from, state)) {
@@ -199,6 +206,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     if (message.taskId) {
       const result = commit((now) => {
         const row = mustGet(message.taskId);
+        mustBeLocal(row);
         if (message.contextId && message.contextId !== row.context_id) {
           throw new TaskError('invalid-params', `Task ${row.id} belongs to context ${row.context_id}, not ${message.contextId}.`);
         }
@@ -243,6 +251,7 @@ export function createTaskService(deps: TaskServiceDeps) {
   function cancel(taskId: string): Task {
     commit((now) => {
       const row = mustGet(taskId);
+      mustBeLocal(row);
       if (isTerminal(stateFromName(row.state)!)) {
         throw new TaskError('task-not-cancelable', `Task ${taskId} is already ${row.state} and cannot be canceled.`);
       }

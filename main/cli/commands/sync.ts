@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import { WORKSPACE_PATTERN } from '../../../sync-server/names';
+import { loadConfig } from '../../host/config';
+import type { Config } from '../../host/config-schema';
+import { closeDatabase, openDatabase } from '../../store/open';
+import { createSyncRepository, type SyncRepository } from '../../store/sync-repository';
+import type { SyncStatus } from '../../sync/sync-service';
+import { clearSyncSettings, deviceId, readSyncSettings, writeSyncSettings } from '../../sync/sync-settings';
+import type { CliIo, Command } from '../command';
+import { parseFlags } from '../flags';
+import { UsageError } from '../usage-error';
+
+const storeFlags = {
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
+const STATUS_TIMEOUT_MS = 3_000;
+
+/** Opens the host's database beside a running host (WAL plus a busy timeout make that safe). */
+function withRepo<T>(values: { 'data-dir'?: string; config?: string }, use: (repo: SyncRepository, config: Config) => T): T {
+  const config = loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } });
+  const db = openDatabase(join(config.dataDir, 'codetether.db'));
+  try {
+    return use(createSyncRepository(db), config);
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+function relayUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`"${text}" is not a URL; give the relay as ws://host:port or wss://host.`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`the relay URL must start with ws:// or wss://, not ${url.protocol}//.`);
+  if (url.search || url.hash) throw new UsageError('the relay URL takes no query or fragment; pass the token with --token.');
+  return url.href.replace(/\/+$/, '');
+}
+
+async function joinWorkspace(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { ...storeFlags, workspace: { type: 'string' }, token: { type: 'string' } }, true);
+  if (positionals.length !== 1) throw new UsageError('join takes the relay URL.');
+  if (!values.workspace || !WORKSPACE_PATTERN.test(values.workspace)) {
+    throw new UsageError('--workspace is required: 1-64 characters, letters, digits, ".", "_" or "-", starting with a letter or digit.');
+  }
+  if (!values.token) throw new UsageError('--token is required: a relay token for the workspace ("codetether-relay token create --workspace W").');
+  const url = relayUrl(positionals[0]!);
+  const { workspace, token } = values;
+  const device = withRepo(values, (repo) => {
+    writeSyncSettings(repo, { url, workspace, token }, Date.now());
+    return deviceId(repo, Date.now());
+  });
+  io.err(`Joined workspace "${workspace}" at ${url} as device ${device}. A running host picks this up within seconds; otherwise at its next start.`);
+  return 0;
+}
+
+async function leave(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, storeFlags);
+  const had = withRepo(values, (repo) => clearSyncSettings(repo));
+  io.err(had ? 'Left the workspace. Synced sessions stay on this device; nothing syncs until the next "codetether sync join".' : 'This device is not in a workspace.');
+  return 0;
+}
+
+function hostBase(config: Config): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
+}
+
+type HostAnswer = { kind: 'status'; status: SyncStatus } | { kind: 'not-running' } | { kind: 'error'; message: string };
+
+async function askHost(base: string, token: string | undefined): Promise<HostAnswer> {
+  let res: Response;
+  try {
+    res = await fetch(`${base}/sync/status`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(STATUS_TIMEOUT_MS),
+    });
+  } catch {
+    return { kind: 'not-running' };
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    return { kind: 'error', message: `the host at ${base} answered ${res.status}: ${body.error?.message ?? res.statusText}` };
+  }
+  return { kind: 'status', status: (await res.json()) as SyncStatus };
+}
+
+function describe(status: SyncStatus): string {
+  if (status.state === 'not-paired') return `Not in a workspace (device ${status.deviceId}). Pair with "codetether sync join URL --workspace W --token T".`;
+  const lines = [
+    `Sync:         ${status.state}`,
+    `Relay:        ${status.relay}`,
+    `Workspace:    ${status.workspace}`,
+    `Device:       ${status.deviceId}`,
+    `Last synced:  ${status.lastSyncedAt ?? 'never'}`,
+    `Waiting:      ${status.pending} update${status.pending === 1 ? '' : 's'} not yet confirmed by the relay`,
+  ];
+  if (status.lastError) lines.push(`Last error:   ${status.lastError}`);
+  return lines.join('\n');
+}
+
+async function status(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, { ...storeFlags, 'host-url': { type: 'string' }, 'host-token': { type: 'string' }, json: { type: 'boolean' } });
+  const config = loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } });
+  const base = (values['host-url'] ?? hostBase(config)).replace(/\/+$/, '');
+  const answer = await askHost(base, values['host-token'] ?? process.env.CODETETHER_TOKEN);
+  if (answer.kind === 'error') {
+    io.err(`codetether sync: ${answer.message}`);
+    return 1;
+  }
+  if (answer.kind === 'status') {
+    io.out(values.json ? JSON.stringify(answer.status, null, 2) : describe(answer.status));
+    return 0;
+  }
+  const stored = withRepo(values, (repo) => ({ settings: readSyncSettings(repo), device: deviceId(repo, Date.now()), pending: repo.pendingCount() }));
+  if (values.json) {
+    io.out(JSON.stringify({ hostRunning: false, relay: stored.settings?.url, workspace: stored.settings?.workspace, deviceId: stored.device, pending: stored.pending }, null, 2));
+    return 0;
+  }
+  io.out(
+    stored.settings
+      ? `Host not running (nothing answered at ${base}).\nRelay:        ${stored.settings.url}\nWorkspace:    ${stored.settings.workspace}\nDevice:       ${stored.device}\nWaiting:      ${stored.pending} update${stored.pending === 1 ? '' : 's'} not yet confirmed by the relay`
+      : `Host not running (nothing answered at ${base}). Not in a workspace.`,
+  );
+  return 0;
+}
+
+const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = { join: joinWorkspace, leave, status };
+
+export const syncCommand: Command = {
+  name: 'sync',
+  summary: 'Pair this device with a relay workspace, leave it, or show sync status',
+  usage: `codetether sync <join|leave|status> [options]
+
+  codetether sync join URL --workspace W --token T
+      URL          the relay, ws://host:port or wss://host
+      --workspace  the workspace to join (the relay token's workspace)
+      --token      a relay token ("codetether-relay token create --workspace W" prints one)
+  codetether sync leave
+  codetether sync status [--json] [--host-url http://127.0.0.1:8000] [--host-token ct_...]
+      asks the running host (GET /sync/status; token also from CODETETHER_TOKEN),
+      else prints the stored pairing and "host not running"
+
+Common options:
+  --data-dir <dir>  the host's data dir (default ~/.config/codetether)
+  --config <file>   config file to read instead of <data-dir>/config.json`,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    const handler = sub === undefined ? undefined : subcommands[sub];
+    if (!handler) throw new UsageError(sub === undefined ? 'a subcommand is required.' : `unknown subcommand "${sub}".`);
+    return handler(rest, io);
+  },
+};

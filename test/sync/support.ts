@@ -1,0 +1,100 @@
+import { Message, type Task } from '@a2a-js/sdk';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../main/cli/main';
+import { loadConfig } from '../../main/host/config';
+import { startHost, type Host } from '../../main/host/host';
+import { createLogger } from '../../main/host/log';
+import { issueToken } from '../../sync-server/test/helpers/data-dir';
+import { killRelay, spawnRelay, type RelayProcess } from '../../sync-server/test/helpers/relay-process';
+
+export { waitFor } from '../../sync-server/test/helpers/clients';
+
+/** Short timings so documents unload and pairings are picked up within a test's time. */
+const syncOptions = { idleMs: 300, settingsPollMs: 100 };
+
+export interface TestRelay {
+  relay: RelayProcess;
+  dataDir: string;
+  /** Stops the process gracefully (SIGTERM), as an operator or a deploy would. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data dir. */
+  restart(): Promise<void>;
+  token(workspace: string): string;
+}
+
+export async function startTestRelay(): Promise<TestRelay> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ct-sync-relay-'));
+  // The token store is created by the first open; tokens are issued before the process starts.
+  const tokens = new Map<string, string>();
+  for (const ws of ['team', 'other']) tokens.set(ws, issueToken(dataDir, ws));
+  const handle: TestRelay = {
+    relay: await spawnRelay(dataDir),
+    dataDir,
+    async stop() {
+      await killRelay(handle.relay, 'SIGTERM');
+    },
+    async restart() {
+      handle.relay = await spawnRelay(dataDir, ['--port', String(handle.relay.port)]);
+    },
+    token: (ws) => tokens.get(ws)!,
+  };
+  return handle;
+}
+
+export async function removeRelay(r: TestRelay | undefined): Promise<void> {
+  if (!r) return;
+  await killRelay(r.relay);
+  rmSync(r.dataDir, { recursive: true, force: true });
+}
+
+export interface TestHost {
+  host: Host;
+  dataDir: string;
+  base: string;
+  stop(): Promise<void>;
+}
+
+/** Pairs a data dir through the real CLI, as a user would. */
+export async function pair(dataDir: string, relayUrl: string, workspace: string, token: string): Promise<void> {
+  const out: string[] = [];
+  const code = await main(['sync', 'join', relayUrl, '--workspace', workspace, '--token', token, '--data-dir', dataDir], { out: (t) => out.push(t), err: (t) => out.push(t) });
+  if (code !== 0) throw new Error(`sync join failed: ${out.join('\n')}`);
+}
+
+export async function startTestHost(dataDir = mkdtempSync(join(tmpdir(), 'ct-sync-host-'))): Promise<TestHost> {
+  const config = loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent' }, env: {} });
+  const host = await startHost(config, { log: createLogger('silent'), sync: syncOptions });
+  return { host, dataDir, base: host.urls.health.replace(/\/healthz$/, ''), stop: () => host.stop() };
+}
+
+export async function removeHost(h: TestHost | undefined): Promise<void> {
+  if (!h) return;
+  await h.host.stop();
+  rmSync(h.dataDir, { recursive: true, force: true });
+}
+
+export function text(t: string, contextId?: string): Message {
+  return Message.fromJSON({ messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text: t }], ...(contextId ? { contextId } : {}) });
+}
+
+/** Sends through the task service (the A2A edge's own path) and waits until the echo agent is done. */
+export async function sendAndSettle(h: TestHost, t: string, contextId?: string): Promise<Task> {
+  const { task } = h.host.tasks.send({ message: text(t, contextId) });
+  return h.host.tasks.settled(task.id);
+}
+
+/** The task as this host's A2A GetTask would return it, or undefined while it has not arrived. */
+export function findTask(h: TestHost, taskId: string): Task | undefined {
+  try {
+    return h.host.tasks.get(taskId);
+  } catch {
+    return undefined;
+  }
+}
+
+export function historyText(task: Task | undefined): string[] {
+  return (task?.history ?? []).map((m) => m.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join(''));
+}
