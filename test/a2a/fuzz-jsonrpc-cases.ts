@@ -61,6 +61,13 @@ const wrongValues: { method: string; path: Path; values: Json[] }[] = [
   { method: 'GetTask', path: ['params', 'id'], values: [5, {}, [], null, '', true] },
   { method: 'GetTask', path: ['params', 'historyLength'], values: [-1, 'x', 1.5] },
   { method: 'CreateTaskPushNotificationConfig', path: ['params', 'url'], values: ['not a url', 5, '', {}] },
+  { method: 'SendStreamingMessage', path: ['params', 'message', 'parts'], values: ['p', 5, {}, [], null, [5]] },
+  { method: 'SendStreamingMessage', path: ['params', 'message', 'role'], values: ['ROLE_ROBOT', 7, null] },
+  { method: 'message/send', path: ['params', 'message', 'parts'], values: ['p', 5, {}, [], [5], [{ kind: 'text', text: 5 }], [{ kind: 'nope' }], [{ kind: 'file', file: 5 }], [{ kind: 'data', data: 'x' }]] },
+  { method: 'message/send', path: ['params', 'message', 'role'], values: ['robot', 7, {}] },
+  { method: 'message/send', path: ['params', 'message', 'messageId'], values: [5, {}, []] },
+  { method: 'message/send', path: ['params', 'configuration', 'historyLength'], values: [-1, 'x', 1.5] },
+  { method: 'tasks/get', path: ['params', 'id'], values: [5, {}, [], null, ''] },
 ];
 
 function setPath(target: Json, path: Path, value: Json): void {
