@@ -1,0 +1,55 @@
+import type { Message, Task } from '@a2a-js/sdk';
+import type { Codebase } from '../../store/codebase-repository';
+import type { AgentSkillInfo, TaskUpdate } from '../../tasks/executor';
+import type { Outcome } from '../codebases';
+
+/** One run of an agent: the first for a task, or a continuation after input-required. */
+export interface AgentRun {
+  /** The task as committed when the run started, its whole history included. */
+  task: Task;
+  /** The user message that started or resumed this run. */
+  message: Message;
+  /** Where the process runs: its cwd. */
+  codebase: Codebase;
+  /** The minimal environment every agent gets; the launch adds to it. */
+  baseEnv: Readonly<Record<string, string>>;
+}
+
+export interface Launch {
+  /** Executable and argv, never a shell string. */
+  file: string;
+  args: string[];
+  /** The process's whole environment. */
+  env: Record<string, string>;
+  /** Called once the process has ended, to remove what the launch made (a task file, say). */
+  cleanup(): void;
+}
+
+export interface RunEnd {
+  exitCode: number;
+  signal: number | null;
+}
+
+/** Turns one run's output into task updates. One per run: it keeps state across batches. */
+export interface OutputParser {
+  /** Whole lines of output, without line endings or terminal escapes. */
+  lines(lines: string[]): TaskUpdate[];
+  /** The process ended (its output all passed to `lines`): the closing updates, if the output did not settle the run. */
+  end(exit: RunEnd): TaskUpdate[];
+  /** The output reported a state that ends this run (completed, failed, input-required); later output is ignored. */
+  readonly settled: boolean;
+}
+
+/**
+ * A coding agent CLI, as the pty executor runs it. Continuing a session is the adapter's part:
+ * a continued task is just another run whose `task.history` holds every message so far, so an
+ * adapter hands its CLI that history or the CLI's own session id (kept in task or artifact metadata).
+ */
+export interface AgentAdapter {
+  readonly name: string;
+  readonly description: string;
+  readonly skill: AgentSkillInfo;
+  /** What to run, or why it cannot run (a missing binary, say), worded for a person to fix. */
+  launch(run: AgentRun): Outcome<Launch>;
+  parser(run: AgentRun): OutputParser;
+}

@@ -1,0 +1,128 @@
+import { Part, TaskState } from '@a2a-js/sdk';
+import type { TaskUpdate } from '../../tasks/executor';
+import { agentMessage, textPart } from '../agent-message';
+import type { AgentRun, OutputParser, RunEnd } from './adapter';
+
+/** The artifact that plain output and "text" lines are appended to. */
+export const OUTPUT_ARTIFACT = 'output';
+const TAIL_LINES = 20;
+
+const states: Record<string, TaskState> = {
+  working: TaskState.TASK_STATE_WORKING,
+  'input-required': TaskState.TASK_STATE_INPUT_REQUIRED,
+  failed: TaskState.TASK_STATE_FAILED,
+  completed: TaskState.TASK_STATE_COMPLETED,
+};
+
+type Line = Record<string, unknown>;
+
+function asObject(line: string): Line | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Line) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parts(value: unknown): Part[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  try {
+    return value.map((p) => Part.fromJSON(p));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The command agent's JSON-lines protocol (docs/agent-protocol.md). A line that is not one of
+ * its events, JSON or not, is plain output; so a CLI that knows nothing of the protocol works.
+ */
+export function createCommandOutputParser(run: AgentRun, agentName: string): OutputParser {
+  let outputExists = run.task.artifacts.some((a) => a.artifactId === OUTPUT_ARTIFACT);
+  let settled = false;
+  const tail: string[] = [];
+
+  function remember(text: string): void {
+    tail.push(...text.split('\n').filter((l) => l.trim()));
+    if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+  }
+
+  function output(text: string): TaskUpdate {
+    const append = outputExists;
+    outputExists = true;
+    return {
+      kind: 'artifact',
+      append,
+      artifact: { artifactId: OUTPUT_ARTIFACT, name: OUTPUT_ARTIFACT, description: 'The agent\'s text output', parts: [textPart(text)], metadata: undefined, extensions: [] },
+    };
+  }
+
+  function status(state: TaskState, text: string | undefined): TaskUpdate {
+    if (state !== TaskState.TASK_STATE_WORKING) settled = true;
+    return { kind: 'status', state, message: text ? agentMessage(run.task, text) : undefined };
+  }
+
+  /** The update a protocol event makes, or undefined when the line is plain output. */
+  function event(line: Line): TaskUpdate | undefined {
+    const text = typeof line.text === 'string' ? line.text : undefined;
+    switch (line.type) {
+      case 'artifact': {
+        if (typeof line.name !== 'string' || !line.name || line.name === OUTPUT_ARTIFACT) return undefined;
+        const content = text !== undefined ? [textPart(text)] : parts(line.parts);
+        if (!content) return undefined;
+        const description = typeof line.description === 'string' ? line.description : '';
+        return { kind: 'artifact', lastChunk: true, artifact: { artifactId: line.name, name: line.name, description, parts: content, metadata: undefined, extensions: [] } };
+      }
+      case 'status': {
+        const state = typeof line.state === 'string' ? states[line.state] : undefined;
+        if (state === undefined) return undefined;
+        return status(state, typeof line.message === 'string' ? line.message : undefined);
+      }
+      case 'final':
+        return text === undefined ? undefined : status(TaskState.TASK_STATE_COMPLETED, text);
+    }
+    return undefined;
+  }
+
+  return {
+    get settled() {
+      return settled;
+    },
+    lines(lines) {
+      const updates: TaskUpdate[] = [];
+      let text = '';
+      const flush = () => {
+        if (text) updates.push(output(text));
+        text = '';
+      };
+      for (const raw of lines) {
+        if (settled) break;
+        const line = asObject(raw);
+        if (line?.type === 'text' && typeof line.text === 'string') {
+          text += line.text;
+          remember(line.text);
+          continue;
+        }
+        const update = line && event(line);
+        if (update) {
+          flush();
+          updates.push(update);
+          continue;
+        }
+        text += raw + '\n';
+        remember(raw);
+      }
+      flush();
+      return updates;
+    },
+    end(exit: RunEnd) {
+      if (settled) return [];
+      if (exit.exitCode === 0 && !exit.signal) return [status(TaskState.TASK_STATE_COMPLETED, undefined)];
+      const how = exit.signal ? `was killed by signal ${exit.signal}` : `exited with code ${exit.exitCode}`;
+      const last = tail.length ? `. Last output:\n${tail.join('\n')}` : ', printing nothing';
+      return [status(TaskState.TASK_STATE_FAILED, `Agent "${agentName}" ${how}${last}`)];
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { Role, TaskState } from '@a2a-js/sdk';
+import type { Logger } from '../host/log';
+import type { CodebaseRepository } from '../store/codebase-repository';
+import type { AgentExecutor, ExecutionContext, TaskUpdate } from '../tasks/executor';
+import type { AgentAdapter, AgentRun, Launch } from './adapters/adapter';
+import { agentMessage } from './agent-message';
+import { resolveCodebase } from './codebases';
+import { createLineSplitter } from './line-splitter';
+import type { PtyHost } from './pty-host/client';
+
+export interface PtyAgentDeps {
+  ptyHost: PtyHost;
+  codebases: CodebaseRepository;
+  /** Config `defaultCodebase`. */
+  defaultCodebase?: string;
+  log: Logger;
+  /** Between SIGTERM and SIGKILL of the process group on cancel. */
+  killGraceMs?: number;
+  /** How long a process may linger after its output settled the run before it is ended. */
+  lingerMs?: number;
+}
+
+/** PATH, HOME, LANG and TERM from here, PWD set to the codebase: nothing else leaks into an agent. */
+function minimalEnv(cwd: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: process.env.HOME ?? cwd,
+    LANG: process.env.LANG ?? 'C.UTF-8',
+    TERM: 'xterm-256color',
+    // Some CLIs (OpenCode) take their project from $PWD rather than from their cwd.
+    PWD: cwd,
+  };
+}
+
+/** The codebase a task asked for: request metadata, else the metadata of the message that created it. */
+function requestedCodebase(ctx: ExecutionContext): unknown {
+  const first = ctx.task.history.find((m) => m.role === Role.ROLE_USER) ?? ctx.message;
+  return ctx.task.metadata?.codebase ?? first.metadata?.codebase;
+}
+
+function runProcess(adapter: AgentAdapter, deps: PtyAgentDeps, ctx: ExecutionContext, run: AgentRun, launch: Launch): Promise<void> {
+  const failed = (text: string): TaskUpdate => ({ kind: 'status', state: TaskState.TASK_STATE_FAILED, message: agentMessage(ctx.task, text) });
+  const parser = adapter.parser(run);
+  const splitter = createLineSplitter();
+  const graceMs = deps.killGraceMs ?? 1000;
+  let reporting = true;
+  let linger: NodeJS.Timeout | undefined;
+
+  return new Promise<void>((resolve) => {
+    // One commit per output batch: the task core writes each call in one transaction.
+    const report = (updates: TaskUpdate[]) => {
+      if (!reporting || updates.length === 0) return;
+      try {
+        ctx.update(...updates);
+      } catch (err) {
+        // The task was canceled or ended meanwhile: stop reporting and end the process.
+        deps.log.debug('agent output not committed', { taskId: ctx.task.id, error: (err as Error).message });
+        reporting = false;
+        proc.kill('SIGTERM', graceMs);
+      }
+    };
+    const onAbort = () => {
+      reporting = false;
+      proc.kill('SIGTERM', graceMs);
+    };
+    const proc = deps.ptyHost.spawn(
+      { file: launch.file, args: launch.args, cwd: run.codebase.path, env: launch.env },
+      {
+        onData(data, seq) {
+          report(parser.lines(splitter.push(data)));
+          proc.ack(seq);
+          if (parser.settled) linger ??= setTimeout(() => proc.kill('SIGTERM', graceMs), deps.lingerMs ?? 2000);
+        },
+        onExit(exit) {
+          clearTimeout(linger);
+          ctx.signal.removeEventListener('abort', onAbort);
+          if (exit.error) report([failed(`Agent "${adapter.name}" stopped: ${exit.error}`)]);
+          else report([...parser.lines(splitter.end()), ...parser.end(exit)]);
+          resolve();
+        },
+      },
+    );
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** An AgentExecutor that runs `adapter`'s CLI in the pty host, in the task's codebase. */
+export function createPtyAgent(adapter: AgentAdapter, deps: PtyAgentDeps): AgentExecutor {
+  return {
+    name: adapter.name,
+    description: adapter.description,
+    skill: adapter.skill,
+    async execute(ctx) {
+      const fail = (text: string) => ctx.update({ kind: 'status', state: TaskState.TASK_STATE_FAILED, message: agentMessage(ctx.task, text) });
+      const codebase = resolveCodebase(deps.codebases, { requested: requestedCodebase(ctx), defaultName: deps.defaultCodebase, agent: adapter.name });
+      if (!codebase.ok) return fail(codebase.error);
+      const run: AgentRun = { task: ctx.task, message: ctx.message, codebase: codebase.value, baseEnv: minimalEnv(codebase.value.path) };
+      const launch = adapter.launch(run);
+      if (!launch.ok) return fail(launch.error);
+      if (ctx.task.status?.state === TaskState.TASK_STATE_SUBMITTED) ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
+      try {
+        await runProcess(adapter, deps, ctx, run, launch.value);
+      } finally {
+        launch.value.cleanup();
+      }
+    },
+  };
+}
