@@ -130,7 +130,10 @@ export function createMcpEndpoint(options: McpEndpointOptions) {
       return rpcError(res, 404, -32001, 'Session not found: it ended, expired, or the host restarted. Initialize a new session.');
     }
     track(session, res);
-    if (req.method === 'DELETE') sessions.delete(id);
+    if (req.method === 'DELETE') {
+      sessions.delete(id);
+      log.debug('mcp session ended', { session: id, why: 'client' });
+    }
     await session.transport.handleRequest(req, res, body);
   }
 

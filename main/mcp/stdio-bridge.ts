@@ -48,6 +48,10 @@ export function runStdioBridge(options: BridgeOptions): Promise<number> {
   const stdio = new StdioServerTransport(options.stdin as never, options.stdout as never);
   const http = new StreamableHTTPClientTransport(new URL(options.url), { requestInit: { headers: { authorization: `Bearer ${options.token}` } } });
   let initializeId: RequestId | undefined;
+  /** Requests the host has not answered: each gets an error reply if the bridge has to quit. */
+  const pending = new Set<RequestId>();
+  const refuse = (id: RequestId, why: string) =>
+    stdio.send({ jsonrpc: '2.0', id, error: { code: -32603, message: `CodeTether host: ${why}` } }).catch(() => {});
 
   return new Promise<number>((resolve) => {
     let finished = false;
@@ -55,6 +59,7 @@ export function runStdioBridge(options: BridgeOptions): Promise<number> {
       if (finished) return;
       finished = true;
       if (why) options.err(`codetether mcp: ${why}`);
+      await Promise.all([...pending].map((id) => refuse(id, why ?? 'the bridge is shutting down')));
       if (code === 0) await http.terminateSession().catch(() => {});
       await Promise.allSettled([http.close(), stdio.close()]);
       resolve(code);
@@ -68,11 +73,14 @@ export function runStdioBridge(options: BridgeOptions): Promise<number> {
     };
 
     stdio.onmessage = (message: JSONRPCMessage) => {
+      if (finished) {
+        if (isJSONRPCRequest(message)) void refuse(message.id, 'the bridge has stopped');
+        return;
+      }
       if (isInitializeRequest(message)) initializeId = (message as { id: RequestId }).id;
+      if (isJSONRPCRequest(message)) pending.add(message.id);
       http.send(message).catch((err: unknown) => {
-        if (isJSONRPCRequest(message)) {
-          void stdio.send({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: `CodeTether host: ${(err as Error).message}` } });
-        }
+        if (isJSONRPCRequest(message) && pending.delete(message.id)) void refuse(message.id, (err as Error).message);
         const why = fatal(err);
         if (why) void finish(1, why);
       });
@@ -84,6 +92,7 @@ export function runStdioBridge(options: BridgeOptions): Promise<number> {
         if (typeof version === 'string') http.setProtocolVersion(version);
         initializeId = undefined;
       }
+      if (('result' in message || 'error' in message) && message.id !== undefined) pending.delete(message.id);
       void stdio.send(message);
     };
     http.onerror = (err) => {

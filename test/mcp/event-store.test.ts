@@ -4,6 +4,10 @@ import { createEventStore } from '../../main/mcp/event-store';
 
 const note = (n: number): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: n } });
 
+function progressOf(m: JSONRPCMessage): number {
+  return 'params' in m ? Number((m.params as { progress: number }).progress) : -1;
+}
+
 async function replay(store: ReturnType<typeof createEventStore>, after: string) {
   const sent: [string, JSONRPCMessage][] = [];
   const stream = await store.replayEventsAfter(after, { send: async (id, m) => void sent.push([id, m]) });
@@ -20,7 +24,7 @@ describe('MCP replay buffer', () => {
     expect(await store.getStreamIdForEventId!(second)).toBe('a_b.c');
     const { stream, sent } = await replay(store, first);
     expect(stream).toBe('a_b.c');
-    expect(sent.map(([, m]) => (m as { params: { progress: number } }).params.progress)).toEqual([1, 2]);
+    expect(sent.map(([, m]) => progressOf(m))).toEqual([1, 2]);
     expect((await replay(store, second)).sent).toHaveLength(1);
   });
 
@@ -29,7 +33,7 @@ describe('MCP replay buffer', () => {
     const ids: string[] = [];
     for (let i = 1; i <= 10; i++) ids.push(await store.storeEvent('s', note(i)));
     const { sent } = await replay(store, ids[0]!);
-    expect(sent.map(([, m]) => (m as { params: { progress: number } }).params.progress)).toEqual([8, 9, 10]);
+    expect(sent.map(([, m]) => progressOf(m))).toEqual([8, 9, 10]);
 
     await store.storeEvent('t', note(1));
     await store.storeEvent('u', note(1));

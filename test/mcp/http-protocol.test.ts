@@ -165,9 +165,9 @@ describe('MCP Streamable HTTP endpoint', () => {
     // know, so it is watched on the wire.
     const replayed: number[] = [];
     const deliver = transport2.onmessage!;
-    transport2.onmessage = (message, extra) => {
+    transport2.onmessage = (message) => {
       if ('method' in message && message.method === 'notifications/progress') replayed.push(Number(message.params!.progress));
-      deliver(message, extra);
+      deliver(message);
     };
     const result = await resumed.request(
       { method: 'tools/call', params: { name: 'send_task_and_wait', arguments: { message: 'resume me', agent: 'slow' } } },
@@ -194,13 +194,13 @@ describe('MCP Streamable HTTP endpoint', () => {
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));
     await client.subscribeResource({ uri });
     await client.subscribeResource({ uri: `codetether://sessions/${started.contextId}` });
-    await expect.poll(async () => (await client.readResource({ uri })).contents[0]!.text, { timeout: 5000 }).toBe('tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n');
+    await expect.poll(async () => ((await client.readResource({ uri })).contents[0] as { text: string }).text, { timeout: 5000 }).toBe('tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n');
     await expect.poll(() => updates.includes(uri), { timeout: 2000 }).toBe(true);
     expect(updates).toContain(`codetether://sessions/${started.contextId}`);
 
     const listed = await client.listResources();
     expect(listed.resources.map((r) => r.uri)).toEqual(expect.arrayContaining([uri, `codetether://sessions/${started.contextId}`]));
-    const transcript = JSON.parse((await client.readResource({ uri: `codetether://sessions/${started.contextId}` })).contents[0]!.text as string);
+    const transcript = JSON.parse(((await client.readResource({ uri: `codetether://sessions/${started.contextId}` })).contents[0] as { text: string }).text);
     expect(transcript.messages.map((m: { text: string }) => m.text)).toEqual(['watch me', 'done after 5 ticks']);
 
     await client.unsubscribeResource({ uri });

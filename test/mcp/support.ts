@@ -7,6 +7,7 @@ import type { Scope } from '../../main/auth/scopes';
 import { createTokenStore } from '../../main/auth/token-store';
 import { loadConfig } from '../../main/host/config';
 import type { ConfigKey } from '../../main/host/config-schema';
+import type { Logger } from '../../main/host/log';
 import { startHost, type Host } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import { tempDir } from '../helpers/temp-dir';
@@ -71,9 +72,9 @@ export interface McpHost {
 }
 
 /** A real host on a temp dir with the test agents and an "mcp" token; stopped after the test. */
-export async function startMcpHost(scopes: Scope[] = ['mcp'], flags: Partial<Record<ConfigKey, unknown>> = {}): Promise<McpHost> {
+export async function startMcpHost(scopes: Scope[] = ['mcp'], flags: Partial<Record<ConfigKey, unknown>> = {}, log?: Logger): Promise<McpHost> {
   const dataDir = tempDir('codetether-mcp-');
-  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent', ...flags }, env: {} }), { agents: [slowAgent, askAgent] });
+  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent', ...flags }, env: {} }), { agents: [slowAgent, askAgent], log });
   onTestFinished(() => host.stop());
   const created = createTokenStore(host.db).create({ name: 'test', scopes });
   if (!created.ok) throw new Error('token not created');
