@@ -1,0 +1,47 @@
+import { TaskState } from '@a2a-js/sdk';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../main/host/config-schema';
+import { startHost } from '../../main/host/host';
+import { createCodebaseRepository } from '../../main/store/codebase-repository';
+import { registerCodebase } from '../../main/workers/codebases';
+import { userMessage } from '../helpers/task-core';
+import { tempDir } from '../helpers/temp-dir';
+import { alive, fixtures, waitFor } from './support';
+
+const settings = (dataDir: string, agents: Record<string, unknown>) =>
+  configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, agents });
+
+describe('host wiring of command agents', () => {
+  it('serves config agents beside echo, and its stop ends their process trees', async () => {
+    const dir = tempDir();
+    const host = await startHost(settings(dir, { tree: { command: process.execPath, args: [join(fixtures, 'tree.js')] } }));
+    try {
+      mkdirSync(join(dir, 'repo'));
+      const added = registerCodebase(createCodebaseRepository(host.db), { name: 'repo', path: join(dir, 'repo'), knownAgents: ['tree'], now: Date.now() });
+      expect(added.ok).toBe(true);
+      const echo = await host.tasks.settled(host.tasks.send({ message: userMessage('hi') }).task.id);
+      expect(echo.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+
+      const { task } = host.tasks.send({ message: userMessage('x', { metadata: { agent: 'tree' } }) });
+      let pids: number[] = [];
+      expect(
+        await waitFor(() => {
+          const part = host.tasks.get(task.id).artifacts[0]?.parts[0]?.content;
+          const m = part?.$case === 'text' ? /pids (\d+) (\d+)/.exec(part.value) : null;
+          pids = m ? [Number(m[1]), Number(m[2])] : [];
+          return pids.length === 2;
+        }, 10_000),
+      ).toBe(true);
+      await host.stop();
+      expect(pids.some(alive)).toBe(false);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('refuses a config agent named like a built-in one', async () => {
+    await expect(startHost(settings(tempDir(), { echo: { command: 'echo' } }))).rejects.toThrow('Config "agents.echo" has the name of a built-in agent');
+  });
+});
