@@ -49,7 +49,8 @@ export function createLocalChanges(deps: LocalChangesDeps) {
     const messages = repo.messagesAfter(row.id, mark.message_seq);
     const summary = summarize(row, repo, deviceId);
     const tasks = doc.getMap(TASKS);
-    const summaryChanged = JSON.stringify(tasks.get(row.id)) !== JSON.stringify(summary);
+    const previous = tasks.get(row.id) as { state?: string } | undefined;
+    const summaryChanged = JSON.stringify(previous) !== JSON.stringify(summary);
     if (summaryChanged || messages.length > 0) {
       doc.transact(() => {
         const meta = doc.getMap(META);
@@ -60,8 +61,12 @@ export function createLocalChanges(deps: LocalChangesDeps) {
           doc.getArray<MessageRecord>(MESSAGES).push(records);
         }
       }, LOCAL);
-      const prev = sessions.get(name);
-      sessions.set(name, { row, firstUser: prev?.firstUser ?? messages.find((m) => m.role === 'user')?.body_json });
+      // The index tells other devices which session to fetch: a new message or a new state is
+      // news, a status that only restamps the same state is not (and would grow the index).
+      if (messages.length > 0 || previous?.state !== summary.state) {
+        const prev = sessions.get(name);
+        sessions.set(name, { row, firstUser: prev?.firstUser ?? messages.find((m) => m.role === 'user')?.body_json });
+      }
     }
     repo.putWatermark(row.id, row.last_seq, messages.at(-1)?.seq ?? mark.message_seq);
   }

@@ -50,6 +50,10 @@ export function createRelayLink(target: RelayTarget, name: string, doc: Y.Doc, e
     disableBc: true,
     maxBackoffTime: MAX_BACKOFF_MS,
   });
+  // Every provider adds a process 'exit' listener (to clear its awareness); a host holds up to
+  // `maxLinks` providers at once, which is expected, not a leak.
+  const raiseListenerLimit = process.getMaxListeners() !== 0;
+  if (raiseListenerLimit) process.setMaxListeners(process.getMaxListeners() + 1);
   let marks: (number | null)[] = [];
   let roundDone = false;
 
@@ -95,6 +99,7 @@ export function createRelayLink(target: RelayTarget, name: string, doc: Y.Doc, e
     },
     destroy() {
       provider.destroy();
+      if (raiseListenerLimit) process.setMaxListeners(Math.max(10, process.getMaxListeners() - 1));
     },
   };
   return link;
