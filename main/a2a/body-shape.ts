@@ -17,20 +17,20 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
 }
 
-function refuse(path: string, expected: string, value: unknown): never {
+export function refuse(path: string, expected: string, value: unknown): never {
   throw new RequestMalformedError(`${path} must be ${expected}, not ${describe(value)}.`);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const string: Shape = (v, path) => {
+export const string: Shape = (v, path) => {
   if (typeof v !== 'string') refuse(path, 'a string', v);
 };
 /** ProtoJSON writes 64-bit integers as strings and parsers take both. */
-const integer: Shape = (v, path) => {
+export const integer: Shape = (v, path) => {
   if (!(Number.isSafeInteger(v) || (typeof v === 'string' && /^-?\d{1,15}$/.test(v)))) refuse(path, 'an integer', v);
 };
-const boolean: Shape = (v, path) => {
+export const boolean: Shape = (v, path) => {
   if (typeof v !== 'boolean') refuse(path, 'true or false', v);
 };
 /** An enum by its name ("ROLE_USER") or number, as ProtoJSON allows. */
@@ -38,13 +38,13 @@ const enumValue: Shape = (v, path) => {
   if (typeof v !== 'string' && !Number.isInteger(v)) refuse(path, 'an enum name such as "ROLE_USER"', v);
 };
 /** google.protobuf.Struct: any JSON object. */
-const struct: Shape = (v, path) => {
+export const struct: Shape = (v, path) => {
   if (!isObject(v)) refuse(path, 'a JSON object', v);
 };
 /** google.protobuf.Value: any JSON. */
-const anyJson: Shape = () => {};
+export const anyJson: Shape = () => {};
 
-const list =
+export const list =
   (item: Shape): Shape =>
   (v, path) => {
     if (!Array.isArray(v)) refuse(path, 'an array', v);
@@ -54,7 +54,7 @@ const list =
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** An object whose known fields (by JSON or proto name; null means unset) have these shapes. */
-function object(fields: Record<string, Shape>, also?: (v: Record<string, unknown>, path: string) => void): Shape {
+export function object(fields: Record<string, Shape>, also?: (v: Record<string, unknown>, path: string) => void): Shape {
   return (v, path) => {
     if (!isObject(v)) refuse(path, 'a JSON object', v);
     for (const [name, shape] of Object.entries(fields)) {

@@ -1,6 +1,7 @@
 import { isLegacyJsonRpcMethod, isV1JsonRpcMethod } from '@a2a-js/sdk/compat/v0_3';
 import { randomUUID } from 'node:crypto';
-import { checkDepth, checkShape, jsonRpcParamShapes } from './body-shape';
+import { checkShape, jsonRpcParamShapes, type Shape } from './body-shape';
+import { legacyParamShapes } from './legacy-shape';
 
 export type JsonRpcId = string | number | null;
 
@@ -44,24 +45,23 @@ export function parseEnvelope(parsed: unknown): RpcRequest | JsonRpcErrorBody {
   if ('params' in parsed && parsed.params !== undefined && !isObject(parsed.params)) {
     return rpcError(id, -32602, '"params" must be an object.');
   }
-  const problem = paramsProblem(method, parsed.params);
-  if (problem) return rpcError(id, -32602, problem);
-  if (isV1JsonRpcMethod(method)) return { id, method, dialect: 'v1', body: parsed };
-  if (isLegacyJsonRpcMethod(method)) return { id, method, dialect: 'v0.3', body: normalizeLegacy(parsed) };
+  if (isV1JsonRpcMethod(method)) {
+    const problem = paramsProblem(parsed.params, jsonRpcParamShapes[method]);
+    return problem ? rpcError(id, -32602, problem) : { id, method, dialect: 'v1', body: parsed };
+  }
+  if (isLegacyJsonRpcMethod(method)) {
+    const body = normalizeLegacy(parsed);
+    const problem = paramsProblem(body.params, legacyParamShapes[method]);
+    return problem ? rpcError(id, -32602, problem) : { id, method, dialect: 'v0.3', body };
+  }
   return rpcError(id, -32601, `Method "${method}" not found. This server speaks A2A v1.0 (SendMessage, GetTask, ...) and v0.3 (message/send, tasks/get, ...).`);
 }
 
-/**
- * The SDK's decoders coerce mistyped fields and recurse without a depth bound, so v1.0 params
- * are type-checked first; v0.3 params (another shape, decoded by the SDK's translator) get the
- * depth bound.
- */
-function paramsProblem(method: string, params: unknown): string | undefined {
-  if (!isObject(params)) return undefined;
+/** The SDK's decoders coerce mistyped fields and recurse without a depth bound: params are type-checked first. */
+function paramsProblem(params: unknown, shape: Shape | undefined): string | undefined {
+  if (!isObject(params) || !shape) return undefined;
   try {
-    const shape = jsonRpcParamShapes[method];
-    if (shape && isV1JsonRpcMethod(method)) checkShape(params, shape);
-    else checkDepth(params);
+    checkShape(params, shape);
   } catch (err) {
     return (err as Error).message;
   }

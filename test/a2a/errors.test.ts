@@ -30,6 +30,9 @@ describe('JSON-RPC errors', () => {
       [send({ message: msg({ metadata: JSON.parse('{"a":'.repeat(200) + '1' + '}'.repeat(200)) }) }), -32602],
       [{ jsonrpc: '2.0', id: 1, method: 'message/send', params: JSON.parse('{"a":'.repeat(200) + '1' + '}'.repeat(200)) }, -32602],
       [{ jsonrpc: '2.0', id: 1, method: 'GetTask', params: { id: 7 } }, -32602],
+      ...[{ kind: 'text', text: 5 }, { kind: 'data', data: 'x' }, { kind: 'file', file: 5 }, { kind: 'file', file: {} }, { kind: 'spell' }].map(
+        (part): [unknown, number] => [{ jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: { kind: 'message', messageId: 'm', role: 'user', parts: [part] } } }, -32602],
+      ),
       [{ jsonrpc: '2.0', id: 1, method: 'ListTasks', params: { status: 'TASK_STATE_BORED' } }, -32602],
       [{ jsonrpc: '2.0', id: 1, method: 'ListTasks', params: { pageSize: 1000 } }, -32602],
       [{ jsonrpc: '2.0', id: 1, method: 'ListTasks', params: { pageToken: 'garbage' } }, -32602],
