@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { request } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { createServer, request } from 'node:http';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLogger } from '../../main/host/log';
 import { createMcpEndpoint } from '../../main/mcp/http-endpoint';
 import { createTokenStore } from '../../main/auth/token-store';
@@ -45,6 +45,18 @@ describe('MCP Streamable HTTP endpoint', () => {
     expect(mcp.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const { client } = await connectClient(mcp);
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the host up without MCP when the MCP port is taken, and says why', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void squatter.close());
+    const port = (squatter.address() as { port: number }).port;
+    const lines: string[] = [];
+    const mcp = await startMcpHost(['mcp'], { mcpPort: port }, createLogger('error', (line) => lines.push(line)));
+    expect(mcp.host.urls.mcp).toBeUndefined();
+    expect((await fetch(mcp.host.urls.health)).status).toBe(200);
+    expect(lines.join('\n')).toMatch(new RegExp(`port ${port} on 127.0.0.1 is already in use.*--mcp-port`));
   });
 
   it('refuses a foreign Origin or a non-loopback Host with 403, and a missing or wrong-scope token with 401/403', async () => {
