@@ -14,7 +14,11 @@ export interface WaitOptions {
   signal: AbortSignal;
 }
 
-export type WaitResult = { settled: true; task: Task } | { settled: false; task: Task };
+/** `settled` is false when the wait ended first; `task` is then its current state. */
+export interface WaitResult {
+  settled: boolean;
+  task: Task;
+}
 
 const clip = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
