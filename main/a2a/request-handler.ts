@@ -57,19 +57,19 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
     validateSend(params);
     const config = params.configuration?.taskPushNotificationConfig;
     if (config) await asA2A(() => push.checkTarget(config.url));
-    const result = tasks.send({ message: params.message as Message, metadata: params.metadata });
+    const result = await tasks.send({ message: params.message as Message, metadata: params.metadata });
     if (config) {
       // fromSeq: the agent may already be reporting; the config still gets every event of this
       // send. The target passed the check above, but DNS may answer differently now: a refusal
       // here cancels the task (if it is still running) rather than let it run unwatched.
       try {
         await push.create({ ...config, taskId: result.task.id }, { fromSeq: result.firstSeq });
+        // The config shares the connection's current group commit: answer once it is durable.
+        await tasks.durable();
       } catch (err) {
-        try {
-          tasks.cancel(result.task.id);
-        } catch {
+        await tasks.cancel(result.task.id).catch(() => {
           // Already terminal: nothing left to stop.
-        }
+        });
         throw err;
       }
     }
@@ -147,10 +147,13 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
     },
 
     createTaskPushNotificationConfig(params: TaskPushNotificationConfig) {
-      return asA2A(() => {
+      return asA2A(async () => {
         requireId(params.taskId, 'taskId');
         requireId(params.url, 'url');
-        return push.create(params);
+        const created = await push.create(params);
+        // Config writes share the connection's current group commit: answer once it is durable.
+        await tasks.durable();
+        return created;
       });
     },
 
@@ -163,7 +166,10 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
     },
 
     deleteTaskPushNotificationConfig(params: DeleteTaskPushNotificationConfigRequest) {
-      return asA2A(() => push.delete(requireId(params.taskId, 'taskId'), requireId(params.id, 'id')));
+      return asA2A(async () => {
+        push.delete(requireId(params.taskId, 'taskId'), requireId(params.id, 'id'));
+        await tasks.durable();
+      });
     },
   };
 }

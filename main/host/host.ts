@@ -12,6 +12,7 @@ import { createRouter } from '../http/router';
 import { createHostPush } from '../push/host-push';
 import { addPushKeyRoute } from '../push/push-key-route';
 import type { PushService } from '../push/push-service';
+import { createCommitBatcher } from '../store/commit-batcher';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
 import { createCodebaseRepository } from '../store/codebase-repository';
 import { createTaskRepository } from '../store/task-repository';
@@ -72,11 +73,18 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const log = options.log ?? createLogger(config.logLevel);
   const startedAt = Date.now();
   let db: Db;
+  let readDb: Db;
   try {
-    db = openDatabase(join(config.dataDir, 'codetether.db'), { nativeBinding: options.nativeBinding });
+    const file = join(config.dataDir, 'codetether.db');
+    db = openDatabase(file, { nativeBinding: options.nativeBinding });
+    readDb = openDatabase(file, { nativeBinding: options.nativeBinding, readonly: true });
   } catch (err) {
     throw new HostStartError(`Cannot open the database in ${config.dataDir}: ${(err as Error).message}`, { cause: err });
   }
+  const closeStore = () => {
+    readDb.close();
+    closeDatabase(db);
+  };
 
   const taskLog = log.child('tasks');
   const bus = createTaskBus((err) => taskLog.error('task listener failed', { error: String(err) }));
@@ -85,18 +93,27 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const ptyHost = createPtyHost({ log: log.child('pty') });
   for (const agent of commandAgents(config, { ptyHost, codebases: createCodebaseRepository(db), log: log.child('workers') })) {
     if (agents.has(agent.name)) {
-      closeDatabase(db);
+      closeStore();
       throw new HostStartError(`Config "agents.${agent.name}" has the name of a built-in agent; choose another name.`);
     }
     agents.set(agent.name, agent);
   }
   for (const agent of options.agents ?? []) agents.set(agent.name, agent);
-  const tasks = createTaskService({ repo: createTaskRepository(db), bus, log: taskLog, agents, defaultAgent: 'echo' });
+  const batch = createCommitBatcher(db, (err) => taskLog.error('commit failed; its changes are rolled back', { error: String(err) }));
+  const tasks = createTaskService({
+    repo: createTaskRepository(db),
+    reader: createTaskRepository(readDb),
+    batch,
+    bus,
+    log: taskLog,
+    agents,
+    defaultAgent: 'echo',
+  });
   let push: ReturnType<typeof createHostPush>;
   try {
     push = createHostPush(config, db, bus, log.child('push'));
   } catch (err) {
-    closeDatabase(db);
+    closeStore();
     throw new HostStartError(`Cannot set up push notifications: ${(err as Error).message}`, { cause: err });
   }
 
@@ -120,7 +137,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     address = await http.listen(config.host, config.port);
   } catch (err) {
     sync.stop();
-    closeDatabase(db);
+    closeStore();
     throw listenError(err as NodeJS.ErrnoException, 'A2A', config.host, config.port);
   }
   const base = `http://${urlHost(config.host)}:${address.port}`;
@@ -166,7 +183,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
         await ptyHost.stop(config.shutdownGraceMs);
         await push.service.stop();
         sync.stop();
-        closeDatabase(db);
+        closeStore();
         log.info('host stopped');
       })();
       return stopping;

@@ -1,5 +1,5 @@
 import { Role, TaskState, type Part } from '@a2a-js/sdk';
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentExecutor, ExecutionContext } from './executor';
 
@@ -45,7 +45,7 @@ export const echoAgent: AgentExecutor = {
   async execute(ctx) {
     const parts = ctx.message.parts.filter((p) => p.content?.$case === 'text');
     const reply = {
-      messageId: randomUUID(),
+      messageId: newId(),
       contextId: ctx.task.contextId,
       taskId: ctx.task.id,
       role: Role.ROLE_AGENT,

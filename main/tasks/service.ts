@@ -1,17 +1,22 @@
 import { Artifact, Role, TaskState, type Message, type StreamResponse, type Task, type TaskStatus } from '@a2a-js/sdk';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../host/log';
+import type { CommitBatcher } from '../store/commit-batcher';
 import type { TaskRepository, TaskRow } from '../store/task-repository';
 import type { TaskBus } from './bus';
 import { roleName, taskFromRow, toJson, type TaskView } from './codec';
 import type { AgentExecutor, TaskUpdate } from './executor';
+import { newId } from './ids';
 import { decodePageToken, encodePageToken } from './page-token';
 import { canTransition, interruptedStates, isTerminal, stateFromName, stateName } from './states';
 import { TaskError } from './task-error';
 import type { TaskEvent, TaskEventKind } from './task-event';
 
 export interface TaskServiceDeps {
+  /** On the writer connection: state changes, and the reads they decide on. */
   repo: TaskRepository;
+  /** On a read-only connection: sees only committed data, so no reader is shown a write that may not survive. */
+  reader: TaskRepository;
+  batch: CommitBatcher;
   bus: TaskBus;
   log: Logger;
   agents: ReadonlyMap<string, AgentExecutor>;
@@ -55,12 +60,13 @@ function agentOf(input: SendInput): unknown {
 }
 
 /**
- * The task core: every state change is one SQLite transaction that also appends the event
- * (with the task's next `seq`), and only after it commits is the event fanned out. Agents run
- * in-process here; the dispatcher of the workers issue takes over `dispatch`.
+ * The task core: every state change is atomic (a savepoint in the current group commit) and
+ * appends its event with the task's next `seq`; only after the commit is the event fanned out and
+ * the caller answered. Agents run in-process here; the dispatcher of the workers issue takes over
+ * `dispatch`.
  */
 export function createTaskService(deps: TaskServiceDeps) {
-  const { repo, bus, log, agents } = deps;
+  const { repo, reader, batch, bus, log, agents } = deps;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let closing = false;
 
@@ -109,10 +115,13 @@ export function createTaskService(deps: TaskServiceDeps) {
     return appendEvent(row, 'artifactUpdate', { payload: { $case: 'artifactUpdate', value: { taskId: row.id, contextId: row.context_id, artifact, append, lastChunk, metadata: undefined } } }, now);
   }
 
-  /** Runs `work` in one transaction, then publishes what it committed. */
-  function commit<T>(work: (now: number) => { events: TaskEvent[]; value: T }): T {
-    const { events, value } = repo.transaction(() => work(Date.now()));
-    bus.publish(events);
+  /** Runs `work` atomically in the current batch; its events are published once that commits. */
+  function commit<T>(work: (now: number) => { events: TaskEvent[]; value: T }, afterCommit?: () => void): T {
+    const { events, value } = batch.run(() => work(Date.now()));
+    batch.afterCommit(() => {
+      bus.publish(events);
+      afterCommit?.();
+    });
     return value;
   }
 
@@ -128,7 +137,7 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   function failTask(taskId: string, reason: string): void {
     const message: Message = {
-      messageId: randomUUID(), contextId: '', taskId, role: Role.ROLE_AGENT,
+      messageId: newId(), contextId: '', taskId, role: Role.ROLE_AGENT,
       parts: [{ content: { $case: 'text', value: reason }, metadata: undefined, filename: '', mediaType: '' }],
       metadata: undefined, extensions: [], referenceTaskIds: [],
     };
@@ -179,21 +188,28 @@ export function createTaskService(deps: TaskServiceDeps) {
     running.set(taskId, { controller, done });
   }
 
+  function mustRead(taskId: string): TaskRow {
+    const row = reader.getTask(taskId);
+    if (!row) throw new TaskError('task-not-found', `Task ${taskId} does not exist.`);
+    return row;
+  }
+
   function get(taskId: string, view: TaskView = {}): Task {
-    return taskFromRow(repo, mustGet(taskId), view);
+    return taskFromRow(reader, mustRead(taskId), view);
   }
 
   /** The task with the seq of the last event it reflects, read together: a subscriber continues right after `seq`. */
   function snapshot(taskId: string, view: TaskView = {}): { task: Task; seq: number } {
-    const row = mustGet(taskId);
-    return { task: taskFromRow(repo, row, view), seq: row.last_seq };
+    const row = mustRead(taskId);
+    return { task: taskFromRow(reader, row, view), seq: row.last_seq };
   }
 
   function normalizeIncoming(message: Message, contextId: string, taskId: string): Message {
     return { ...message, contextId, taskId };
   }
 
-  function send(input: SendInput): SendResult {
+  /** Commits the message (a new task, or the continuation of one waiting for input); resolves once durable. */
+  async function send(input: SendInput): Promise<SendResult> {
     if (closing) throw new TaskError('shutting-down', 'The host is shutting down; send the message again once it is back.');
     const { message } = input;
     if (message.parts.length === 0) throw new TaskError('invalid-params', 'message.parts must hold at least one part.');
@@ -204,8 +220,9 @@ export function createTaskService(deps: TaskServiceDeps) {
     }
 
     if (message.taskId) {
-      const result = commit((now) => {
-        const row = mustGet(message.taskId);
+      const taskId = message.taskId;
+      const result: { row: TaskRow; incoming: Message; firstSeq: number } = commit((now) => {
+        const row = mustGet(taskId);
         mustBeLocal(row);
         if (message.contextId && message.contextId !== row.context_id) {
           throw new TaskError('invalid-params', `Task ${row.id} belongs to context ${row.context_id}, not ${message.contextId}.`);
@@ -222,16 +239,16 @@ export function createTaskService(deps: TaskServiceDeps) {
         repo.touchSession(row.context_id, now);
         const event = setStatus(row, TaskState.TASK_STATE_WORKING, undefined, now);
         return { events: [event], value: { row, incoming, firstSeq: event.seq } };
-      });
-      dispatch(result.row.id, result.row.agent, result.incoming);
+      }, () => dispatch(taskId, result.row.agent, result.incoming));
+      await batch.durable();
       return { task: get(result.row.id), firstSeq: result.firstSeq };
     }
 
     const agent = typeof requested === 'string' ? requested : deps.defaultAgent;
-    const contextId = message.contextId || randomUUID();
-    const taskId = randomUUID();
+    const contextId = message.contextId || newId();
+    const taskId = newId();
     const incoming = normalizeIncoming(message, contextId, taskId);
-    const task = commit((now) => {
+    const task: Task = commit((now) => {
       repo.touchSession(contextId, now);
       const status: TaskStatus = { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: new Date(now).toISOString() };
       const metadata = input.metadata && Object.keys(input.metadata).length ? input.metadata : undefined;
@@ -243,12 +260,12 @@ export function createTaskService(deps: TaskServiceDeps) {
       repo.insertMessage({ messageId: incoming.messageId, contextId, taskId, role: 'user', json: toJson.message(incoming), now });
       const snapshot: Task = { id: taskId, contextId, status, artifacts: [], history: [incoming], metadata };
       return { events: [appendEvent(row, 'task', { payload: { $case: 'task', value: snapshot } }, now)], value: snapshot };
-    });
-    dispatch(taskId, agent, incoming);
+    }, () => dispatch(taskId, agent, incoming));
+    await batch.durable();
     return { task, firstSeq: 1 };
   }
 
-  function cancel(taskId: string): Task {
+  async function cancel(taskId: string): Promise<Task> {
     commit((now) => {
       const row = mustGet(taskId);
       mustBeLocal(row);
@@ -258,6 +275,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       return { events: [setStatus(row, TaskState.TASK_STATE_CANCELED, undefined, now)], value: undefined };
     });
     running.get(taskId)?.controller.abort();
+    await batch.durable();
     return get(taskId);
   }
 
@@ -271,7 +289,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       updatedAfter = Date.parse(input.statusTimestampAfter);
       if (Number.isNaN(updatedAfter)) throw new TaskError('invalid-params', 'statusTimestampAfter must be an ISO 8601 timestamp.');
     }
-    const { rows, total } = repo.list({
+    const { rows, total } = reader.list({
       contextId: input.contextId || undefined,
       state: input.state ? stateName(input.state) : undefined,
       updatedAfter,
@@ -281,7 +299,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     const page = rows.slice(0, pageSize);
     const last = page[page.length - 1];
     return {
-      tasks: page.map((r) => taskFromRow(repo, r, { historyLength: input.historyLength, includeArtifacts: input.includeArtifacts ?? false })),
+      tasks: page.map((r) => taskFromRow(reader, r, { historyLength: input.historyLength, includeArtifacts: input.includeArtifacts ?? false })),
       nextPageToken: rows.length > pageSize && last ? encodePageToken(last.updated_at, last.id) : '',
       pageSize,
       totalSize: total,
@@ -289,17 +307,17 @@ export function createTaskService(deps: TaskServiceDeps) {
   }
 
   function eventsAfter(taskId: string, afterSeq: number): TaskEvent[] {
-    return repo.eventsAfter(taskId, afterSeq).map((r) => ({ taskId, seq: r.seq, kind: r.kind as TaskEventKind, json: r.body_json }));
+    return reader.eventsAfter(taskId, afterSeq).map((r) => ({ taskId, seq: r.seq, kind: r.kind as TaskEventKind, json: r.body_json }));
   }
 
   /** Resolves once the task is terminal or waiting on the client. */
   function settled(taskId: string, signal?: AbortSignal): Promise<Task> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const row = repo.getTask(taskId);
+        const row = reader.getTask(taskId);
         if (!row) return finish(() => reject(new TaskError('task-not-found', `Task ${taskId} does not exist.`)));
         const state = stateFromName(row.state)!;
-        if (isTerminal(state) || interruptedStates.has(state)) finish(() => resolve(taskFromRow(repo, row)));
+        if (isTerminal(state) || interruptedStates.has(state)) finish(() => resolve(taskFromRow(reader, row)));
       };
       const unsubscribe = bus.subscribe(taskId, (e) => e.kind === 'statusUpdate' && check());
       const onAbort = () => finish(() => reject(signal?.reason));
@@ -320,9 +338,12 @@ export function createTaskService(deps: TaskServiceDeps) {
       const history = repo.history(row.id);
       const lastUser = [...history].reverse().map((j) => JSON.parse(j) as { role?: string }).find((m) => m.role === 'ROLE_USER');
       if (!lastUser) continue;
-      repo.bumpAttempts(row.id);
       log.info('requeue task after restart', { taskId: row.id, state: row.state });
-      dispatch(row.id, row.agent, taskFromRow(repo, row).history.filter((m) => m.role === Role.ROLE_USER).at(-1)!);
+      const message = taskFromRow(repo, row).history.filter((m) => m.role === Role.ROLE_USER).at(-1)!;
+      commit(() => {
+        repo.bumpAttempts(row.id);
+        return { events: [], value: undefined };
+      }, () => dispatch(row.id, row.agent, message));
     }
     return rows.length;
   }
@@ -341,9 +362,10 @@ export function createTaskService(deps: TaskServiceDeps) {
       for (const r of running.values()) r.controller.abort();
       await all();
     }
+    batch.flush();
   }
 
-  return { send, get, snapshot, cancel, list, eventsAfter, settled, recover, stop, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll, listenerCount: bus.listenerCount };
+  return { send, get, snapshot, cancel, list, eventsAfter, settled, recover, stop, durable: batch.durable, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll, listenerCount: bus.listenerCount };
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;

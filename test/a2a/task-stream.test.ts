@@ -31,7 +31,7 @@ describe('followTask', () => {
   it('a consumer that falls far behind gets every event once, in order, from the store', async () => {
     const core = openCore(tempDir(), [burstAgent(1200)]);
     cores.push(core);
-    const { task } = core.tasks.send({ message: userMessage('go'), metadata: { agent: 'burst' } });
+    const { task } = await core.tasks.send({ message: userMessage('go'), metadata: { agent: 'burst' } });
     const ctx = createCallContext();
     const stream = followTask(core.tasks, task.id, ctx, { afterSeq: 0 });
     const first = await stream.next();
@@ -56,7 +56,7 @@ describe('followTask', () => {
     };
     const core = openCore(tempDir(), [waiter]);
     cores.push(core);
-    const { task } = core.tasks.send({ message: userMessage('x'), metadata: { agent: 'waiter' } });
+    const { task } = await core.tasks.send({ message: userMessage('x'), metadata: { agent: 'waiter' } });
     await new Promise((r) => setTimeout(r, 20));
     const controller = new AbortController();
     const stream = followTask(core.tasks, task.id, createCallContext({ signal: controller.signal }), { afterSeq: core.tasks.snapshot(task.id).seq });

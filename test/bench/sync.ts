@@ -95,7 +95,7 @@ export const syncBench: Bench = {
       const b = await pairedHost(join(options.workDir, 'b'), relay.url, token);
       hosts.push(b);
 
-      const first = a.tasks.send({ message: text('warm-up') }).task;
+      const first = (await a.tasks.send({ message: text('warm-up') })).task;
       await until(() => visible(b, first.id), 20_000, 'the first session on B');
       const contextId = first.contextId;
 
@@ -104,7 +104,7 @@ export const syncBench: Bench = {
         const times: number[] = [];
         for (let i = 0; i < SAMPLES_PER_ROUND; i++) {
           const start = performance.now();
-          const { task } = a.tasks.send({ message: text(`sample ${round}.${i}`, contextId) });
+          const { task } = await a.tasks.send({ message: text(`sample ${round}.${i}`, contextId) });
           await until(() => visible(b, task.id), 10_000, `sample ${i} on B`);
           times.push(performance.now() - start);
         }
@@ -116,7 +116,7 @@ export const syncBench: Bench = {
       const p99 = median(perRound.map((t) => percentile(t, 99)));
 
       options.log(`growth: ${OVERWRITES} status overwrites of one task`);
-      const churn = a.tasks.send({ message: text('churn'), metadata: { agent: 'churn' } }).task;
+      const churn = (await a.tasks.send({ message: text('churn'), metadata: { agent: 'churn' } })).task;
       await until(() => a.tasks.get(churn.id, { historyLength: 0 }).status?.state === TaskState.TASK_STATE_WORKING, 10_000, 'churn running');
       await sleep(50);
       const before = storedDocBytes(a, churn.contextId);

@@ -2,6 +2,7 @@ import { Message } from '@a2a-js/sdk';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createLogger } from '../../main/host/log';
+import { createCommitBatcher } from '../../main/store/commit-batcher';
 import { closeDatabase, openDatabase, type Db } from '../../main/store/open';
 import { createTaskRepository } from '../../main/store/task-repository';
 import { builtInAgents } from '../../main/tasks/agents';
@@ -18,15 +19,25 @@ export interface Core {
 /** A real task core on a SQLite file in `dir`, with the built-in agents plus `extra`. */
 export function openCore(dir: string, extra: AgentExecutor[] = []): Core {
   const db = openDatabase(join(dir, 'codetether.db'));
+  const readDb = openDatabase(join(dir, 'codetether.db'), { readonly: true });
   const agents = builtInAgents();
   for (const a of extra) agents.set(a.name, a);
   const log = createLogger('silent');
-  const tasks = createTaskService({ repo: createTaskRepository(db), bus: createTaskBus(() => {}), log, agents, defaultAgent: 'echo' });
+  const tasks = createTaskService({
+    repo: createTaskRepository(db),
+    reader: createTaskRepository(readDb),
+    batch: createCommitBatcher(db, () => {}),
+    bus: createTaskBus(() => {}),
+    log,
+    agents,
+    defaultAgent: 'echo',
+  });
   return {
     db,
     tasks,
     async close() {
       await tasks.stop(200);
+      readDb.close();
       closeDatabase(db);
     },
   };

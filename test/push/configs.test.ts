@@ -23,7 +23,7 @@ function setup(dir: string, config: Partial<PushDeliveryConfig> = {}, key = gene
 }
 
 async function taskIn(core: ReturnType<typeof openCore>): Promise<string> {
-  const { task } = core.tasks.send({ message: userMessage('hi') });
+  const { task } = await core.tasks.send({ message: userMessage('hi') });
   await core.tasks.settled(task.id);
   return task.id;
 }

@@ -34,7 +34,7 @@ describe('push delivery', () => {
     const gated = gatedAgent(3);
     const { core, push, signingKey } = setup(tempDir(), [gated.agent]);
     const receiver = await startReceiver();
-    const { task } = core.tasks.send({ message: userMessage('hi'), metadata: { agent: 'gated' } });
+    const { task } = await core.tasks.send({ message: userMessage('hi'), metadata: { agent: 'gated' } });
     await push.create(config(task.id, receiver.url, { token: 'tok-1', authentication: { scheme: 'Bearer', credentials: 'cred-1' } }));
     gated.open();
     await core.tasks.settled(task.id);
@@ -61,7 +61,7 @@ describe('push delivery', () => {
     const gated = gatedAgent(1);
     const { core, push } = setup(tempDir(), [gated.agent], { baseDelayMs: 40, maxDelayMs: 1000, maxAttempts: 8 });
     const receiver = await startReceiver((n) => (n < 3 ? 500 : 200));
-    const { task } = core.tasks.send({ message: userMessage('hi'), metadata: { agent: 'gated' } });
+    const { task } = await core.tasks.send({ message: userMessage('hi'), metadata: { agent: 'gated' } });
     await push.create(config(task.id, receiver.url));
     gated.open();
     await core.tasks.settled(task.id);
@@ -88,7 +88,7 @@ describe('push delivery', () => {
     const { core, push } = setup(tempDir(), [gated.agent], { maxAttempts: 3 });
     let poisoned = 0;
     const receiver = await startReceiver((_n, seq) => (seq === poisoned ? 503 : 200));
-    const { task } = core.tasks.send({ message: userMessage('hi'), metadata: { agent: 'gated' } });
+    const { task } = await core.tasks.send({ message: userMessage('hi'), metadata: { agent: 'gated' } });
     await push.create(config(task.id, receiver.url));
     poisoned = 2;
     gated.open();
@@ -112,7 +112,7 @@ describe('push delivery', () => {
     await down.close();
 
     const first = setup(dir, [gated.agent], { maxAttempts: 100, baseDelayMs: 20, maxDelayMs: 50 }, key);
-    const { task } = first.core.tasks.send({ message: userMessage('hi'), metadata: { agent: 'gated' } });
+    const { task } = await first.core.tasks.send({ message: userMessage('hi'), metadata: { agent: 'gated' } });
     const created = await first.push.create(config(task.id, url, { token: 't' }));
     gated.open();
     await first.core.tasks.settled(task.id);
@@ -136,7 +136,7 @@ describe('push delivery', () => {
   it('replays already committed events from fromSeq, for a config that came with the message', async () => {
     const { core, push } = setup(tempDir(), []);
     const receiver = await startReceiver();
-    const { task, firstSeq } = core.tasks.send({ message: userMessage('echo me') });
+    const { task, firstSeq } = await core.tasks.send({ message: userMessage('echo me') });
     await core.tasks.settled(task.id);
     await push.create(config(task.id, receiver.url), { fromSeq: firstSeq });
     const events = core.tasks.eventsAfter(task.id, 0);
@@ -149,12 +149,12 @@ describe('push delivery', () => {
     const gated = gatedAgent(1);
     const { core, push } = setup(tempDir(), [gated.agent]);
     const receiver = await startReceiver();
-    const { task } = core.tasks.send({ message: userMessage('hi'), metadata: { agent: 'gated' } });
+    const { task } = await core.tasks.send({ message: userMessage('hi'), metadata: { agent: 'gated' } });
     const created = await push.create(config(task.id, receiver.url));
     push.delete(task.id, created.id);
     gated.open();
     await core.tasks.settled(task.id);
-    core.tasks.send({ message: userMessage('other') });
+    await core.tasks.send({ message: userMessage('other') });
     await new Promise((r) => setTimeout(r, 100));
     expect(receiver.attempts).toEqual([]);
     await eventually(() => push.outbox(task.id).length === 0);
@@ -180,7 +180,7 @@ describe('push delivery', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     let expected = 0;
     for (let i = 0; i < 8; i++) {
-      const { task, firstSeq } = core.tasks.send({ message: userMessage(`t${i}`) });
+      const { task, firstSeq } = await core.tasks.send({ message: userMessage(`t${i}`) });
       await core.tasks.settled(task.id);
       await push.create(config(task.id, url), { fromSeq: firstSeq });
       expected += core.tasks.eventsAfter(task.id, 0).length;

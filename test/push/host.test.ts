@@ -35,7 +35,7 @@ describe('push in the host', () => {
     expect(doc).toMatchObject({ algorithm: 'Ed25519', jwk: { kty: 'OKP', crv: 'Ed25519' } });
     expect(statSync(join(dataDir, 'push-signing-key.pem')).mode & 0o777).toBe(0o600);
 
-    const { task, firstSeq } = host.tasks.send({ message: userMessage('hello') });
+    const { task, firstSeq } = await host.tasks.send({ message: userMessage('hello') });
     await host.push.create(TaskPushNotificationConfig.fromJSON({ taskId: task.id, url: receiver.url }), { fromSeq: firstSeq });
     await host.tasks.settled(task.id);
     const events = host.tasks.eventsAfter(task.id, 0);

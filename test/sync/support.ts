@@ -82,7 +82,7 @@ export function text(t: string, contextId?: string): Message {
 
 /** Sends through the task service (the A2A edge's own path) and waits until the echo agent is done. */
 export async function sendAndSettle(h: TestHost, t: string, contextId?: string): Promise<Task> {
-  const { task } = h.host.tasks.send({ message: text(t, contextId) });
+  const { task } = await h.host.tasks.send({ message: text(t, contextId) });
   return h.host.tasks.settled(task.id);
 }
 

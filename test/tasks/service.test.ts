@@ -46,7 +46,7 @@ const slowAgent: AgentExecutor = {
 describe('task service', () => {
   it('commits a task, its message and event #1, then the echo agent completes it', async () => {
     const { tasks } = core(tempDir());
-    const { task, firstSeq } = tasks.send({ message: userMessage('hello') });
+    const { task, firstSeq } = await tasks.send({ message: userMessage('hello') });
     expect(firstSeq).toBe(1);
     expect(task.status?.state).toBe(TaskState.TASK_STATE_SUBMITTED);
     expect(task.contextId).toMatch(/[0-9a-f-]{36}/);
@@ -65,7 +65,7 @@ describe('task service', () => {
   it('publishes events in seq order to every subscriber', async () => {
     const { tasks } = core(tempDir());
     const seen: number[][] = [[], []];
-    const { task } = tasks.send({ message: userMessage('x') });
+    const { task } = await tasks.send({ message: userMessage('x') });
     tasks.subscribe(task.id, (e) => seen[0]!.push(e.seq));
     tasks.subscribe(task.id, (e) => seen[1]!.push(e.seq));
     await tasks.settled(task.id);
@@ -76,7 +76,7 @@ describe('task service', () => {
   it('keeps a task and its events across a reopen of the same database', async () => {
     const dir = tempDir();
     const first = core(dir);
-    const { task } = first.tasks.send({ message: userMessage('durable') });
+    const { task } = await first.tasks.send({ message: userMessage('durable') });
     await first.tasks.settled(task.id);
     await first.close();
     cores.splice(cores.indexOf(first), 1);
@@ -87,16 +87,16 @@ describe('task service', () => {
 
   it('continues an input-required task, and starts a new task for a known context without taskId', async () => {
     const { tasks } = core(tempDir(), [askAgent]);
-    const { task } = tasks.send({ message: userMessage('start'), metadata: { agent: 'ask' } });
+    const { task } = await tasks.send({ message: userMessage('start'), metadata: { agent: 'ask' } });
     expect((await tasks.settled(task.id)).status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
-    const resumed = tasks.send({ message: userMessage('blue', { taskId: task.id, contextId: task.contextId }) });
+    const resumed = await tasks.send({ message: userMessage('blue', { taskId: task.id, contextId: task.contextId }) });
     expect(resumed.task.id).toBe(task.id);
     const done = await tasks.settled(task.id);
     expect(done.status?.message?.parts[0]?.content).toEqual({ $case: 'text', value: 'blue' });
     expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(done.history.map((m) => m.role)).toEqual([Role.ROLE_USER, Role.ROLE_AGENT, Role.ROLE_USER, Role.ROLE_AGENT]);
 
-    const next = tasks.send({ message: userMessage('again', { contextId: task.contextId }) });
+    const next = await tasks.send({ message: userMessage('again', { contextId: task.contextId }) });
     expect(next.task.id).not.toBe(task.id);
     expect(next.task.contextId).toBe(task.contextId);
     expect(tasks.list({ contextId: task.contextId }).totalSize).toBe(2);
@@ -104,31 +104,31 @@ describe('task service', () => {
 
   it('refuses messages to terminal or unknown tasks, and illegal cancels, with typed errors', async () => {
     const { tasks } = core(tempDir());
-    const { task } = tasks.send({ message: userMessage('one') });
+    const { task } = await tasks.send({ message: userMessage('one') });
     await tasks.settled(task.id);
-    const kind = (fn: () => unknown) => {
+    const kind = async (fn: () => unknown) => {
       try {
-        fn();
+        await fn();
       } catch (err) {
         return (err as TaskError).kind;
       }
       return 'no error';
     };
-    expect(kind(() => tasks.send({ message: userMessage('more', { taskId: task.id }) }))).toBe('unsupported-operation');
-    expect(kind(() => tasks.send({ message: userMessage('x', { taskId: 'nope' }) }))).toBe('task-not-found');
-    expect(kind(() => tasks.cancel(task.id))).toBe('task-not-cancelable');
-    expect(kind(() => tasks.get('nope'))).toBe('task-not-found');
-    expect(kind(() => tasks.send({ message: userMessage('x'), metadata: { agent: 'ghost' } }))).toBe('invalid-params');
-    expect(kind(() => tasks.list({ pageToken: '!!!' }))).toBe('invalid-params');
-    expect(kind(() => tasks.list({ pageSize: 0 }))).toBe('invalid-params');
+    expect(await kind(() => tasks.send({ message: userMessage('more', { taskId: task.id }) }))).toBe('unsupported-operation');
+    expect(await kind(() => tasks.send({ message: userMessage('x', { taskId: 'nope' }) }))).toBe('task-not-found');
+    expect(await kind(() => tasks.cancel(task.id))).toBe('task-not-cancelable');
+    expect(await kind(() => tasks.get('nope'))).toBe('task-not-found');
+    expect(await kind(() => tasks.send({ message: userMessage('x'), metadata: { agent: 'ghost' } }))).toBe('invalid-params');
+    expect(await kind(() => tasks.list({ pageToken: '!!!' }))).toBe('invalid-params');
+    expect(await kind(() => tasks.list({ pageSize: 0 }))).toBe('invalid-params');
     expect(tasks.eventsAfter(task.id, 0)).toHaveLength(3);
   });
 
   it('cancels a running task: the agent is aborted and later updates are refused', async () => {
     const { tasks } = core(tempDir(), [slowAgent]);
-    const { task } = tasks.send({ message: userMessage('wait'), metadata: { agent: 'slow' } });
+    const { task } = await tasks.send({ message: userMessage('wait'), metadata: { agent: 'slow' } });
     await new Promise((r) => setTimeout(r, 20));
-    const canceled = tasks.cancel(task.id);
+    const canceled = await tasks.cancel(task.id);
     expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     await new Promise((r) => setTimeout(r, 20));
     const states = tasks.eventsAfter(task.id, 0).map((e: TaskEvent) => decodeEvent(e).payload?.$case);
@@ -140,7 +140,7 @@ describe('task service', () => {
     const { tasks } = core(tempDir());
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const { task } = tasks.send({ message: userMessage(`m${i}`) });
+      const { task } = await tasks.send({ message: userMessage(`m${i}`) });
       await tasks.settled(task.id);
       ids.push(task.id);
       await new Promise((r) => setTimeout(r, 2));
@@ -157,7 +157,7 @@ describe('task service', () => {
   it('requeues a task a previous process left working', async () => {
     const dir = tempDir();
     const first = core(dir, [slowAgent]);
-    const { task } = first.tasks.send({ message: userMessage('survive'), metadata: { agent: 'slow' } });
+    const { task } = await first.tasks.send({ message: userMessage('survive'), metadata: { agent: 'slow' } });
     await new Promise((r) => setTimeout(r, 20));
     await first.close();
     cores.splice(cores.indexOf(first), 1);

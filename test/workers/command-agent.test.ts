@@ -67,7 +67,7 @@ function statusText(task: Task): string {
 describe('command agent in a pty', () => {
   it('speaks every protocol event: text, plain lines, working, artifacts, final; runs in the codebase with a minimal env', async () => {
     const { tasks, paths } = setup();
-    const { task } = tasks.send({ message: userMessage('all of it', { metadata: { agent: 'proto', codebase: 'app' } }) });
+    const { task } = await tasks.send({ message: userMessage('all of it', { metadata: { agent: 'proto', codebase: 'app' } }) });
     const done = await tasks.settled(task.id);
     expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(statusText(done)).toBe('all done');
@@ -92,12 +92,12 @@ describe('command agent in a pty', () => {
 
   it('asks for input, then continues with the whole history when the client answers', async () => {
     const { tasks } = setup();
-    const { task } = tasks.send({ message: userMessage('ask me', { metadata: { agent: 'proto' } }) });
+    const { task } = await tasks.send({ message: userMessage('ask me', { metadata: { agent: 'proto' } }) });
     const waiting = await tasks.settled(task.id);
     expect(waiting.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
     expect(statusText(waiting)).toBe('What is your name?');
 
-    tasks.send({ message: userMessage('Ada', { taskId: task.id, contextId: task.contextId }) });
+    await tasks.send({ message: userMessage('Ada', { taskId: task.id, contextId: task.contextId }) });
     const done = await tasks.settled(task.id);
     expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(statusText(done)).toBe('hello Ada');
@@ -106,7 +106,7 @@ describe('command agent in a pty', () => {
 
   it('passes plain output through without terminal escapes and completes on exit code 0', async () => {
     const { tasks } = setup();
-    const { task } = tasks.send({ message: userMessage('plain 500', { metadata: { agent: 'proto' } }) });
+    const { task } = await tasks.send({ message: userMessage('plain 500', { metadata: { agent: 'proto' } }) });
     const done = await tasks.settled(task.id);
     expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     const lines = text(done, 'output').split('\n').filter(Boolean);
@@ -117,12 +117,12 @@ describe('command agent in a pty', () => {
 
   it('fails on a non-zero exit with the last output, and on a failed status with its message', async () => {
     const { tasks } = setup();
-    const a = tasks.send({ message: userMessage('exit 3', { metadata: { agent: 'proto' } }) }).task;
+    const a = (await tasks.send({ message: userMessage('exit 3', { metadata: { agent: 'proto' } }) })).task;
     const failed = await tasks.settled(a.id);
     expect(failed.status?.state).toBe(TaskState.TASK_STATE_FAILED);
     expect(statusText(failed)).toBe('Agent "proto" exited with code 3. Last output:\nabout to fail\n{"type":"bogus"}');
 
-    const b = tasks.send({ message: userMessage('failed', { metadata: { agent: 'proto' } }) }).task;
+    const b = (await tasks.send({ message: userMessage('failed', { metadata: { agent: 'proto' } }) })).task;
     const broken = await tasks.settled(b.id);
     expect(broken.status?.state).toBe(TaskState.TASK_STATE_FAILED);
     expect(statusText(broken)).toBe('the build is broken');
@@ -131,37 +131,37 @@ describe('command agent in a pty', () => {
   it('fails fast, saying what to install, when the binary is missing', async () => {
     const { tasks } = setup({ agents: { ghost: { command: 'no-such-agent-cli', args: [] }, abs: { command: '/nope/agent', args: [] } } });
     const started = Date.now();
-    const a = await tasks.settled(tasks.send({ message: userMessage('hi', { metadata: { agent: 'ghost' } }) }).task.id);
+    const a = await tasks.settled((await tasks.send({ message: userMessage('hi', { metadata: { agent: 'ghost' } }) })).task.id);
     expect(a.status?.state).toBe(TaskState.TASK_STATE_FAILED);
     expect(statusText(a)).toMatch(/^Agent "ghost" cannot start: "no-such-agent-cli" was not found on PATH \(.*\)\. Install it, or set "agents\.ghost\.command" in the config to the absolute path of the executable\.$/);
-    const b = await tasks.settled(tasks.send({ message: userMessage('hi', { metadata: { agent: 'abs' } }) }).task.id);
+    const b = await tasks.settled((await tasks.send({ message: userMessage('hi', { metadata: { agent: 'abs' } }) })).task.id);
     expect(statusText(b)).toContain('"/nope/agent" is not an executable file');
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('picks the codebase from metadata, a default, or the only one; and says how to register one when there is none', async () => {
     const none = setup({ codebases: [] });
-    const t0 = await none.tasks.settled(none.tasks.send({ message: userMessage('all', { metadata: { agent: 'proto' } }) }).task.id);
+    const t0 = await none.tasks.settled((await none.tasks.send({ message: userMessage('all', { metadata: { agent: 'proto' } }) })).task.id);
     expect(t0.status?.state).toBe(TaskState.TASK_STATE_FAILED);
     expect(statusText(t0)).toBe('No codebase is registered, and the agent needs one to work in. Register a folder with: codetether codebase add NAME PATH');
 
     const two = setup({ codebases: ['one', 'two'] });
-    const t1 = await two.tasks.settled(two.tasks.send({ message: userMessage('all', { metadata: { agent: 'proto' } }) }).task.id);
+    const t1 = await two.tasks.settled((await two.tasks.send({ message: userMessage('all', { metadata: { agent: 'proto' } }) })).task.id);
     expect(statusText(t1)).toContain('Several codebases are registered (one, two)');
-    const t2 = await two.tasks.settled(two.tasks.send({ message: userMessage('all', { metadata: { agent: 'proto', codebase: '/etc' } }) }).task.id);
+    const t2 = await two.tasks.settled((await two.tasks.send({ message: userMessage('all', { metadata: { agent: 'proto', codebase: '/etc' } }) })).task.id);
     expect(statusText(t2)).toBe('No codebase named "/etc" is registered. Registered codebases: one, two.');
-    const t3 = await two.tasks.settled(two.tasks.send({ message: userMessage('all', { metadata: { agent: 'proto', codebase: 'two' } }) }).task.id);
+    const t3 = await two.tasks.settled((await two.tasks.send({ message: userMessage('all', { metadata: { agent: 'proto', codebase: 'two' } }) })).task.id);
     const run = t3.artifacts.find((a) => a.artifactId === 'run')!.parts[0]!.content as { value: { cwd: string } };
     expect(run.value.cwd).toBe(two.paths.two);
 
     const preset = setup({ codebases: ['one', 'two'], defaultCodebase: 'one' });
-    const t4 = await preset.tasks.settled(preset.tasks.send({ message: userMessage('all', { metadata: { agent: 'proto' } }) }).task.id);
+    const t4 = await preset.tasks.settled((await preset.tasks.send({ message: userMessage('all', { metadata: { agent: 'proto' } }) })).task.id);
     expect((t4.artifacts.find((a) => a.artifactId === 'run')!.parts[0]!.content as { value: { cwd: string } }).value.cwd).toBe(preset.paths.one);
   });
 
   it('cancel kills the agent and its grandchild within 2 s', async () => {
     const { tasks } = setup();
-    const { task } = tasks.send({ message: userMessage('x', { metadata: { agent: 'tree' } }) });
+    const { task } = await tasks.send({ message: userMessage('x', { metadata: { agent: 'tree' } }) });
     let pids: number[] = [];
     expect(
       await waitFor(() => {
@@ -172,14 +172,14 @@ describe('command agent in a pty', () => {
     ).toBe(true);
     expect(pids.every(alive)).toBe(true);
     const started = Date.now();
-    expect(tasks.cancel(task.id).status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    expect((await tasks.cancel(task.id)).status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     expect(await waitFor(() => !pids.some(alive), 2000)).toBe(true);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('fails a running task with a clear reason when the pty host dies', async () => {
     const { tasks, ptyHost } = setup();
-    const { task } = tasks.send({ message: userMessage('x', { metadata: { agent: 'tree' } }) });
+    const { task } = await tasks.send({ message: userMessage('x', { metadata: { agent: 'tree' } }) });
     expect(await waitFor(() => /pids/.test(text(tasks.get(task.id), 'output')), 10_000)).toBe(true);
     process.kill(ptyHost.pid!, 'SIGKILL');
     const done = await tasks.settled(task.id);

@@ -21,10 +21,10 @@ describe('host wiring of command agents', () => {
       mkdirSync(join(dir, 'repo'));
       const added = registerCodebase(createCodebaseRepository(host.db), { name: 'repo', path: join(dir, 'repo'), knownAgents: ['tree'], now: Date.now() });
       expect(added.ok).toBe(true);
-      const echo = await host.tasks.settled(host.tasks.send({ message: userMessage('hi') }).task.id);
+      const echo = await host.tasks.settled((await host.tasks.send({ message: userMessage('hi') })).task.id);
       expect(echo.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
 
-      const { task } = host.tasks.send({ message: userMessage('x', { metadata: { agent: 'tree' } }) });
+      const { task } = await host.tasks.send({ message: userMessage('x', { metadata: { agent: 'tree' } }) });
       let pids: number[] = [];
       expect(
         await waitFor(() => {

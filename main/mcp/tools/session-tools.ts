@@ -78,9 +78,9 @@ export function addSessionTools(server: McpServer, deps: McpDeps, sessions: Sess
       outputSchema: waitedSchema,
     },
     ({ contextId, message, agent, wait, waitSeconds }, extra) =>
-      guarded(() => {
+      guarded(async () => {
         if (!sessions.get(contextId)) return fail(`No session ${contextId}. list_sessions shows the existing ones.`);
-        const { task } = deps.tasks.send(toSendInput({ text: message, contextId, agent }));
+        const { task } = await deps.tasks.send(toSendInput({ text: message, contextId, agent }));
         if (wait === false) {
           const value = { ...withOutput(deps.tasks.get(task.id, { historyLength: 0 })), timedOut: false };
           return ok(value, describe(value));

@@ -29,8 +29,8 @@ export function addTaskTools(server: McpServer, deps: McpDeps): void {
       outputSchema: waitedSchema,
     },
     ({ message, waitSeconds: seconds, ...rest }, extra) =>
-      guarded(() => {
-        const { task } = tasks.send(toSendInput({ text: message, ...rest }));
+      guarded(async () => {
+        const { task } = await tasks.send(toSendInput({ text: message, ...rest }));
         return waitAndReport(task.id, seconds, extra);
       }),
   );
@@ -45,8 +45,8 @@ export function addTaskTools(server: McpServer, deps: McpDeps): void {
       outputSchema: taskSchema,
     },
     ({ message, ...rest }) =>
-      guarded(() => {
-        const { task } = tasks.send(toSendInput({ text: message, ...rest }));
+      guarded(async () => {
+        const { task } = await tasks.send(toSendInput({ text: message, ...rest }));
         const value = summarize(task);
         return ok(value, describe(value));
       }),
@@ -100,8 +100,8 @@ export function addTaskTools(server: McpServer, deps: McpDeps): void {
       annotations: { destructiveHint: true, idempotentHint: false },
     },
     ({ taskId }) =>
-      guarded(() => {
-        const value = summarize(tasks.cancel(taskId));
+      guarded(async () => {
+        const value = summarize(await tasks.cancel(taskId));
         return ok(value, describe(value));
       }),
   );
@@ -167,8 +167,8 @@ export function addTaskTools(server: McpServer, deps: McpDeps): void {
       outputSchema: waitedSchema,
     },
     ({ taskId, message, wait, waitSeconds: seconds }, extra) =>
-      guarded(() => {
-        const { task } = tasks.send(toSendInput({ text: message, taskId }));
+      guarded(async () => {
+        const { task } = await tasks.send(toSendInput({ text: message, taskId }));
         if (wait === false) {
           const value = { ...withOutput(tasks.get(task.id, { historyLength: 0 })), timedOut: false };
           return ok(value, describe(value));

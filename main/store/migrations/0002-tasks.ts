@@ -32,7 +32,7 @@ export const m0002: Migration = {
     CREATE INDEX tasks_by_state ON tasks(state);
 
     CREATE TABLE messages (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      seq INTEGER PRIMARY KEY,
       message_id TEXT NOT NULL,
       context_id TEXT NOT NULL REFERENCES sessions(id),
       task_id TEXT REFERENCES tasks(id) ON DELETE CASCADE,
