@@ -78,7 +78,9 @@ export function addJsonRpcRoutes(router: Router, deps: JsonRpcRouteDeps): void {
     const resumeAfterSeq = SUBSCRIBE_METHODS.has(request.method) ? lastEventId(req.headers['last-event-id']) : undefined;
     const ctx = createCallContext({ user, requestedVersion: request.dialect === 'v1' ? '1.0' : '0.3', signal: controller.signal, resumeAfterSeq });
     // A blocking SendMessage stops waiting once its client is gone.
-    res.once('close', () => controller.abort());
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
     const result = await transports[request.dialect].handle(request.body, ctx);
     if (isAsyncGenerator(result)) {
       return streamJsonRpc(res, result, { ctx, id: request.id, dialect: request.dialect, abort: controller, onClose: deps.onClose });

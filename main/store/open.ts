@@ -29,6 +29,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
+    // Savepoints (one per unit of work in a group commit) journal into temp storage: keep it in memory.
+    db.pragma('temp_store = MEMORY');
     if (!options.readonly) migrate(db, options.migrations ?? shipped);
     return db;
   } catch (err) {

@@ -40,8 +40,7 @@ export function createTaskRepository(db: Db) {
        VALUES (@id, @context_id, @agent, @state, @status_json, @metadata_json, @last_seq, @attempts, @created_at, @updated_at)`,
     ),
     getTask: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
-    updateStatus: db.prepare('UPDATE tasks SET state = ?, status_json = ?, updated_at = ? WHERE id = ?'),
-    bumpSeq: db.prepare<[string], { last_seq: number }>('UPDATE tasks SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
+    saveTask: db.prepare('UPDATE tasks SET state = ?, status_json = ?, last_seq = ?, updated_at = ? WHERE id = ?'),
     bumpAttempts: db.prepare('UPDATE tasks SET attempts = attempts + 1 WHERE id = ?'),
     insertMessage: db.prepare(
       'INSERT INTO messages (message_id, context_id, task_id, role, body_json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -51,7 +50,6 @@ export function createTaskRepository(db: Db) {
       'SELECT body_json FROM (SELECT seq, body_json FROM messages WHERE task_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
     ),
     artifact: db.prepare<[string, string], { body_json: string }>('SELECT body_json FROM artifacts WHERE task_id = ? AND artifact_id = ?'),
-    artifactCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM artifacts WHERE task_id = ?'),
     upsertArtifact: db.prepare(
       `INSERT INTO artifacts (task_id, artifact_id, position, body_json) VALUES (?, ?, ?, ?)
        ON CONFLICT(task_id, artifact_id) DO UPDATE SET body_json = excluded.body_json`,
@@ -70,18 +68,16 @@ export function createTaskRepository(db: Db) {
     touchSession: (id: string, now: number) => void s.insertSession.run(id, now, now),
     insertTask: (row: TaskRow) => void s.insertTask.run(row),
     getTask: (id: string) => s.getTask.get(id),
-    updateStatus: (id: string, state: string, statusJson: string, now: number) => void s.updateStatus.run(state, statusJson, now, id),
-    nextSeq: (id: string) => s.bumpSeq.get(id)!.last_seq,
+    /** Writes the fields a unit of work changes (state, status, event counter) in one statement. */
+    saveTask: (row: TaskRow) => void s.saveTask.run(row.state, row.status_json, row.last_seq, row.updated_at, row.id),
     bumpAttempts: (id: string) => void s.bumpAttempts.run(id),
     insertMessage: (m: { messageId: string; contextId: string; taskId: string | null; role: string; json: string; now: number }) =>
       void s.insertMessage.run(m.messageId, m.contextId, m.taskId, m.role, m.json, m.now),
     history: (taskId: string, limit?: number) =>
       (limit === undefined ? s.history.all(taskId) : s.historyTail.all(taskId, limit)).map((r) => r.body_json),
     artifact: (taskId: string, artifactId: string) => s.artifact.get(taskId, artifactId)?.body_json,
-    putArtifact: (taskId: string, artifactId: string, json: string) => {
-      const position = s.artifactCount.get(taskId)!.n;
-      s.upsertArtifact.run(taskId, artifactId, position, json);
-    },
+    /** `position` orders a task's artifacts; it is kept when an artifact is appended to. */
+    putArtifact: (taskId: string, artifactId: string, position: number, json: string) => void s.upsertArtifact.run(taskId, artifactId, position, json),
     artifacts: (taskId: string) => s.artifacts.all(taskId).map((r) => r.body_json),
     insertEvent: (taskId: string, seq: number, kind: string, json: string, now: number) => void s.insertEvent.run(taskId, seq, kind, json, now),
     eventsAfter: (taskId: string, afterSeq: number) => s.eventsAfter.all(taskId, afterSeq),

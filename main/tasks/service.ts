@@ -70,8 +70,14 @@ export function createTaskService(deps: TaskServiceDeps) {
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let closing = false;
 
+  /** Rows changed by the current unit of work; `commit` saves each once, however many events it appended. */
+  const dirty = new Set<TaskRow>();
+
+  /** Appends the task's next event; the row's counter moves in memory and is saved with the row. */
   function appendEvent(row: TaskRow, kind: TaskEventKind, response: StreamResponse, now: number): TaskEvent {
-    const seq = repo.nextSeq(row.id);
+    const seq = ++row.last_seq;
+    row.updated_at = now;
+    dirty.add(row);
     const json = toJson.response(response);
     repo.insertEvent(row.id, seq, kind, json, now);
     return { taskId: row.id, seq, kind, json };
@@ -96,8 +102,8 @@ export function createTaskService(deps: TaskServiceDeps) {
       throw new TaskError('invalid-transition', `Task ${row.id} cannot go from ${row.state} to ${stateName(state)}.`);
     }
     const status: TaskStatus = { state, message, timestamp: new Date(now).toISOString() };
-    repo.updateStatus(row.id, stateName(state), toJson.status(status), now);
     row.state = stateName(state);
+    row.status_json = toJson.status(status);
     if (message) {
       repo.insertMessage({ messageId: message.messageId, contextId: row.context_id, taskId: row.id, role: roleName(message.role), json: toJson.message(message), now });
     }
@@ -111,13 +117,22 @@ export function createTaskService(deps: TaskServiceDeps) {
     const stored = append ? repo.artifact(row.id, artifact.artifactId) : undefined;
     const merged = stored ? Artifact.fromJSON(JSON.parse(stored)) : undefined;
     const whole = merged ? { ...merged, parts: [...merged.parts, ...artifact.parts] } : artifact;
-    repo.putArtifact(row.id, artifact.artifactId, toJson.artifact(whole));
+    repo.putArtifact(row.id, artifact.artifactId, row.last_seq + 1, toJson.artifact(whole));
     return appendEvent(row, 'artifactUpdate', { payload: { $case: 'artifactUpdate', value: { taskId: row.id, contextId: row.context_id, artifact, append, lastChunk, metadata: undefined } } }, now);
   }
 
   /** Runs `work` atomically in the current batch; its events are published once that commits. */
   function commit<T>(work: (now: number) => { events: TaskEvent[]; value: T }, afterCommit?: () => void): T {
-    const { events, value } = batch.run(() => work(Date.now()));
+    const { events, value } = batch.run(() => {
+      dirty.clear();
+      try {
+        const result = work(Date.now());
+        for (const row of dirty) repo.saveTask(row);
+        return result;
+      } finally {
+        dirty.clear();
+      }
+    });
     batch.afterCommit(() => {
       bus.publish(events);
       afterCommit?.();

@@ -5,12 +5,14 @@ import { createCallContext } from '../call-context';
 import { userOf } from '../rpc-user';
 
 /**
- * The call context of one REST request. Its signal aborts when the response closes, which is
+ * The call context of one REST request. Its signal aborts when the response closes unfinished, which is
  * how a blocking send or a stream learns that its client has gone. `resumeAfterSeq` is a
  * subscribe's Last-Event-ID.
  */
 export function restContext(req: IncomingMessage, res: ServerResponse, resumeAfterSeq?: number): ServerCallContext {
   const controller = new AbortController();
-  res.once('close', () => controller.abort());
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
   return createCallContext({ user: userOf(req), requestedVersion: A2A_PROTOCOL_VERSION, signal: controller.signal, resumeAfterSeq });
 }

@@ -29,7 +29,6 @@ export const m0002: Migration = {
     ) STRICT;
     CREATE INDEX tasks_by_context ON tasks(context_id, created_at);
     CREATE INDEX tasks_by_updated ON tasks(updated_at, id);
-    CREATE INDEX tasks_by_state ON tasks(state);
 
     CREATE TABLE messages (
       seq INTEGER PRIMARY KEY,
