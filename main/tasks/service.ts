@@ -167,13 +167,14 @@ export function createTaskService(deps: TaskServiceDeps) {
     }
   }
 
-  function dispatch(taskId: string, agentName: string, message: Message): void {
+  /** `committed`: the task as just committed, when the caller has it; otherwise it is read back. */
+  function dispatch(taskId: string, agentName: string, message: Message, committed?: Task): void {
     const agent = agents.get(agentName);
     const controller = new AbortController();
     const done = (async () => {
       await Promise.resolve();
       if (!agent) return failTask(taskId, `Agent "${agentName}" is not available on this host.`);
-      const task = get(taskId);
+      const task = committed ?? get(taskId);
       // Judged by what this run reported, not by the row: a client may already have resumed
       // the task (input-required -> working) by the time this run's promise settles.
       let reachedEnd = false;
@@ -275,7 +276,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       repo.insertMessage({ messageId: incoming.messageId, contextId, taskId, role: 'user', json: toJson.message(incoming), now });
       const snapshot: Task = { id: taskId, contextId, status, artifacts: [], history: [incoming], metadata };
       return { events: [appendEvent(row, 'task', { payload: { $case: 'task', value: snapshot } }, now)], value: snapshot };
-    }, () => dispatch(taskId, agent, incoming));
+    }, () => dispatch(taskId, agent, incoming, task));
     await batch.durable();
     return { task, firstSeq: 1 };
   }
