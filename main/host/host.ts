@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { HostInfo } from '../../shared/monitor-api';
 import { buildAgentCard } from '../a2a/agent-card';
 import { addA2aRoutes } from '../a2a/routes';
 import { createGuard } from '../auth/guard';
@@ -6,8 +8,12 @@ import { isLoopbackBind } from '../auth/loopback';
 import { publicRules, scopeResolver } from '../auth/route-scopes';
 import { createTokenStore } from '../auth/token-store';
 import { createHttpServer } from '../http/server';
-import { createMcpEndpoint } from '../mcp/http-endpoint';
+import { mcpEndpointUrl } from '../mcp/endpoint-url';
 import { mcpListenError } from '../mcp/listen-error';
+import { monitorRouteScopes } from '../monitor/route-scopes';
+import { addMonitorRoutes } from '../monitor/routes';
+import { defaultMonitorDir } from '../monitor/static-files';
+import { createTaskReads } from '../monitor/task-reads';
 import { createRouter } from '../http/router';
 import { createHostPush } from '../push/host-push';
 import { addPushKeyRoute } from '../push/push-key-route';
@@ -22,7 +28,7 @@ import { builtInAgents } from '../tasks/agents';
 import { createTaskBus } from '../tasks/bus';
 import type { AgentExecutor } from '../tasks/executor';
 import { createTaskService, type TaskService } from '../tasks/service';
-import type { Config } from './config-schema';
+import { configSchema, type Config } from './config-schema';
 import { HostStartError, listenError } from './errors';
 import { addHealthRoute } from './health-route';
 import { createLogger, type Logger } from './log';
@@ -58,6 +64,8 @@ export interface HostOptions {
   agents?: AgentExecutor[];
   /** Sync timings; tests shorten them. */
   sync?: Partial<SyncServiceOptions>;
+  /** The built monitor to serve at `/`; default out/renderer of this checkout or package. */
+  monitorDir?: string;
 }
 
 function urlHost(host: string): string {
@@ -125,12 +133,29 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   addSyncStatusRoute(router, sync);
   const guard = createGuard({
     tokens: createTokenStore(db),
-    routeScope: scopeResolver([...publicRules, ...syncRouteScopes]),
+    routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes]),
     bindHost: config.host,
     requireAuth: config.requireAuth,
     extraHosts: config.publicUrl ? [new URL(config.publicUrl).hostname] : [],
   });
   const http = createHttpServer({ router, log: log.child('http'), guard });
+  // Filled in once the host listens; the monitor's routes read it per request.
+  let monitorHost: Omit<HostInfo, 'version'> = {
+    bind: config.host, port: config.port, lan: !isLoopbackBind(config.host), requireAuth: config.requireAuth, a2aUrl: '', mcpUrl: null,
+  };
+  addMonitorRoutes(router, {
+    tasks,
+    reads: createTaskReads(readDb),
+    codebases: createCodebaseRepository(db),
+    tokens: createTokenStore(db),
+    agents: [...agents.values()].map((a) => ({ name: a.name, description: a.description })),
+    host: () => monitorHost,
+    hostname: hostname(),
+    defaultMcpUrl: mcpEndpointUrl(configSchema.shape.mcpPort.parse(undefined)),
+    bodyLimit: config.bodyLimit,
+    onClose: http.onClose,
+    staticDir: options.monitorDir ?? defaultMonitorDir,
+  });
 
   let address;
   try {
@@ -149,6 +174,8 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     authRequired: !isLoopbackBind(config.host) || config.requireAuth,
   });
   addA2aRoutes(router, { tasks, push: push.service, card: () => card, bodyLimit: config.bodyLimit, onClose: http.onClose });
+  // Loaded here, after the A2A port answers: the MCP SDK is the slowest import of the host.
+  const { createMcpEndpoint } = await import('../mcp/http-endpoint');
   const mcp = createMcpEndpoint({
     deps: { tasks, db, agents, card: () => card, log: log.child('mcp') },
     tokens: createTokenStore(db),
@@ -161,6 +188,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     return undefined;
   });
   const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz`, ...(mcpUrl ? { mcp: mcpUrl } : {}) };
+  monitorHost = { ...monitorHost, port: address.port, a2aUrl: urls.a2a, mcpUrl: mcpUrl ?? null };
   log.info('host started', { dataDir: config.dataDir, ...urls });
   push.service.start();
   const requeued = tasks.recover();

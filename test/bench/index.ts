@@ -10,10 +10,11 @@ import type { Bench, BenchReport } from './bench';
 import { httpBench } from './http-framework';
 import { CONNECTIONS } from './load';
 import { summarizeProfiles } from './profile';
+import { startupBench } from './startup';
 import { syncBench } from './sync';
 import { formatReport } from './table';
 
-const benches: Bench[] = [httpBench, a2aBench, syncBench];
+const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench];
 const resultsDir = resolve('test-results');
 
 async function main(args: BenchArgs): Promise<number> {

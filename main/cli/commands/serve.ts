@@ -1,5 +1,5 @@
 import { loadConfig } from '../../host/config';
-import { startHost } from '../../host/host';
+import { startHost, type Host } from '../../host/host';
 import { APP_NAME, APP_VERSION } from '../../../shared/version';
 import type { Command } from '../command';
 import { numberOrRaw, parseFlags } from '../flags';
@@ -35,32 +35,47 @@ Options:
         logLevel: values['log-level'],
       },
     });
-    const host = await startHost(config);
+    // Signals are taken from before start-up: a SIGTERM while the host is still starting must
+    // also end in a clean stop, not in the default kill.
+    let signalled: NodeJS.Signals | undefined;
+    let started: Host | undefined;
+    let finish: (code: number) => void = () => {};
+    const exit = new Promise<number>((resolve) => (finish = resolve));
+    const stop = (host: Host) =>
+      host.stop().then(
+        () => finish(0),
+        (err: unknown) => {
+          io.err(`Shutdown failed: ${(err as Error).message}`);
+          finish(1);
+        },
+      );
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) {
+        io.err(`Received ${signal} again; exiting without finishing shutdown.`);
+        process.exit(1);
+      }
+      signalled = signal;
+      if (started) void stop(started);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      started = await startHost(config);
+    } catch (err) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      throw err;
+    }
+    if (signalled) {
+      void stop(started);
+      return exit;
+    }
     io.out(`${APP_NAME} ${APP_VERSION} is serving
-  A2A:     ${host.urls.a2a}
-  Health:  ${host.urls.health}
-  MCP:     ${host.urls.mcp ?? `not available (see the error above; set another port with --mcp-port)`}
+  A2A:     ${started.urls.a2a}
+  Health:  ${started.urls.health}
+  MCP:     ${started.urls.mcp ?? `not available (see the error above; set another port with --mcp-port)`}
   Data:    ${config.dataDir}
 Press Ctrl+C to stop.`);
-
-    return new Promise<number>((resolve) => {
-      let signalled = false;
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (signalled) {
-          io.err(`Received ${signal} again; exiting without finishing shutdown.`);
-          process.exit(1);
-        }
-        signalled = true;
-        host.stop().then(
-          () => resolve(0),
-          (err: unknown) => {
-            io.err(`Shutdown failed: ${(err as Error).message}`);
-            resolve(1);
-          },
-        );
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
+    return exit;
   },
 };
