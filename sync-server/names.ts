@@ -1,6 +1,4 @@
-/** Workspace ids: short, URL-safe, case-sensitive. */
-export const WORKSPACE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const DOC_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
+import { DOC_PATTERN, WORKSPACE_PATTERN } from '../shared/sync-names';
 
 export interface DocName {
   /** The full `<workspace>/<doc>` name; the key in the store, in Redis and in memory. */

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 /** The workspace index: session list, one entry per session and device. */
 export const INDEX_DOC = 'index';
 
-// The relay accepts `[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}` (sync-server/names.ts); a context id
-// is whatever the A2A client chose, so one that does not fit is named by its hash.
+// A context id is whatever the A2A client chose; one whose document name the relay would refuse
+// (shared/sync-names.ts) is named by its hash.
 const SAFE_ID = /^[A-Za-z0-9_.:-]{1,190}$/;
 
 /** The document of one session (A2A context). The context id itself is kept inside the document. */

@@ -1,4 +1,4 @@
-import { WORKSPACE_PATTERN } from '../names';
+import { WORKSPACE_PATTERN } from '../../shared/sync-names';
 import { closeRelayDb, openRelayDb } from '../store/open';
 import { createTokenStore } from '../store/tokens';
 import { parseFlags, UsageError, type Io } from './io';

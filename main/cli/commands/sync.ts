@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { WORKSPACE_PATTERN } from '../../../sync-server/names';
+import { WORKSPACE_PATTERN } from '../../../shared/sync-names';
 import { loadConfig } from '../../host/config';
 import type { Config } from '../../host/config-schema';
 import { closeDatabase, openDatabase } from '../../store/open';
