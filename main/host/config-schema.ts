@@ -47,6 +47,14 @@ export const configSchema = z
     pushTimeoutMs: z.number().int().min(1).default(10_000),
     /** Codebase a task runs in when its message names none; unset means the only registered one. */
     defaultCodebase: z.string().min(1).optional(),
+    /** OpenAI-compatible endpoint (`.../v1`) the built-in OpenCode agent uses as its model provider. */
+    llmBaseUrl: z.string().url().optional(),
+    /** API key sent to `llmBaseUrl`; leave unset for endpoints without auth. */
+    llmApiKey: z.string().min(1).optional(),
+    /** Model name at `llmBaseUrl`, used unless a message's metadata `model` names another. */
+    llmModel: z.string().min(1).optional(),
+    /** Extra environment per built-in coding agent (`opencode`, `claude`, `codex`, `gemini`), e.g. an API key or HOME. */
+    agentEnv: z.record(z.string(), z.record(z.string(), z.string())).default({}),
     /** Command-line agents (docs/agent-protocol.md), each served under its key next to the built-in ones. */
     agents: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'agent names use a-z, 0-9, ".", "_" and "-"'), commandAgentSchema).default({}),
   })

@@ -20,6 +20,7 @@ import { addPushKeyRoute } from '../push/push-key-route';
 import type { PushService } from '../push/push-service';
 import { createCommitBatcher } from '../store/commit-batcher';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
+import { createAgentSessionRepository } from '../store/agent-session-repository';
 import { createCodebaseRepository } from '../store/codebase-repository';
 import { createTaskRepository } from '../store/task-repository';
 import { addSyncStatusRoute, syncRouteScopes } from '../sync/status-route';
@@ -33,6 +34,7 @@ import { HostStartError, listenError } from './errors';
 import { addHealthRoute } from './health-route';
 import { createLogger, type Logger } from './log';
 import { commandAgents } from '../workers/command-agents';
+import { codingAgents } from '../workers/coding-agents';
 import { createPtyHost } from '../workers/pty-host/client';
 
 export interface HostUrls {
@@ -99,6 +101,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const agents = builtInAgents();
   // The pty host process starts with the first pty task, not here: see createPtyHost.
   const ptyHost = createPtyHost({ log: log.child('pty') });
+  for (const agent of codingAgents(config, { ptyHost, codebases: createCodebaseRepository(db), sessions: createAgentSessionRepository(db), log: log.child('workers') })) agents.set(agent.name, agent);
   for (const agent of commandAgents(config, { ptyHost, codebases: createCodebaseRepository(db), log: log.child('workers') })) {
     if (agents.has(agent.name)) {
       closeStore();

@@ -1,0 +1,27 @@
+import type { Db } from './open';
+
+/** A CLI's session lives on the machine and in the project it ran in: one per context, agent and codebase. */
+export interface SessionKey {
+  contextId: string;
+  agent: string;
+  codebase: string;
+}
+
+/** SQL for the CLI session ids of each context (migration 0009). */
+export function createAgentSessionRepository(db: Db, now: () => number = Date.now) {
+  const s = {
+    get: db.prepare<[string, string, string], { session_id: string }>('SELECT session_id FROM agent_sessions WHERE context_id = ? AND agent = ? AND codebase = ?'),
+    put: db.prepare(
+      `INSERT INTO agent_sessions (context_id, agent, codebase, session_id, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (context_id, agent, codebase) DO UPDATE SET session_id = excluded.session_id, updated_at = excluded.updated_at`,
+    ),
+  };
+  return {
+    get: (k: SessionKey): string | undefined => s.get.get(k.contextId, k.agent, k.codebase)?.session_id,
+    put: (k: SessionKey, sessionId: string) => {
+      s.put.run(k.contextId, k.agent, k.codebase, sessionId, now());
+    },
+  };
+}
+
+export type AgentSessionRepository = ReturnType<typeof createAgentSessionRepository>;

@@ -1,0 +1,176 @@
+import { SendMessageRequest, TaskState, type StreamResponse } from '@a2a-js/sdk';
+import { ClientFactory, ClientFactoryOptions } from '@a2a-js/sdk/client';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configSchema } from '../../main/host/config-schema';
+import { startHost, type Host } from '../../main/host/host';
+import { createCodebaseRepository } from '../../main/store/codebase-repository';
+import { registerCodebase } from '../../main/workers/codebases';
+import { findExecutable } from '../../main/workers/find-executable';
+import { tempDir } from '../helpers/temp-dir';
+import { contentText, startFakeLlm, type ChatRequest, type FakeLlm, type Reply } from '../support/fake-llm';
+
+const binDir = join(import.meta.dirname, '../../node_modules/.bin');
+const PATH = [binDir, process.env.PATH ?? '/usr/bin:/bin'].join(delimiter);
+const installed = findExecutable('opencode', PATH) !== undefined;
+
+const open: { host: Host; llm: FakeLlm }[] = [];
+afterEach(async () => {
+  for (const { host, llm } of open.splice(0)) {
+    await host.stop();
+    await llm.close();
+  }
+});
+
+/** OpenCode's folders and update checks kept out of the real HOME and off the network (docs: notes on OpenCode). */
+function hermeticEnv(dir: string): Record<string, string> {
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  return {
+    PATH,
+    HOME: home,
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+    XDG_STATE_HOME: join(home, 'state'),
+    OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+    OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
+    npm_config_offline: 'true',
+  };
+}
+
+const userTexts = (r: ChatRequest) => r.messages.filter((m) => m.role === 'user').map((m) => contentText(m.content));
+const isTitleRequest = (r: ChatRequest) => !r.tools?.length;
+
+async function setup(script: (request: ChatRequest, repo: string) => Reply, llmConfig: Record<string, unknown> = {}) {
+  const dir = tempDir('codetether-opencode-');
+  const repo = join(dir, 'repo');
+  mkdirSync(repo);
+  execFileSync('git', ['init', '-q', repo]);
+  const path = realpathSync(repo);
+  const llm = await startFakeLlm((request) => script(request, path));
+  const config = configSchema.parse({
+    dataDir: join(dir, 'data'), port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 500,
+    llmBaseUrl: llm.baseUrl, llmApiKey: 'test-key', llmModel: 'fake-coder',
+    agentEnv: { opencode: hermeticEnv(dir) },
+    ...llmConfig,
+  });
+  const host = await startHost(config);
+  open.push({ host, llm });
+  const added = registerCodebase(createCodebaseRepository(host.db), { name: 'repo', path: repo, knownAgents: ['opencode'], now: Date.now() });
+  if (!added.ok) throw new Error(added.error);
+  const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['JSONRPC'] }));
+  const client = await factory.createFromUrl(new URL(host.urls.health).origin);
+  return { host, llm, client, repo: path };
+}
+
+function send(text: string, contextId?: string): SendMessageRequest {
+  return SendMessageRequest.fromJSON({
+    message: { messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text }], contextId, metadata: { agent: 'opencode', codebase: 'repo' } },
+  });
+}
+
+function statusText(events: StreamResponse[]): string | undefined {
+  for (const e of [...events].reverse()) {
+    if (e.payload?.$case !== 'statusUpdate') continue;
+    const part = e.payload.value.status?.message?.parts[0]?.content;
+    if (part?.$case === 'text') return part.value;
+  }
+  return undefined;
+}
+
+function finalState(events: StreamResponse[]): TaskState | undefined {
+  const last = events.at(-1)?.payload;
+  return last?.$case === 'statusUpdate' ? last.value.status?.state : undefined;
+}
+
+function outputText(events: StreamResponse[]): string {
+  return events
+    .flatMap((e) => (e.payload?.$case === 'artifactUpdate' && e.payload.value.artifact?.artifactId === 'output' ? e.payload.value.artifact.parts : []))
+    .map((p) => (p.content?.$case === 'text' ? p.content.value : ''))
+    .join('');
+}
+
+// Cold start of the real binary is ~3 s on 2 shared cores; a tool round trip adds another LLM call.
+describe.skipIf(!installed)('the real opencode binary in a pty, against a fake OpenAI-compatible LLM', () => {
+  it('writes a file in the codebase through a tool call, streams its reply, and continues its session in the next task of the context', async () => {
+    const prompt = 'Create  hello.txt\nwith a "greeting" -x';
+    const { llm, client, repo, host } = await setup((request, repoPath) => {
+      if (isTitleRequest(request)) return { text: 'Greeting file' };
+      const last = request.messages.at(-1)!;
+      if (last.role === 'tool') return { text: 'I wrote hello.txt for you.' };
+      const users = userTexts(request);
+      if (users.length === 1) return { toolCalls: [{ name: 'write', arguments: { filePath: join(repoPath, 'hello.txt'), content: 'hello from opencode\n' } }] };
+      return { text: `Earlier you said: ${users[0]}` };
+    });
+
+    const started = Date.now();
+    const first: StreamResponse[] = [];
+    for await (const e of client.sendMessageStream(send(prompt))) first.push(e);
+    const firstMs = Date.now() - started;
+    expect(first[0]?.payload?.$case).toBe('task');
+    expect(finalState(first)).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(statusText(first)).toBe('I wrote hello.txt for you.');
+    expect(outputText(first)).toBe('I wrote hello.txt for you.\n');
+    // The tool call showed as progress while it ran.
+    const progress = first.flatMap((e) => (e.payload?.$case === 'statusUpdate' ? e.payload.value.status?.message?.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')) ?? [] : []));
+    expect(progress.some((t) => t.startsWith('write: '))).toBe(true);
+    expect(readFileSync(join(repo, 'hello.txt'), 'utf8')).toBe('hello from opencode\n');
+
+    // The prompt reached the model verbatim: double spaces, newline, quotes and a dash word intact.
+    const agentRequests = llm.requests.filter((r) => !isTitleRequest(r));
+    expect(userTexts(agentRequests[0]!)).toEqual([prompt]);
+    expect(agentRequests[0]!.model).toBe('fake-coder');
+    expect(llm.authorizations.every((a) => a === 'Bearer test-key')).toBe(true);
+    // OpenCode's project is the codebase (it reads $PWD), so the write was not rejected as external.
+    expect(JSON.stringify(agentRequests[0]!.messages[0])).toContain(repo);
+
+    const task = first[0]!.payload?.$case === 'task' ? first[0]!.payload.value : undefined;
+    const completed = first.at(-1)!.payload!.value as { metadata?: Record<string, unknown> };
+    const session = (completed.metadata?.agentSession as { agent: string; id: string } | undefined)?.id;
+    expect(session).toMatch(/^ses_/);
+
+    // A second message in the same context is a new task that continues the same OpenCode session.
+    const before = llm.requests.length;
+    const second: StreamResponse[] = [];
+    for await (const e of client.sendMessageStream(send('What did I ask first?', task!.contextId))) second.push(e);
+    expect(finalState(second)).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(statusText(second)).toBe(`Earlier you said: ${prompt}`);
+    const continued = llm.requests.slice(before).filter((r) => !isTitleRequest(r));
+    expect(userTexts(continued[0]!)).toEqual([prompt, 'What did I ask first?']);
+    // The tool call and its result are part of the history OpenCode sent back: the same session.
+    expect(continued[0]!.messages.some((m) => m.role === 'tool')).toBe(true);
+    const secondDone = second.at(-1)!.payload!.value as { metadata?: Record<string, unknown> };
+    expect((secondDone.metadata?.agentSession as { id: string }).id).toBe(session);
+    const secondTask = second[0]!.payload?.$case === 'task' ? second[0]!.payload.value : undefined;
+    expect(secondTask!.id).not.toBe(task!.id);
+    expect(host.tasks.get(secondTask!.id).contextId).toBe(task!.contextId);
+    console.log(`opencode: first task (tool call + reply) ${firstMs} ms`);
+  }, 90_000);
+
+  it('fails the task with the LLM error instead of hanging', async () => {
+    const { client } = await setup((request) => {
+      if (isTitleRequest(request)) return { text: 'title' };
+      throw new Error('model fake-coder does not exist');
+    });
+    const events: StreamResponse[] = [];
+    for await (const e of client.sendMessageStream(send('hi'))) events.push(e);
+    expect(finalState(events)).toBe(TaskState.TASK_STATE_FAILED);
+    expect(statusText(events)).toContain('model fake-coder does not exist');
+  }, 90_000);
+
+  it('fails at once, naming the settings, when no LLM is configured', async () => {
+    const { client, llm } = await setup(() => ({ text: 'unused' }), { llmBaseUrl: undefined, llmModel: undefined, llmApiKey: undefined });
+    const started = Date.now();
+    const events: StreamResponse[] = [];
+    for await (const e of client.sendMessageStream(send('hi'))) events.push(e);
+    expect(finalState(events)).toBe(TaskState.TASK_STATE_FAILED);
+    expect(statusText(events)).toContain('Agent "opencode" has no LLM to talk to. Set "llmBaseUrl" and "llmModel"');
+    expect(statusText(events)).toContain('CODETETHER_LLM_BASE_URL');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(llm.requests).toHaveLength(0);
+  });
+});
