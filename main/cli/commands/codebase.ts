@@ -1,28 +1,15 @@
-import { join, resolve } from 'node:path';
-import { loadConfig } from '../../host/config';
+import { resolve } from 'node:path';
 import type { Config } from '../../host/config-schema';
 import { createCodebaseRepository, type Codebase, type CodebaseRepository } from '../../store/codebase-repository';
-import { closeDatabase, openDatabase } from '../../store/open';
+import { storeFlags, withHostDatabase } from '../host-database';
 import { builtInAgents } from '../../tasks/agents';
 import { codebaseNameRule, registerCodebase } from '../../workers/codebases';
 import type { CliIo, Command } from '../command';
 import { parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
 
-const storeFlags = {
-  'data-dir': { type: 'string' },
-  config: { type: 'string' },
-} as const;
-
-/** Opens the host's own database; safe beside a running `serve` (WAL plus a busy timeout). */
 function withCodebases<T>(values: { 'data-dir'?: string; config?: string }, use: (repo: CodebaseRepository, config: Config) => T): T {
-  const config = loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } });
-  const db = openDatabase(join(config.dataDir, 'codetether.db'));
-  try {
-    return use(createCodebaseRepository(db), config);
-  } finally {
-    closeDatabase(db);
-  }
+  return withHostDatabase(values, (db, config) => use(createCodebaseRepository(db), config));
 }
 
 function asJson(c: Codebase) {

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { WORKSPACE_PATTERN } from '../../../shared/sync-names';
 import { loadConfig } from '../../host/config';
 import type { Config } from '../../host/config-schema';
-import { closeDatabase, openDatabase } from '../../store/open';
+import { storeFlags, withHostDatabase } from '../host-database';
 import { createSyncRepository, type SyncRepository } from '../../store/sync-repository';
 import type { SyncStatus } from '../../sync/sync-service';
 import { clearSyncSettings, deviceId, readSyncSettings, writeSyncSettings } from '../../sync/sync-settings';
@@ -10,22 +9,10 @@ import type { CliIo, Command } from '../command';
 import { parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
 
-const storeFlags = {
-  'data-dir': { type: 'string' },
-  config: { type: 'string' },
-} as const;
-
 const STATUS_TIMEOUT_MS = 3_000;
 
-/** Opens the host's database beside a running host (WAL plus a busy timeout make that safe). */
 function withRepo<T>(values: { 'data-dir'?: string; config?: string }, use: (repo: SyncRepository, config: Config) => T): T {
-  const config = loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } });
-  const db = openDatabase(join(config.dataDir, 'codetether.db'));
-  try {
-    return use(createSyncRepository(db), config);
-  } finally {
-    closeDatabase(db);
-  }
+  return withHostDatabase(values, (db, config) => use(createSyncRepository(db), config));
 }
 
 function relayUrl(text: string): string {

@@ -1,31 +1,15 @@
-import { join } from 'node:path';
 import { parseDuration } from '../../auth/duration';
 import { defaultScopes, parseScopeList, scopeDescriptions, scopeNames, type Scope } from '../../auth/scopes';
 import type { TokenRecord } from '../../auth/token-record';
 import { createTokenStore, type TokenStore } from '../../auth/token-store';
-import { loadConfig } from '../../host/config';
-import { closeDatabase, openDatabase } from '../../store/open';
+import { storeFlags, withHostDatabase } from '../host-database';
 import type { CliIo, Command } from '../command';
 import { parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
 
-const storeFlags = {
-  'data-dir': { type: 'string' },
-  config: { type: 'string' },
-} as const;
-
-/**
- * Opens the host's own database. Safe while `serve` runs: WAL lets both processes in, and the
- * busy timeout covers the moment either one writes.
- */
+/** Runs `use` with the token store of the host's database. */
 async function withTokens<T>(values: { 'data-dir'?: string; config?: string }, use: (tokens: TokenStore) => T): Promise<T> {
-  const config = loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } });
-  const db = openDatabase(join(config.dataDir, 'codetether.db'));
-  try {
-    return use(createTokenStore(db));
-  } finally {
-    closeDatabase(db);
-  }
+  return withHostDatabase(values, (db) => use(createTokenStore(db)));
 }
 
 function iso(ms: number | null): string | null {
