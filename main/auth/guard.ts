@@ -17,6 +17,8 @@ export interface GuardOptions {
    * for a reverse proxy that forwards its own Host header. Matched case-insensitively, any port.
    */
   extraHosts?: readonly string[];
+  /** Path prefixes that need a token on loopback too, whatever `requireAuth` says. */
+  tokenAlways?: readonly string[];
   /** Route -> scope; defaults to the public routes plus 'a2a' for everything else. */
   routeScope?: ScopeResolver;
   now?: () => number;
@@ -37,6 +39,7 @@ export function createGuard(options: GuardOptions): Guard {
   const routeScope = options.routeScope ?? scopeResolver(publicRules);
   const now = options.now ?? Date.now;
   const extraHosts = new Set((options.extraHosts ?? []).map((h) => h.toLowerCase()));
+  const tokenAlways = options.tokenAlways ?? [];
 
   return (req, res, url) => {
     if (loopback) {
@@ -55,7 +58,7 @@ export function createGuard(options: GuardOptions): Guard {
     const scope = routeScope(req.method ?? 'GET', url.pathname);
     if (scope === 'public') return true;
     const header = req.headers.authorization;
-    if (header === undefined && !tokensRequired) {
+    if (header === undefined && !tokensRequired && !tokenAlways.some((p) => url.pathname.startsWith(p))) {
       setPrincipal(req, anonymousLocal);
       return true;
     }

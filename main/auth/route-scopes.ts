@@ -22,6 +22,12 @@ export const publicRules: readonly ScopeRule[] = [
   { method: 'GET', path: '/.well-known/codetether-push-key', scope: 'public' },
 ];
 
+/** The remote worker protocol. A worker acts for another machine, never as the local user. */
+export const workerRules: readonly ScopeRule[] = [{ path: '/workers/', prefix: true, scope: 'worker' }];
+
+/** Paths that need a token even where loopback lets the local user in without one. */
+export const tokenAlwaysPrefixes: readonly string[] = ['/workers/'];
+
 /**
  * Builds the guard's route -> scope lookup from rules; a route no rule names needs `fallback`.
  * Exact rules are one map lookup, so the common case costs no scan.

@@ -9,9 +9,10 @@ import { mcpConfigCommand } from './commands/mcp-config';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
 import { tokenCommand } from './commands/token';
+import { workerCommand } from './commands/worker';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand];
+export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),

@@ -47,6 +47,14 @@ export const configSchema = z
     pushTimeoutMs: z.number().int().min(1).default(10_000),
     /** Codebase a task runs in when its message names none; unset means the only registered one. */
     defaultCodebase: z.string().min(1).optional(),
+    /** Agent processes (coding and command agents) this host runs at once; in-process agents such as echo are not counted. */
+    localConcurrency: z.number().int().min(1).default(4),
+    /** Runs a task gets before a lost worker fails it instead of requeueing it. */
+    maxAttempts: z.number().int().min(1).default(3),
+    /** How long a remote worker's claim on a task lasts without a heartbeat, in ms; it heartbeats every third of it. */
+    workerLeaseMs: z.number().int().min(100).default(30_000),
+    /** How long a remote worker's claim request waits for a task before answering 204, in ms. */
+    workerClaimWaitMs: z.number().int().min(10).default(25_000),
     /** OpenAI-compatible endpoint (`.../v1`) the built-in OpenCode agent uses as its model provider. */
     llmBaseUrl: z.string().url().optional(),
     /** API key sent to `llmBaseUrl`; leave unset for endpoints without auth. */

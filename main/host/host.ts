@@ -1,11 +1,10 @@
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type { HostInfo } from '../../shared/monitor-api';
 import { buildAgentCard } from '../a2a/agent-card';
 import { addA2aRoutes } from '../a2a/routes';
 import { createGuard } from '../auth/guard';
 import { isLoopbackBind } from '../auth/loopback';
-import { publicRules, scopeResolver } from '../auth/route-scopes';
+import { publicRules, scopeResolver, tokenAlwaysPrefixes, workerRules } from '../auth/route-scopes';
 import { createTokenStore } from '../auth/token-store';
 import { createHttpServer } from '../http/server';
 import { mcpEndpointUrl } from '../mcp/endpoint-url';
@@ -19,6 +18,7 @@ import { createHostPush } from '../push/host-push';
 import { addPushKeyRoute } from '../push/push-key-route';
 import type { PushService } from '../push/push-service';
 import { createCommitBatcher } from '../store/commit-batcher';
+import { databaseFile } from '../store/paths';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
 import { createAgentSessionRepository } from '../store/agent-session-repository';
 import { createCodebaseRepository } from '../store/codebase-repository';
@@ -36,6 +36,9 @@ import { createLogger, type Logger } from './log';
 import { commandAgents } from '../workers/command-agents';
 import { codingAgents } from '../workers/coding-agents';
 import { createPtyHost } from '../workers/pty-host/client';
+import { createDispatcher, type HostDispatcher } from '../workers/dispatch/dispatcher';
+import { addWorkerRoutes } from '../workers/remote/host-routes';
+import { createWorkerRepository } from '../store/worker-repository';
 
 export interface HostUrls {
   a2a: string;
@@ -85,7 +88,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   let db: Db;
   let readDb: Db;
   try {
-    const file = join(config.dataDir, 'codetether.db');
+    const file = databaseFile(config.dataDir);
     db = openDatabase(file, { nativeBinding: options.nativeBinding });
     readDb = openDatabase(file, { nativeBinding: options.nativeBinding, readonly: true });
   } catch (err) {
@@ -101,8 +104,12 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const agents = builtInAgents();
   // The pty host process starts with the first pty task, not here: see createPtyHost.
   const ptyHost = createPtyHost({ log: log.child('pty') });
-  for (const agent of codingAgents(config, { ptyHost, codebases: createCodebaseRepository(db), sessions: createAgentSessionRepository(db), log: log.child('workers') })) agents.set(agent.name, agent);
+  const ptyAgents = [
+    ...codingAgents(config, { ptyHost, codebases: createCodebaseRepository(db), sessions: createAgentSessionRepository(db), log: log.child('workers') }),
+  ];
+  for (const agent of ptyAgents) agents.set(agent.name, agent);
   for (const agent of commandAgents(config, { ptyHost, codebases: createCodebaseRepository(db), log: log.child('workers') })) {
+    ptyAgents.push(agent);
     if (agents.has(agent.name)) {
       closeStore();
       throw new HostStartError(`Config "agents.${agent.name}" has the name of a built-in agent; choose another name.`);
@@ -110,6 +117,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     agents.set(agent.name, agent);
   }
   for (const agent of options.agents ?? []) agents.set(agent.name, agent);
+  let dispatcher!: HostDispatcher;
   const batch = createCommitBatcher(db, (err) => taskLog.error('commit failed; its changes are rolled back', { error: String(err) }));
   const tasks = createTaskService({
     repo: createTaskRepository(db),
@@ -119,6 +127,19 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     log: taskLog,
     agents,
     defaultAgent: 'echo',
+    dispatcher: (runner) =>
+      (dispatcher = createDispatcher({
+        runner,
+        localAgents: new Set(agents.keys()),
+        limitedAgents: new Set(ptyAgents.map((a) => a.name)),
+        localConcurrency: config.localConcurrency,
+        codebases: createCodebaseRepository(db),
+        workers: createWorkerRepository(db),
+        leaseMs: config.workerLeaseMs,
+        claimWaitMs: config.workerClaimWaitMs,
+        maxAttempts: config.maxAttempts,
+        log: log.child('dispatch'),
+      })),
   });
   let push: ReturnType<typeof createHostPush>;
   try {
@@ -134,9 +155,11 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   addHealthRoute(router, db, startedAt);
   addPushKeyRoute(router, push.signingKey);
   addSyncStatusRoute(router, sync);
+  addWorkerRoutes(router, { dispatcher, bodyLimit: config.bodyLimit });
   const guard = createGuard({
     tokens: createTokenStore(db),
-    routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes]),
+    routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes, ...workerRules]),
+    tokenAlways: tokenAlwaysPrefixes,
     bindHost: config.host,
     requireAuth: config.requireAuth,
     extraHosts: config.publicUrl ? [new URL(config.publicUrl).hostname] : [],
@@ -209,6 +232,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     stop() {
       stopping ??= (async () => {
         log.info('host stopping');
+        dispatcher.stop();
         await Promise.all([http.close(config.shutdownGraceMs), mcp.close(config.shutdownGraceMs), tasks.stop(config.shutdownGraceMs)]);
         // After the task service: its agents have ended their process groups by now; this ends stragglers and the pty host.
         await ptyHost.stop(config.shutdownGraceMs);

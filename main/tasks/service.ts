@@ -6,6 +6,7 @@ import type { TaskBus } from './bus';
 import { roleName, taskFromRow, toJson, type TaskView } from './codec';
 import type { AgentExecutor, TaskUpdate } from './executor';
 import { newId } from './ids';
+import type { ClaimedRun, Dispatcher, DispatcherFactory, RunnableTask, TaskRunner } from './runner';
 import { decodePageToken, encodePageToken } from './page-token';
 import { canTransition, interruptedStates, isTerminal, stateFromName, stateName } from './states';
 import { TaskError } from './task-error';
@@ -21,6 +22,8 @@ export interface TaskServiceDeps {
   log: Logger;
   agents: ReadonlyMap<string, AgentExecutor>;
   defaultAgent: string;
+  /** Places runnable tasks on workers; without one, every task runs in this process at once. */
+  dispatcher?: DispatcherFactory;
 }
 
 export interface SendInput {
@@ -62,8 +65,8 @@ function agentOf(input: SendInput): unknown {
 /**
  * The task core: every state change is atomic (a savepoint in the current group commit) and
  * appends its event with the task's next `seq`; only after the commit is the event fanned out and
- * the caller answered. Agents run in-process here; the dispatcher of the workers issue takes over
- * `dispatch`.
+ * the caller answered. Runnable tasks go to the dispatcher, which runs them in this process
+ * (`runLocal`) or hands them to remote workers through the runner's claim/report/requeue.
  */
 export function createTaskService(deps: TaskServiceDeps) {
   const { repo, reader, batch, bus, log, agents } = deps;
@@ -150,31 +153,32 @@ export function createTaskService(deps: TaskServiceDeps) {
     });
   }
 
-  function failTask(taskId: string, reason: string): void {
-    const message: Message = {
-      messageId: newId(), contextId: '', taskId, role: Role.ROLE_AGENT,
-      parts: [{ content: { $case: 'text', value: reason }, metadata: undefined, filename: '', mediaType: '' }],
+  function hostNote(taskId: string, contextId: string, text: string): Message {
+    return {
+      messageId: newId(), contextId, taskId, role: Role.ROLE_AGENT,
+      parts: [{ content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: '' }],
       metadata: undefined, extensions: [], referenceTaskIds: [],
     };
+  }
+
+  function failTask(taskId: string, reason: string): void {
     try {
       commit((now) => {
         const row = mustGet(taskId);
-        message.contextId = row.context_id;
-        return { events: [setStatus(row, TaskState.TASK_STATE_FAILED, message, now)], value: undefined };
+        return { events: [setStatus(row, TaskState.TASK_STATE_FAILED, hostNote(taskId, row.context_id, reason), now)], value: undefined };
       });
     } catch (err) {
       log.warn('could not mark task failed', { taskId, error: (err as Error).message });
     }
   }
 
-  /** `committed`: the task as just committed, when the caller has it; otherwise it is read back. */
-  function dispatch(taskId: string, agentName: string, message: Message, committed?: Task): void {
+  function runLocal(job: RunnableTask): Promise<void> {
+    const { taskId, agent: agentName, message, task } = job;
     const agent = agents.get(agentName);
     const controller = new AbortController();
     const done = (async () => {
       await Promise.resolve();
       if (!agent) return failTask(taskId, `Agent "${agentName}" is not available on this host.`);
-      const task = committed ?? get(taskId);
       // Judged by what this run reported, not by the row: a client may already have resumed
       // the task (input-required -> working) by the time this run's promise settles.
       let reachedEnd = false;
@@ -202,6 +206,36 @@ export function createTaskService(deps: TaskServiceDeps) {
       if (running.get(taskId)?.controller === controller) running.delete(taskId);
     });
     running.set(taskId, { controller, done });
+    return done;
+  }
+
+  function claim(taskId: string, note: string): ClaimedRun | undefined {
+    const row = repo.getTask(taskId);
+    if (!row || isTerminal(stateFromName(row.state)!)) return undefined;
+    commit((now) => ({ events: [setStatus(row, TaskState.TASK_STATE_WORKING, undefined, now, { worker: note })], value: undefined }));
+    return { task: taskFromRow(repo, row), attempt: row.attempts };
+  }
+
+  function requeue(taskId: string, reason: string): Task {
+    return commit((now) => {
+      const row = mustGet(taskId);
+      repo.bumpAttempts(taskId);
+      const event = setStatus(row, TaskState.TASK_STATE_SUBMITTED, hostNote(taskId, row.context_id, reason), now);
+      return { events: [event], value: taskFromRow(repo, row) };
+    });
+  }
+
+  const runner: TaskRunner = { runLocal, claim, report: applyUpdates, requeue, fail: failTask, durable: batch.durable };
+  const dispatcher: Dispatcher = deps.dispatcher?.(runner) ?? {
+    offer: (job) => void runLocal(job),
+    cancel: () => {},
+    hasAgent: (name) => agents.has(name),
+    agentNames: () => [...agents.keys()],
+  };
+
+  /** `committed`: the task as just committed, when the caller has it; otherwise it is read back. */
+  function dispatch(taskId: string, agent: string, message: Message, committed?: Task): void {
+    dispatcher.offer({ taskId, agent, message, task: committed ?? get(taskId) });
   }
 
   function mustRead(taskId: string): TaskRow {
@@ -231,8 +265,8 @@ export function createTaskService(deps: TaskServiceDeps) {
     if (message.parts.length === 0) throw new TaskError('invalid-params', 'message.parts must hold at least one part.');
     if (message.role !== Role.ROLE_USER) throw new TaskError('invalid-params', 'message.role must be ROLE_USER for a message sent to the agent.');
     const requested = agentOf(input);
-    if (requested !== undefined && (typeof requested !== 'string' || !agents.has(requested))) {
-      throw new TaskError('invalid-params', `Unknown agent ${JSON.stringify(requested)}. Available agents: ${[...agents.keys()].join(', ')}.`);
+    if (requested !== undefined && (typeof requested !== 'string' || !dispatcher.hasAgent(requested))) {
+      throw new TaskError('invalid-params', `Unknown agent ${JSON.stringify(requested)}. Available agents: ${dispatcher.agentNames().join(', ')}.`);
     }
 
     if (message.taskId) {
@@ -291,6 +325,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       return { events: [setStatus(row, TaskState.TASK_STATE_CANCELED, undefined, now)], value: undefined };
     });
     running.get(taskId)?.controller.abort();
+    dispatcher.cancel(taskId);
     await batch.durable();
     return get(taskId);
   }

@@ -1,0 +1,327 @@
+import { Message, Task } from '@a2a-js/sdk';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../host/log';
+import type { CodebaseRepository } from '../../store/codebase-repository';
+import type { WorkerRecord, WorkerRepository } from '../../store/worker-repository';
+import type { TaskUpdate } from '../../tasks/executor';
+import type { Dispatcher, RunnableTask, TaskRunner } from '../../tasks/runner';
+import { interruptedStates, isTerminal } from '../../tasks/states';
+import { TaskError } from '../../tasks/task-error';
+import type { Assignment, RegisterRequest, RegisterResponse } from '../remote/protocol';
+import { placementOf } from './placement';
+import { createRunQueue } from './queue';
+import { reapLease } from './reaper';
+
+export interface DispatcherOptions {
+  runner: TaskRunner;
+  /** Agents this process runs. */
+  localAgents: ReadonlySet<string>;
+  /** Agents whose runs count against `localConcurrency` (agent processes); the rest run in-process at once. */
+  limitedAgents: ReadonlySet<string>;
+  localConcurrency: number;
+  codebases: CodebaseRepository;
+  workers: WorkerRepository;
+  leaseMs: number;
+  claimWaitMs: number;
+  maxAttempts: number;
+  log: Logger;
+  now?: () => number;
+}
+
+interface Entry {
+  job: RunnableTask;
+  codebase: string | undefined;
+  priority: number;
+}
+
+export interface Lease {
+  id: string;
+  taskId: string;
+  agent: string;
+  message: Message;
+  session: Session;
+  attempt: number;
+  expiresAt: number;
+  /** Seq of the last batch of updates committed for this run. */
+  applied: number;
+  /** The batch being committed, so a retry that arrives meanwhile waits for it instead of applying it again. */
+  inflight?: { seq: number; done: Promise<void> };
+  canceled: boolean;
+  /** The run reported a state that ends it (terminal, or waiting on the client). */
+  reachedEnd: boolean;
+}
+
+interface Session {
+  id: string;
+  worker: WorkerRecord;
+  codebases: ReadonlySet<string>;
+  agents: ReadonlySet<string>;
+  leases: Map<string, Lease>;
+  waiter?: (assignment: Assignment | undefined) => void;
+  lastSeen: number;
+}
+
+/** What a remote call found; the routes turn each refusal into its HTTP answer. */
+export type RemoteRefusal = 'session_unknown' | 'lease_lost' | 'run_ended' | 'out_of_order';
+export type RemoteResult<T> = { ok: true; value: T } | { ok: false; refusal: RemoteRefusal; message: string };
+
+/**
+ * Push dispatch. A task made runnable by a commit goes at once to an eligible worker with room:
+ * this process (the local worker), or a remote worker whose claim request is waiting; otherwise it
+ * waits in the queue until a worker frees a slot or a claim arrives. No side polls.
+ */
+export function createDispatcher(options: DispatcherOptions) {
+  const { runner, localAgents, limitedAgents, codebases, workers, log } = options;
+  const now = options.now ?? Date.now;
+  const queue = createRunQueue<Entry>();
+  const sessions = new Map<string, Session>();
+  const leaseByTask = new Map<string, Lease>();
+  /** Every worker that ever registered: a task for its codebase waits for it rather than failing. */
+  const known = new Map(workers.list().map((w) => [w.id, w]));
+  let localRunning = 0;
+
+  const localCodebase = (name: string | undefined) => name === undefined || codebases.get(name) !== undefined;
+  const localCan = (e: Entry) =>
+    localAgents.has(e.job.agent) && localCodebase(e.codebase) && (!limitedAgents.has(e.job.agent) || localRunning < options.localConcurrency);
+  const remoteCan = (s: Session, e: Entry) =>
+    e.codebase !== undefined && s.codebases.has(e.codebase) && s.agents.has(e.job.agent) && s.leases.size < s.worker.concurrency;
+  const someoneServes = (e: Entry) =>
+    (localAgents.has(e.job.agent) && localCodebase(e.codebase)) ||
+    (e.codebase !== undefined && [...known.values()].some((w) => w.codebases.includes(e.codebase!) && w.agents.includes(e.job.agent)));
+
+  function startLocal(e: Entry): void {
+    if (!limitedAgents.has(e.job.agent)) {
+      void runner.runLocal(e.job);
+      return;
+    }
+    localRunning++;
+    void runner.runLocal(e.job).finally(() => {
+      localRunning--;
+      drainLocal();
+    });
+  }
+
+  function drainLocal(): void {
+    let e: Entry | undefined;
+    while ((e = queue.take(localCan))) startLocal(e);
+  }
+
+  /** Claims the task for `s` and answers its waiting claim; false when the task may no longer run. */
+  function assign(s: Session, e: Entry): boolean {
+    const claimed = runner.claim(e.job.taskId, `${s.worker.name} (${s.worker.id})`);
+    if (!claimed) return false;
+    const lease: Lease = {
+      id: randomUUID(), taskId: e.job.taskId, agent: e.job.agent, message: e.job.message, session: s, attempt: claimed.attempt,
+      expiresAt: now() + options.leaseMs, applied: 0, canceled: false, reachedEnd: false,
+    };
+    s.leases.set(lease.id, lease);
+    leaseByTask.set(lease.taskId, lease);
+    const waiter = s.waiter!;
+    s.waiter = undefined;
+    waiter({ leaseId: lease.id, taskId: lease.taskId, agent: lease.agent, attempt: lease.attempt, task: Task.toJSON(claimed.task), message: Message.toJSON(e.job.message) });
+    return true;
+  }
+
+  function offer(job: RunnableTask): void {
+    const e: Entry = { job, ...placementOf(job.task, job.message) };
+    if (localCan(e)) return startLocal(e);
+    for (const s of sessions.values()) {
+      // A task canceled meanwhile is simply not assigned.
+      if (s.waiter && remoteCan(s, e)) return void assign(s, e);
+    }
+    // Nobody could ever take it: the local run fails it with the reason (unknown codebase or agent).
+    if (!someoneServes(e)) return void runner.runLocal(job);
+    queue.push(e);
+  }
+
+  function register(req: RegisterRequest): RegisterResponse {
+    const at = now();
+    const worker: WorkerRecord = { id: req.workerId, name: req.name, codebases: req.codebases, agents: req.agents, concurrency: req.concurrency, registeredAt: at, lastSeenAt: at };
+    workers.register(worker);
+    known.set(worker.id, worker);
+    // A worker registering again lost its earlier session (host restart or its own): those leases go to the reaper.
+    for (const s of sessions.values()) if (s.worker.id === worker.id) dropSession(s);
+    const session: Session = { id: randomUUID(), worker, codebases: new Set(req.codebases), agents: new Set(req.agents), leases: new Map(), lastSeen: at };
+    sessions.set(session.id, session);
+    log.info('worker registered', { worker: worker.id, name: worker.name, codebases: req.codebases, agents: req.agents, concurrency: req.concurrency });
+    return { sessionId: session.id, leaseMs: options.leaseMs, heartbeatMs: Math.max(50, Math.floor(options.leaseMs / 3)), claimWaitMs: options.claimWaitMs };
+  }
+
+  function dropSession(s: Session): void {
+    sessions.delete(s.id);
+    s.waiter?.(undefined);
+    s.waiter = undefined;
+    // Its leases stay until they expire: a worker that only lost its connection may still report.
+    for (const lease of s.leases.values()) lease.expiresAt = Math.min(lease.expiresAt, now());
+  }
+
+  const unknownSession = (): RemoteResult<never> => ({
+    ok: false, refusal: 'session_unknown', message: 'This worker session is not known here (the host restarted or dropped it); register again.',
+  });
+
+  /** Long-poll: resolves with a task for the worker, or undefined after claimWaitMs or when `signal` aborts. */
+  function claim(sessionId: string, signal: AbortSignal): RemoteResult<Promise<Assignment | undefined>> {
+    const s = sessions.get(sessionId);
+    if (!s) return unknownSession();
+    s.lastSeen = now();
+    s.waiter?.(undefined);
+    return {
+      ok: true,
+      value: new Promise((resolve) => {
+        const finish = (a: Assignment | undefined) => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          s.lastSeen = now();
+          resolve(a);
+        };
+        const onAbort = () => {
+          if (s.waiter === finish) s.waiter = undefined;
+          finish(undefined);
+        };
+        const timer = setTimeout(onAbort, options.claimWaitMs);
+        signal.addEventListener('abort', onAbort, { once: true });
+        s.waiter = finish;
+        let e: Entry | undefined;
+        while (s.waiter === finish && s.leases.size < s.worker.concurrency && (e = queue.take((q) => remoteCan(s, q)))) assign(s, e);
+      }),
+    };
+  }
+
+  function heartbeat(sessionId: string, leaseIds: string[]): RemoteResult<{ lost: string[]; canceled: string[] }> {
+    const s = sessions.get(sessionId);
+    if (!s) return unknownSession();
+    const at = now();
+    s.lastSeen = at;
+    workers.seen(s.worker.id, at);
+    const lost: string[] = [];
+    const canceled: string[] = [];
+    for (const id of leaseIds) {
+      const lease = s.leases.get(id);
+      if (!lease) lost.push(id);
+      else {
+        lease.expiresAt = at + options.leaseMs;
+        if (lease.canceled) canceled.push(id);
+      }
+    }
+    return { ok: true, value: { lost, canceled } };
+  }
+
+  function leaseOf(sessionId: string, leaseId: string): RemoteResult<Lease> {
+    const s = sessions.get(sessionId);
+    if (!s) return unknownSession();
+    const lease = s.leases.get(leaseId);
+    if (!lease) return { ok: false, refusal: 'lease_lost', message: `Lease ${leaseId} is not held any more (it expired and the task was requeued, or the run ended).` };
+    return { ok: true, value: lease };
+  }
+
+  const runEnded = (lease: Lease, why: string): RemoteResult<never> => ({ ok: false, refusal: 'run_ended', message: `Task ${lease.taskId} takes no more updates from this run: ${why}` });
+
+  /** Commits one batch of a remote run's updates, once per seq; resolves when durable. */
+  async function report(sessionId: string, leaseId: string, seq: number, updates: TaskUpdate[]): Promise<RemoteResult<number>> {
+    const found = leaseOf(sessionId, leaseId);
+    if (!found.ok) return found;
+    const lease = found.value;
+    lease.expiresAt = Math.max(lease.expiresAt, now() + options.leaseMs);
+    if (seq <= lease.applied) return { ok: true, value: lease.applied };
+    if (lease.inflight?.seq === seq) {
+      await lease.inflight.done;
+      return { ok: true, value: seq };
+    }
+    if (seq !== lease.applied + 1 || lease.inflight) {
+      return { ok: false, refusal: 'out_of_order', message: `Batch ${seq} arrived, but the next batch of this run is ${lease.applied + 1}.` };
+    }
+    if (lease.canceled) return runEnded(lease, 'it was canceled.');
+    try {
+      runner.report(lease.taskId, updates);
+    } catch (err) {
+      if (err instanceof TaskError) return runEnded(lease, err.message);
+      throw err;
+    }
+    if (updates.some((u) => u.kind === 'status' && (isTerminal(u.state) || interruptedStates.has(u.state)))) lease.reachedEnd = true;
+    const done = runner.durable();
+    lease.inflight = { seq, done };
+    try {
+      await done;
+      lease.applied = seq;
+    } finally {
+      lease.inflight = undefined;
+    }
+    return { ok: true, value: seq };
+  }
+
+  function release(lease: Lease): void {
+    lease.session.leases.delete(lease.id);
+    if (leaseByTask.get(lease.taskId) === lease) leaseByTask.delete(lease.taskId);
+  }
+
+  /** The run ended on the worker; a run that reported no result fails its task, as a local one would. */
+  async function complete(sessionId: string, leaseId: string, error: string | undefined): Promise<RemoteResult<void>> {
+    const found = leaseOf(sessionId, leaseId);
+    if (!found.ok) return found;
+    const lease = found.value;
+    if (lease.inflight) await lease.inflight.done;
+    release(lease);
+    if (!lease.canceled && !lease.reachedEnd) {
+      runner.fail(lease.taskId, error ? `Agent "${lease.agent}" failed: ${error}` : `Agent "${lease.agent}" finished without reporting a result.`);
+    }
+    const s = lease.session;
+    let e: Entry | undefined;
+    while (s.waiter && s.leases.size < s.worker.concurrency && (e = queue.take((q) => remoteCan(s, q)))) assign(s, e);
+    await runner.durable();
+    return { ok: true, value: undefined };
+  }
+
+  function cancel(taskId: string): void {
+    queue.remove((e) => e.job.taskId === taskId);
+    const lease = leaseByTask.get(taskId);
+    if (lease) lease.canceled = true;
+  }
+
+  /** Requeues or fails the tasks of expired leases, and forgets sessions that went silent. */
+  function sweep(): void {
+    const at = now();
+    for (const lease of [...leaseByTask.values()]) {
+      if (lease.expiresAt > at) continue;
+      release(lease);
+      if (lease.canceled) continue;
+      const task = reapLease(lease, { runner, workers, log, maxAttempts: options.maxAttempts, now: at });
+      if (task) offer({ taskId: lease.taskId, agent: lease.agent, message: lease.message, task });
+    }
+    for (const s of sessions.values()) {
+      if (!s.waiter && s.leases.size === 0 && at - s.lastSeen > options.leaseMs) sessions.delete(s.id);
+    }
+  }
+
+  const reaper = setInterval(sweep, Math.max(20, Math.min(1000, Math.floor(options.leaseMs / 4))));
+  reaper.unref();
+
+  const dispatcher: Dispatcher = {
+    offer,
+    cancel,
+    hasAgent: (name) => localAgents.has(name) || [...known.values()].some((w) => w.agents.includes(name)),
+    agentNames: () => [...new Set([...localAgents, ...[...known.values()].flatMap((w) => w.agents)])],
+  };
+
+  return {
+    ...dispatcher,
+    register,
+    claim,
+    heartbeat,
+    report,
+    complete,
+    /** Answers every waiting claim and stops the reaper (shutdown). */
+    stop(): void {
+      clearInterval(reaper);
+      for (const s of sessions.values()) {
+        s.waiter?.(undefined);
+        s.waiter = undefined;
+      }
+    },
+    /** Tasks waiting for a worker. */
+    get queued() {
+      return queue.size;
+    },
+  };
+}
+
+export type HostDispatcher = ReturnType<typeof createDispatcher>;

@@ -1,0 +1,42 @@
+import type { Task } from '@a2a-js/sdk';
+import type { Logger } from '../../host/log';
+import type { WorkerRepository } from '../../store/worker-repository';
+import type { TaskRunner } from '../../tasks/runner';
+import type { Lease } from './dispatcher';
+
+export interface ReapDeps {
+  runner: TaskRunner;
+  workers: WorkerRepository;
+  log: Logger;
+  maxAttempts: number;
+  now: number;
+}
+
+/**
+ * The lease of a silent worker ran out: its task gets another attempt, or fails once it has had
+ * `maxAttempts`. Either way the reason goes into the task's event log and the audit log.
+ * Returns the requeued task, to be offered again; undefined when it failed or could not move.
+ */
+export function reapLease(lease: Lease, deps: ReapDeps): Task | undefined {
+  const { worker } = lease.session;
+  const who = `worker ${worker.name} (${worker.id}) stopped heartbeating`;
+  const giveUp = lease.attempt >= deps.maxAttempts;
+  const reason = giveUp
+    ? `${who}; failed after ${lease.attempt} of ${deps.maxAttempts} attempts`
+    : `${who}; requeued (attempt ${lease.attempt + 1} of ${deps.maxAttempts})`;
+  let task: Task | undefined;
+  try {
+    if (giveUp) deps.runner.fail(lease.taskId, reason);
+    else task = deps.runner.requeue(lease.taskId, reason);
+  } catch (err) {
+    // The task moved on meanwhile (it was waiting for input, or ended): nothing to requeue.
+    deps.log.info('lease expired on a task that cannot be requeued', { taskId: lease.taskId, error: (err as Error).message });
+    return undefined;
+  }
+  deps.log.warn(reason, { taskId: lease.taskId, lease: lease.id });
+  deps.workers.audit({
+    at: deps.now, actor: 'reaper', action: giveUp ? 'task.failed' : 'task.requeued', subject: lease.taskId,
+    detail: { worker: worker.id, workerName: worker.name, lease: lease.id, attempt: lease.attempt, maxAttempts: deps.maxAttempts, reason },
+  });
+  return task;
+}

@@ -1,0 +1,72 @@
+import type { ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { readBody, readJson } from '../../http/body';
+import { HttpError } from '../../http/errors';
+import { sendError, sendJson } from '../../http/respond';
+import type { Router } from '../../http/router';
+import type { HostDispatcher, RemoteRefusal, RemoteResult } from '../dispatch/dispatcher';
+import { completeRequest, decodeUpdate, eventsRequest, heartbeatRequest, registerRequest } from './protocol';
+
+export interface WorkerRouteDeps {
+  dispatcher: HostDispatcher;
+  bodyLimit: number;
+}
+
+const refusalStatus: Record<RemoteRefusal, number> = { session_unknown: 404, lease_lost: 410, run_ended: 409, out_of_order: 409 };
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new HttpError(400, 'bad_request', `Invalid body at "${issue.path.join('.') || '(root)'}": ${issue.message}.`);
+}
+
+/** Answers a result: its value as JSON, or its refusal with the status the protocol gives it. */
+function answer<T>(res: ServerResponse, result: RemoteResult<T>, body: (value: T) => unknown): void {
+  if (result.ok) sendJson(res, 200, body(result.value));
+  else sendError(res, refusalStatus[result.refusal], result.refusal, result.message);
+}
+
+/** The host's side of the remote worker protocol (see ./protocol). */
+export function addWorkerRoutes(router: Router, { dispatcher, bodyLimit }: WorkerRouteDeps): void {
+  router.add('POST', '/workers/register', async (req, res) => {
+    sendJson(res, 200, dispatcher.register(parse(registerRequest, await readJson(req, bodyLimit))));
+  });
+
+  router.add('POST', '/workers/sessions/{session}/claim', async (req, res, params) => {
+    await readBody(req, bodyLimit);
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const claim = dispatcher.claim(params.session!, gone.signal);
+    if (!claim.ok) return answer(res, claim, () => ({}));
+    const assignment = await claim.value;
+    if (res.destroyed) return;
+    if (!assignment) {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    sendJson(res, 200, assignment);
+  });
+
+  router.add('POST', '/workers/sessions/{session}/heartbeat', async (req, res, params) => {
+    const body = parse(heartbeatRequest, await readJson(req, bodyLimit));
+    answer(res, dispatcher.heartbeat(params.session!, body.leases), (v) => v);
+  });
+
+  router.add('POST', '/workers/sessions/{session}/leases/{lease}/events', async (req, res, params) => {
+    const body = parse(eventsRequest, await readJson(req, bodyLimit));
+    let updates;
+    try {
+      updates = body.updates.map(decodeUpdate);
+    } catch (err) {
+      throw new HttpError(400, 'bad_request', `Invalid update: ${(err as Error).message}.`);
+    }
+    answer(res, await dispatcher.report(params.session!, params.lease!, body.seq, updates), (applied) => ({ applied }));
+  });
+
+  router.add('POST', '/workers/sessions/{session}/leases/{lease}/complete', async (req, res, params) => {
+    const body = parse(completeRequest, await readJson(req, bodyLimit));
+    answer(res, await dispatcher.complete(params.session!, params.lease!, body.error), () => ({}));
+  });
+}

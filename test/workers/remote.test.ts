@@ -1,0 +1,110 @@
+import { TaskState, type Task } from '@a2a-js/sdk';
+import { describe, expect, it } from 'vitest';
+import { createWorkerRepository } from '../../main/store/worker-repository';
+import { request, startRpcHost, until } from '../a2a/support';
+import { userMessage } from '../helpers/task-core';
+import { appDir, connected, spawnWorker, token, workerConfig } from './remote-support';
+
+function output(task: Task): string[] {
+  const artifact = task.artifacts.find((a) => a.artifactId === 'output');
+  const text = (artifact?.parts ?? []).map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('');
+  return text.split('\n').filter(Boolean);
+}
+
+function statusTexts(events: { json: string }[]): string[] {
+  return events.flatMap((e) => {
+    const parsed = JSON.parse(e.json) as { statusUpdate?: { status?: { message?: { parts?: { text?: string }[] } } } };
+    const text = parsed.statusUpdate?.status?.message?.parts?.[0]?.text;
+    return text ? [text] : [];
+  });
+}
+
+describe('remote worker', () => {
+  it('runs a task for its codebase, sent over A2A, with its own agent in its own folder', async () => {
+    const { host, client } = await startRpcHost({ mcpPort: 0 });
+    const w = spawnWorker(['--server', host.urls.a2a.replace('/a2a', ''), '--token', token(host, ['worker']), '--codebase', `app=${appDir()}`, '--agents', 'paced', '--config', workerConfig()]);
+    await connected(w);
+    const task = (await client.sendMessage(request('lines 5 10', { metadata: { agent: 'paced', codebase: 'app' } }))) as Task;
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    const lines = output(task);
+    expect(lines).toHaveLength(5);
+    expect(lines.map((l) => l.split(' ').slice(1).join(' '))).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+    // The claim is in the event log, naming the worker.
+    const claimed = host.tasks.eventsAfter(task.id, 0).some((e) => e.json.includes('"worker"'));
+    expect(claimed).toBe(true);
+  });
+
+  it('requeues the task of a SIGKILLed worker once its lease lapses; a second worker finishes it, output kept once', async () => {
+    const { host } = await startRpcHost({ mcpPort: 0, workerLeaseMs: 600, maxAttempts: 3 });
+    const server = new URL(host.urls.a2a).origin;
+    const args = ['--server', server, '--token', token(host, ['worker']), '--codebase', `app=${appDir()}`, '--agents', 'paced', '--config', workerConfig(), '--log-level', 'warn'];
+    const first = spawnWorker(args);
+    await connected(first);
+    const { task } = await host.tasks.send({ message: userMessage('lines 30 40', { metadata: { agent: 'paced', codebase: 'app' } }) });
+    await until(() => output(host.tasks.get(task.id)).length >= 4, 10_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const before = output(host.tasks.get(task.id));
+
+    const second = spawnWorker(args);
+    await connected(second);
+    const done = await host.tasks.settled(task.id);
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+
+    const lines = output(done);
+    expect(new Set(lines).size).toBe(lines.length);
+    const pids = [...new Set(lines.map((l) => l.split(' ')[0]))];
+    expect(pids).toHaveLength(2);
+    const [firstRun, secondRun] = pids.map((pid) => lines.filter((l) => l.startsWith(`${pid} `)).map((l) => Number(l.split(' ')[2])));
+    // The first run's lines, as far as they were reported, in order and each once; then the whole second run.
+    expect(firstRun).toEqual(Array.from({ length: firstRun!.length }, (_, i) => i + 1));
+    expect(firstRun!.length).toBeGreaterThanOrEqual(before.length);
+    expect(secondRun).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(lines.slice(0, before.length)).toEqual(before);
+
+    const notes = statusTexts(host.tasks.eventsAfter(task.id, 0));
+    expect(notes.some((n) => /^worker \S+ \(\S+\) stopped heartbeating; requeued \(attempt 2 of 3\)$/.test(n))).toBe(true);
+    const audit = createWorkerRepository(host.db).auditOf(task.id);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: 'reaper', action: 'task.requeued', detail: { attempt: 1, maxAttempts: 3 } });
+  });
+
+  it('fails the task with the reason once it has had maxAttempts runs', async () => {
+    const { host } = await startRpcHost({ mcpPort: 0, workerLeaseMs: 400, maxAttempts: 1 });
+    const w = spawnWorker(['--server', new URL(host.urls.a2a).origin, '--token', token(host, ['worker']), '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--log-level', 'warn']);
+    await connected(w);
+    const { task } = await host.tasks.send({ message: userMessage('lines 100 50', { metadata: { agent: 'paced', codebase: 'app' } }) });
+    await until(() => output(host.tasks.get(task.id)).length >= 1, 10_000);
+    w.child.kill('SIGKILL');
+    const done = await host.tasks.settled(task.id);
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_FAILED);
+    const reason = done.status?.message?.parts[0]?.content;
+    expect(reason).toMatchObject({ $case: 'text' });
+    expect((reason as { value: string }).value).toMatch(/stopped heartbeating; failed after 1 of 1 attempts$/);
+    expect(createWorkerRepository(host.db).auditOf(task.id)[0]).toMatchObject({ action: 'task.failed' });
+  });
+
+  it('needs a token with the worker scope on loopback too: none 401, a2a-only 403; the CLI says so and exits 1', async () => {
+    const { host } = await startRpcHost({ mcpPort: 0 });
+    const origin = new URL(host.urls.a2a).origin;
+    const body = JSON.stringify({ workerId: 'w1', name: 'w', codebases: ['app'], agents: ['paced'], concurrency: 1 });
+    const post = (headers: Record<string, string>) => fetch(`${origin}/workers/register`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ authorization: `Bearer ${token(host, ['a2a'])}` })).status).toBe(403);
+    expect((await post({ authorization: `Bearer ${token(host, ['worker'])}` })).status).toBe(200);
+
+    const base = ['--codebase', `app=${appDir()}`, '--config', workerConfig()];
+    const scoped = spawnWorker(['--server', origin, '--token', token(host, ['a2a', 'mcp']), ...base]);
+    expect(await scoped.exited).toBe(1);
+    expect(scoped.stderr()).toContain('may not act as a worker');
+    const bad = spawnWorker(['--server', origin, '--token', 'ct_nope', ...base]);
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr()).toContain('refused the token');
+    const nowhere = spawnWorker(['--server', 'http://127.0.0.1:1', '--token', 'ct_x', ...base]);
+    expect(await nowhere.exited).toBe(1);
+    expect(nowhere.stderr()).toContain('Cannot reach the host at http://127.0.0.1:1');
+    const garbled = spawnWorker(['--server', 'not a url', '--token', 'ct_x', ...base]);
+    expect(await garbled.exited).toBe(2);
+    expect(garbled.stderr()).toContain('is not a URL');
+  });
+});
