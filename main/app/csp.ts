@@ -1,5 +1,9 @@
-/** The host binds loopback by default, on a port chosen at run time (0 picks a free one). */
-export const loopbackOrigins = ['http://127.0.0.1:*', 'http://localhost:*', 'http://[::1]:*'];
+/**
+ * The host binds loopback by default, on a port chosen at run time (0 picks a free one).
+ * No [::1]: CSP's host grammar has no IPv6 literals, and Chromium reports such a source as
+ * invalid on every page load; a host bound to ::1 gets its exact origin from the header.
+ */
+export const loopbackOrigins = ['http://127.0.0.1:*', 'http://localhost:*'];
 
 export interface CspOptions {
   /** Origins the page may fetch from: the host (exact origin when known, else `loopbackOrigins`). */
@@ -23,7 +27,9 @@ export function contentSecurityPolicy({ connect, dev = false }: CspOptions): str
   const directives = [
     "default-src 'none'",
     `script-src 'self'${inline}`,
-    `style-src 'self'${inline}`,
+    // xterm.js's DOM renderer inserts <style> elements for its theme and cell metrics and takes
+    // no nonce (xtermjs/xterm.js#4445): without inline styles the task view's terminal is unstyled.
+    "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     ['connect-src', "'self'", ...(dev ? ['ws:'] : []), ...connect].join(' '),

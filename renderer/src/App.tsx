@@ -1,29 +1,90 @@
 import { useEffect } from 'react';
-import { useMonitor, type Connection } from './store';
+import { Codebases } from './components/Codebases';
+import { Composer } from './components/Composer';
+import { Overview } from './components/Overview';
+import { SessionView, Sessions } from './components/Sessions';
+import { Settings } from './components/Settings';
+import { TaskView } from './components/TaskView';
+import { useMonitor, type Connection } from './stores/monitor';
+import { routeHref, useRoute, type Route } from './stores/route';
 
 const connectionLabel: Record<Connection, string> = {
-  connecting: 'Connecting to host…',
-  online: 'Connected',
-  degraded: 'Connected, store unavailable',
-  offline: 'Host unreachable',
+  connecting: 'Connecting…',
+  online: 'Live',
+  offline: 'Disconnected',
 };
 
+const nav: { route: Route; label: string }[] = [
+  { route: { view: 'overview' }, label: 'Overview' },
+  { route: { view: 'send' }, label: 'Send' },
+  { route: { view: 'sessions' }, label: 'Sessions' },
+  { route: { view: 'codebases' }, label: 'Codebases' },
+  { route: { view: 'settings' }, label: 'Settings' },
+];
+
+function isCurrent(item: Route, route: Route): boolean {
+  if (item.view === 'overview') return route.view === 'overview' || route.view === 'task';
+  if (item.view === 'sessions') return route.view === 'sessions' || route.view === 'session';
+  return item.view === route.view;
+}
+
+function View({ route }: { route: Route }) {
+  switch (route.view) {
+    case 'task':
+      return <TaskView id={route.id} />;
+    case 'sessions':
+      return <Sessions />;
+    case 'session':
+      return <SessionView id={route.id} />;
+    case 'codebases':
+      return <Codebases />;
+    case 'send':
+      return (
+        <section className="view" aria-labelledby="send-title">
+          <h2 id="send-title">Send a task</h2>
+          <Composer contextId={route.contextId} />
+        </section>
+      );
+    case 'settings':
+      return <Settings />;
+    default:
+      return <Overview />;
+  }
+}
+
 export function App() {
-  const { hostUrl, version, connection, error, start } = useMonitor();
+  const { hostUrl, appVersion, host, connection, loaded, error, start } = useMonitor();
+  const { route, listen } = useRoute();
   useEffect(() => start(), [start]);
+  useEffect(() => listen(), [listen]);
+  const version = appVersion ?? host?.version;
 
   return (
     <div className="app">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
       <header className="bar">
         <h1>CodeTether</h1>
         {version && <span className="version">v{version}</span>}
+        <nav aria-label="Main">
+          {nav.map((item) => (
+            <a key={item.label} href={routeHref(item.route)} aria-current={isCurrent(item.route, route) ? 'page' : undefined}>
+              {item.label}
+            </a>
+          ))}
+        </nav>
         <span className={`connection connection-${connection}`} title={error ?? hostUrl} data-testid="connection">
           {connectionLabel[connection]}
         </span>
       </header>
-      <main className="empty">
-        <h2>No tasks yet</h2>
-        <p>Tasks sent to this host over A2A or MCP will appear here{hostUrl ? ` (${hostUrl})` : ''}.</p>
+      {connection === 'offline' && (
+        <div className="banner" role="alert" data-testid="disconnected">
+          Disconnected from the host{hostUrl ? ` at ${hostUrl}` : ''}; reconnecting by itself.{loaded ? ' What you see may be out of date.' : ''}
+        </div>
+      )}
+      <main id="main" tabIndex={-1}>
+        <View route={route} />
       </main>
     </div>
   );

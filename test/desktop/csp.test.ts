@@ -9,16 +9,16 @@ function directives(csp: string): Map<string, string[]> {
 }
 
 describe('contentSecurityPolicy', () => {
-  it('denies by default and allows scripts and styles only from the app itself', () => {
+  it('denies by default, allows scripts only from the app itself, and inline styles for the terminal', () => {
     const csp = directives(contentSecurityPolicy({ connect: ['http://127.0.0.1:8000'] }));
     expect(csp.get('default-src')).toEqual(["'none'"]);
     expect(csp.get('script-src')).toEqual(["'self'"]);
-    expect(csp.get('style-src')).toEqual(["'self'"]);
+    expect(csp.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
     expect(csp.get('object-src')).toEqual(["'none'"]);
     expect(csp.get('base-uri')).toEqual(["'none'"]);
     expect(csp.get('form-action')).toEqual(["'none'"]);
     expect(csp.get('connect-src')).toEqual(["'self'", 'http://127.0.0.1:8000']);
-    expect(contentSecurityPolicy({ connect: [] })).not.toMatch(/unsafe|\*/);
+    expect(contentSecurityPolicy({ connect: [] }).replace("style-src 'self' 'unsafe-inline'", '')).not.toMatch(/unsafe|\*/);
   });
 
   it('allows loopback on any port when the host port is not known yet', () => {

@@ -1,0 +1,25 @@
+import { mcpClientConfig, mcpClients, type McpClient } from '../../shared/mcp-client-config';
+import type { IdeSnippet } from '../../shared/monitor-api';
+import { sendJson } from '../http/respond';
+import type { Router } from '../http/router';
+import { badRequest } from './request';
+
+/**
+ * `GET /api/ide-config?client=cursor[&transport=http]`: the snippet `codetether mcp-config`
+ * prints, from the same generator, with the token placeholder left in (the monitor shows a new
+ * token once and never sends one back to the host in a URL).
+ */
+export function addIdeConfigRoute(router: Router, deps: { mcpUrl: () => string | undefined; defaultMcpUrl: string }): void {
+  router.add('GET', '/api/ide-config', (_req, res, _params, url) => {
+    const client = url.searchParams.get('client') ?? '';
+    if (!(mcpClients as readonly string[]).includes(client)) throw badRequest(`client must be one of: ${mcpClients.join(', ')}.`);
+    const transport = url.searchParams.get('transport') ?? 'stdio';
+    if (transport !== 'stdio' && transport !== 'http') throw badRequest('transport must be stdio or http.');
+    const mcpUrl = deps.mcpUrl();
+    if (!mcpUrl) throw badRequest('The MCP endpoint is not running on this host (its port could not be bound); see the host log.');
+    const result = mcpClientConfig({ client: client as McpClient, transport, url: mcpUrl, defaultUrl: deps.defaultMcpUrl });
+    if (!result.ok) throw badRequest(result.error);
+    const snippet: IdeSnippet = { client, transport, ...result.snippet };
+    sendJson(res, 200, snippet);
+  });
+}

@@ -1,0 +1,61 @@
+import { APP_VERSION } from '../../shared/version';
+import type { AgentInfo, HostInfo, Overview, WorkerInfo } from '../../shared/monitor-api';
+import type { TokenStore } from '../auth/token-store';
+import { sendJson } from '../http/respond';
+import type { Router } from '../http/router';
+import type { HttpServer } from '../http/server';
+import type { CodebaseRepository } from '../store/codebase-repository';
+import type { TaskService } from '../tasks/service';
+import { addCodebaseRoutes, toCodebaseInfo } from './codebase-routes';
+import { addFeedRoute, FEED_TASKS } from './feed-route';
+import { addIdeConfigRoute } from './ide-config-route';
+import { limitParam } from './request';
+import { addStaticRoutes } from './static-files';
+import { addTaskLogRoute } from './task-log-route';
+import type { TaskReads } from './task-reads';
+import { addTokenRoutes } from './token-routes';
+
+export interface MonitorDeps {
+  tasks: TaskService;
+  reads: TaskReads;
+  codebases: CodebaseRepository;
+  tokens: TokenStore;
+  agents: AgentInfo[];
+  /** Read per request: the port and the MCP URL are known only once the host listens. */
+  host: () => Omit<HostInfo, 'version'>;
+  /** The machine's name, shown as the local worker. */
+  hostname: string;
+  defaultMcpUrl: string;
+  bodyLimit: number;
+  onClose: HttpServer['onClose'];
+  /** The built renderer. */
+  staticDir: string;
+}
+
+/** The monitor's API under /api and the built page at /; the monitor uses the A2A routes under /v1 for tasks. */
+export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
+  const { reads } = deps;
+  const host = (): HostInfo => ({ version: APP_VERSION, ...deps.host() });
+
+  function overview(limit: number): Overview {
+    const { counts, total } = reads.counts();
+    const codebases = deps.codebases.list();
+    const local: WorkerInfo = {
+      name: deps.hostname,
+      local: true,
+      codebases: codebases.map((c) => c.name),
+      load: counts.submitted + counts.working,
+      heartbeatAt: Date.now(),
+    };
+    return { counts, tasks: reads.recent(limit), total, agents: deps.agents, codebases: codebases.map(toCodebaseInfo), workers: [local], host: host() };
+  }
+
+  router.add('GET', '/api/overview', (_req, res, _params, url) => sendJson(res, 200, overview(limitParam(url, FEED_TASKS, 10_000))));
+  router.add('GET', '/api/sessions', (_req, res, _params, url) => sendJson(res, 200, reads.sessions(limitParam(url, 500, 5000))));
+  addFeedRoute(router, { tasks: deps.tasks, reads, overview, onClose: deps.onClose });
+  addTaskLogRoute(router, { tasks: deps.tasks, reads, onClose: deps.onClose });
+  addCodebaseRoutes(router, { codebases: deps.codebases, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit });
+  addTokenRoutes(router, { tokens: deps.tokens, bodyLimit: deps.bodyLimit });
+  addIdeConfigRoute(router, { mcpUrl: () => deps.host().mcpUrl ?? undefined, defaultMcpUrl: deps.defaultMcpUrl });
+  addStaticRoutes(router, deps.staticDir);
+}

@@ -1,0 +1,41 @@
+import type { HttpServer } from '../http/server';
+import { lastEventId, openSse } from '../http/sse';
+import { sendError } from '../http/respond';
+import type { Router } from '../http/router';
+import type { TaskService } from '../tasks/service';
+import type { TaskEvent } from '../tasks/task-event';
+import { badRequest } from './request';
+import type { TaskReads } from './task-reads';
+
+/**
+ * `GET /api/tasks/{id}/events[?after=N]`: a task's whole event log from seq N+1, then its new
+ * events live; `id:` is the seq, so a browser's EventSource resumes exactly where it left off.
+ * The A2A subscribe starts with a Task snapshot instead, and a page's EventSource cannot send
+ * Last-Event-ID on its first request, so the monitor's timeline needs this replay from 0. The
+ * stream stays open after the task ends: the client closes it once it sees a final state.
+ */
+export function addTaskLogRoute(router: Router, deps: { tasks: TaskService; reads: TaskReads; onClose: HttpServer['onClose'] }): void {
+  router.add('GET', '/api/tasks/{id}/events', (req, res, { id }, url) => {
+    const taskId = id!;
+    const query = url.searchParams.get('after');
+    if (query !== null && !/^\d{1,15}$/.test(query)) throw badRequest('after must be a non-negative integer seq.');
+    let last = lastEventId(req.headers['last-event-id']) ?? Number(query ?? 0);
+    if (!deps.reads.summary(taskId)) return sendError(res, 404, 'not_found', `Task ${taskId} does not exist.`);
+
+    const sse = openSse(res);
+    const send = (e: TaskEvent) => {
+      if (e.seq <= last) return;
+      last = e.seq;
+      // The stored JSON goes out as stored, without a parse and re-encode.
+      sse.send(`{"seq":${e.seq},"response":${e.json}}`, e.seq);
+    };
+    // Both steps are synchronous: no event is published between the subscription and the read.
+    const unsubscribe = deps.tasks.subscribe(taskId, send);
+    for (const e of deps.tasks.eventsAfter(taskId, last)) send(e);
+    const unhook = deps.onClose(() => sse.close());
+    sse.onClose(() => {
+      unsubscribe();
+      unhook();
+    });
+  });
+}

@@ -1,0 +1,120 @@
+import { taskStateNames, type SessionSummary, type StateCounts, type TaskStateName, type TaskSummary } from '../../shared/monitor-api';
+import type { Db } from '../store/open';
+
+interface SummaryRow {
+  id: string;
+  context_id: string;
+  agent: string;
+  state: string;
+  status_json: string;
+  metadata_json: string | null;
+  created_at: number;
+  updated_at: number;
+  origin: string | null;
+  first_message: string | null;
+}
+
+interface SessionRow {
+  id: string;
+  created_at: number;
+  updated_at: number;
+  task_count: number;
+  last_state: string | null;
+  origin: string | null;
+  first_message: string | null;
+}
+
+const TITLE_MAX = 200;
+
+function shorten(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > TITLE_MAX ? `${line.slice(0, TITLE_MAX - 1)}…` : line;
+}
+
+/** The text parts of a stored message (A2A v1.0 JSON), joined; '' when it has none or is not JSON. */
+function messageText(json: string | null | undefined): string {
+  if (!json) return '';
+  try {
+    const parts = (JSON.parse(json) as { parts?: { text?: unknown }[] }).parts ?? [];
+    return shorten(parts.map((p) => (typeof p.text === 'string' ? p.text : '')).join(' '));
+  } catch {
+    return '';
+  }
+}
+
+function stateOf(name: string | null): TaskStateName {
+  return (taskStateNames as readonly string[]).includes(name ?? '') ? (name as TaskStateName) : 'submitted';
+}
+
+function codebaseOf(metadataJson: string | null): string | null {
+  if (!metadataJson) return null;
+  const codebase = (JSON.parse(metadataJson) as Record<string, unknown>).codebase;
+  return typeof codebase === 'string' ? codebase : null;
+}
+
+function toSummary(r: SummaryRow): TaskSummary {
+  const status = JSON.parse(r.status_json) as { message?: unknown };
+  return {
+    id: r.id,
+    contextId: r.context_id,
+    agent: r.agent,
+    state: stateOf(r.state),
+    codebase: codebaseOf(r.metadata_json),
+    title: messageText(r.first_message),
+    statusText: status.message ? messageText(JSON.stringify(status.message)) : '',
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    origin: r.origin ?? null,
+  };
+}
+
+const summaryColumns = `t.id, t.context_id, t.agent, t.state, t.status_json, t.metadata_json, t.created_at, t.updated_at, t.origin,
+  (SELECT body_json FROM messages m WHERE m.task_id = t.id AND m.role = 'user' ORDER BY m.seq LIMIT 1) AS first_message`;
+
+/**
+ * The monitor's reads, on the host's read-only connection: it sees only committed rows, which is
+ * what the live feed (published after commit) describes too.
+ */
+export function createTaskReads(db: Db) {
+  const s = {
+    counts: db.prepare<[], { state: string; n: number }>('SELECT state, count(*) AS n FROM tasks GROUP BY state'),
+    recent: db.prepare<[number], SummaryRow>(`SELECT ${summaryColumns} FROM tasks t ORDER BY t.updated_at DESC, t.id DESC LIMIT ?`),
+    one: db.prepare<[string], SummaryRow>(`SELECT ${summaryColumns} FROM tasks t WHERE t.id = ?`),
+    sessions: db.prepare<[number], SessionRow>(
+      `SELECT s.id, s.created_at, s.updated_at,
+         (SELECT count(*) FROM tasks t WHERE t.context_id = s.id) AS task_count,
+         (SELECT t.state FROM tasks t WHERE t.context_id = s.id ORDER BY t.created_at DESC LIMIT 1) AS last_state,
+         (SELECT t.origin FROM tasks t WHERE t.context_id = s.id AND t.origin IS NOT NULL LIMIT 1) AS origin,
+         (SELECT m.body_json FROM messages m WHERE m.context_id = s.id AND m.role = 'user' ORDER BY m.seq LIMIT 1) AS first_message
+       FROM sessions s ORDER BY s.updated_at DESC LIMIT ?`,
+    ),
+  };
+  return {
+    counts(): { counts: StateCounts; total: number } {
+      const counts = Object.fromEntries(taskStateNames.map((n) => [n, 0])) as StateCounts;
+      let total = 0;
+      for (const { state, n } of s.counts.all()) {
+        counts[stateOf(state)] += n;
+        total += n;
+      }
+      return { counts, total };
+    },
+    recent: (limit: number): TaskSummary[] => s.recent.all(limit).map(toSummary),
+    summary(taskId: string): TaskSummary | undefined {
+      const row = s.one.get(taskId);
+      return row ? toSummary(row) : undefined;
+    },
+    sessions: (limit: number): SessionSummary[] =>
+      s.sessions.all(limit).map((r) => ({
+        id: r.id,
+        title: messageText(r.first_message),
+        taskCount: r.task_count,
+        lastState: r.last_state ? stateOf(r.last_state) : null,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        origin: r.origin,
+      })),
+  };
+}
+
+export type TaskReads = ReturnType<typeof createTaskReads>;

@@ -1,0 +1,143 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { textOf } from '../lib/a2a';
+import { formatDuration, taskDuration } from '../lib/format';
+import { isFinal, needsInput } from '../lib/states';
+import { firstUserText } from '../lib/task-log';
+import { useNow } from '../lib/use-now';
+import { useMonitor } from '../stores/monitor';
+import { navigate, routeHref } from '../stores/route';
+import { useTaskView } from '../stores/task-view';
+import { Artifacts } from './Artifacts';
+import { StateBadge } from './StateBadge';
+import { Terminal } from './Terminal';
+import { Timeline } from './Timeline';
+
+function AnswerForm({ onAnswer, question }: { onAnswer: (text: string) => Promise<void>; question: string }) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setBusy(true);
+    try {
+      await onAnswer(text);
+      setText('');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="answer" onSubmit={(e) => void submit(e)} aria-label="Answer the agent">
+      <p className="question" data-testid="question">
+        <strong>The agent asks:</strong> {question || '(no question text)'}
+      </p>
+      <label htmlFor="answer-text">Your answer</label>
+      <div className="row">
+        <input id="answer-text" value={text} onChange={(e) => setText(e.target.value)} autoFocus />
+        <button type="submit" disabled={busy || !text.trim()}>
+          Send answer
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function TaskView({ id }: { id: string }) {
+  const api = useMonitor((s) => s.api);
+  const a2a = useMonitor((s) => s.a2a);
+  const summary = useMonitor((s) => s.tasks.find((t) => t.id === id));
+  const { detail, live, error, open } = useTaskView();
+  const [actionError, setActionError] = useState<string>();
+  const now = useNow(!!detail && !isFinal(detail.state));
+
+  useEffect(() => (api ? open(api, id) : undefined), [api, id, open]);
+
+  if (!detail || detail.id !== id) return <p className="muted">Loading task…</p>;
+  const act = async (work: () => Promise<unknown>) => {
+    setActionError(undefined);
+    try {
+      await work();
+    } catch (err) {
+      setActionError((err as Error).message);
+    }
+  };
+  const metadata = detail.metadata as { agent?: string; codebase?: string; model?: string };
+  const agent = summary?.agent ?? metadata.agent;
+  const retry = () =>
+    act(async () => {
+      const task = await a2a!.send({ text: firstUserText(detail), agent, codebase: metadata.codebase, model: metadata.model, contextId: detail.contextId });
+      navigate({ view: 'task', id: task.id });
+    });
+  const output = detail.output.join('');
+
+  return (
+    <section className="view task-view" aria-labelledby="task-title">
+      <p>
+        <a href={routeHref({ view: 'overview' })}>← Overview</a> · <a href={routeHref({ view: 'session', id: detail.contextId })}>Session</a>
+      </p>
+      <h2 id="task-title">{firstUserText(detail) || 'Task'}</h2>
+      <dl className="facts">
+        <dt>State</dt>
+        <dd data-testid="task-state">
+          <StateBadge state={detail.state} /> {live ? <span className="muted">live</span> : null}
+        </dd>
+        <dt>Agent</dt>
+        <dd>{agent ?? '—'}</dd>
+        <dt>Codebase</dt>
+        <dd>{metadata.codebase ?? '—'}</dd>
+        {summary && (
+          <>
+            <dt>Duration</dt>
+            <dd>{formatDuration(taskDuration(summary, now))}</dd>
+          </>
+        )}
+        <dt>Id</dt>
+        <dd>
+          <code>{detail.id}</code>
+        </dd>
+      </dl>
+      {detail.statusText && !needsInput(detail.state) && <p className="status-text">{detail.statusText}</p>}
+      {error && <p role="alert" className="error">{error}</p>}
+      {actionError && <p role="alert" className="error">{actionError}</p>}
+      <div className="actions">
+        {!isFinal(detail.state) && (
+          <button type="button" className="danger" onClick={() => void act(() => a2a!.cancel(id))}>
+            Cancel task
+          </button>
+        )}
+        {isFinal(detail.state) && (
+          <button type="button" onClick={() => void retry()}>
+            Retry
+          </button>
+        )}
+      </div>
+      {needsInput(detail.state) && (
+        <AnswerForm question={detail.statusText} onAnswer={(text) => act(() => a2a!.send({ text, taskId: id, contextId: detail.contextId }))} />
+      )}
+      <h3>Output</h3>
+      <p className="muted small">
+        The agent&apos;s output as the host stores it (the output artifact, escapes removed); raw terminal bytes are not kept by the host.
+      </p>
+      <Terminal chunks={detail.output} reset={detail.outputReset} version={detail.lastSeq} />
+      <div className="columns">
+        <section aria-labelledby="timeline-title">
+          <h3 id="timeline-title">Timeline</h3>
+          <Timeline items={detail.timeline} />
+        </section>
+        <div>
+          <Artifacts artifacts={detail.artifacts} output={output} />
+          <section aria-labelledby="messages-title">
+            <h3 id="messages-title">Messages</h3>
+            <ul className="messages">
+              {detail.messages.map((m) => (
+                <li key={m.messageId} className={m.role === 'ROLE_USER' ? 'from-user' : 'from-agent'}>
+                  <strong>{m.role === 'ROLE_USER' ? 'You' : 'Agent'}:</strong> {textOf(m)}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </div>
+      </div>
+    </section>
+  );
+}

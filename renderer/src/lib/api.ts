@@ -1,0 +1,46 @@
+import type { ApiErrorBody } from '../../../shared/monitor-api';
+
+/** A refused request, with the host's own explanation as the message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The message of an error body: ours ({error:{message}}) or the A2A binding's ({error:{message}} or {message}). */
+async function errorOf(res: Response): Promise<ApiError> {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as Partial<ApiErrorBody> & { message?: string };
+    return new ApiError(res.status, body.error?.message ?? body.message ?? `The host answered ${res.status}.`);
+  } catch {
+    return new ApiError(res.status, text.trim() || `The host answered ${res.status}.`);
+  }
+}
+
+/** Requests to one host; every call is a single request (nothing here retries or polls). */
+export function createApi(hostUrl: string) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(new URL(path, hostUrl), {
+      method,
+      cache: 'no-store',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw await errorOf(res);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  }
+  return {
+    hostUrl,
+    get: <T>(path: string) => call<T>('GET', path),
+    post: <T>(path: string, body?: unknown) => call<T>('POST', path, body ?? {}),
+    del: (path: string) => call<void>('DELETE', path),
+    url: (path: string) => new URL(path, hostUrl).href,
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,129 @@
+import type { ArtifactJson, MessageJson, TaskLogEntry, TaskStateName } from '../../../shared/monitor-api';
+import { textOf } from './a2a';
+import { stateFromProto } from './states';
+
+/** The artifact agents stream their terminal output into (docs/agent-protocol.md). */
+export const OUTPUT_ARTIFACT = 'output';
+
+export interface TimelineItem {
+  seq: number;
+  kind: 'task' | 'status' | 'artifact' | 'output' | 'message';
+  /** What happened, in words: "Running", "artifact notes", "output". */
+  label: string;
+  state?: TaskStateName;
+  /** ISO time from the event, when it carries one. */
+  at?: string;
+  text?: string;
+  /** For collapsed output chunks: how many and how many characters. */
+  chunks?: number;
+  chars?: number;
+}
+
+export interface TaskDetail {
+  id: string;
+  contextId: string;
+  state: TaskStateName;
+  /** The latest status message (a question, a failure reason). */
+  statusText: string;
+  metadata: Record<string, unknown>;
+  /** The user's messages and the agent's status messages, in order. */
+  messages: MessageJson[];
+  /** Every artifact but the output, merged across appends, in order of first appearance. */
+  artifacts: ArtifactJson[];
+  /**
+   * The output artifact's text as it arrived, one chunk per event. Appended to in place, so a
+   * flooding agent costs no copying; `outputReset` counts restarts (a replaced output), which
+   * tell the terminal to clear.
+   */
+  output: string[];
+  outputReset: number;
+  timeline: TimelineItem[];
+  lastSeq: number;
+}
+
+export function emptyDetail(id: string): TaskDetail {
+  return { id, contextId: '', state: 'submitted', statusText: '', metadata: {}, messages: [], artifacts: [], output: [], outputReset: 0, timeline: [], lastSeq: 0 };
+}
+
+function mergeArtifact(list: ArtifactJson[], artifact: ArtifactJson, append: boolean): ArtifactJson[] {
+  const i = list.findIndex((a) => a.artifactId === artifact.artifactId);
+  if (i < 0) return [...list, artifact];
+  const next = [...list];
+  next[i] = append ? { ...list[i]!, parts: [...list[i]!.parts, ...artifact.parts] } : artifact;
+  return next;
+}
+
+function addMessage(messages: MessageJson[], message: MessageJson | undefined): MessageJson[] {
+  if (!message || messages.some((m) => m.messageId === message.messageId)) return messages;
+  return [...messages, message];
+}
+
+function putOutput(d: TaskDetail, artifact: ArtifactJson, append: boolean): TaskDetail {
+  const text = artifact.parts.map((p) => p.text ?? '').join('');
+  let { outputReset } = d;
+  if (!append && d.output.length) {
+    d.output.length = 0;
+    outputReset++;
+  }
+  d.output.push(text);
+  const last = d.timeline.at(-1);
+  // Output arrives in many small chunks: consecutive ones are one timeline entry.
+  const timeline =
+    last?.kind === 'output'
+      ? [...d.timeline.slice(0, -1), { ...last, seq: d.lastSeq, chunks: (last.chunks ?? 1) + 1, chars: (last.chars ?? 0) + text.length }]
+      : [...d.timeline, { seq: d.lastSeq, kind: 'output' as const, label: 'output', chunks: 1, chars: text.length }];
+  return { ...d, outputReset, timeline };
+}
+
+/** The detail after one entry of the task's event log; entries at or below `lastSeq` are ignored. */
+export function applyEntry(detail: TaskDetail, entry: TaskLogEntry): TaskDetail {
+  if (entry.seq <= detail.lastSeq) return detail;
+  const d: TaskDetail = { ...detail, lastSeq: entry.seq };
+  const r = entry.response;
+  if ('task' in r) {
+    const t = r.task;
+    const state = stateFromProto(t.status.state);
+    let next: TaskDetail = { ...d, contextId: t.contextId, state, metadata: t.metadata ?? {}, statusText: textOf(t.status.message) };
+    for (const m of t.history ?? []) next.messages = addMessage(next.messages, m);
+    for (const a of t.artifacts ?? []) next = a.artifactId === OUTPUT_ARTIFACT ? putOutput(next, a, false) : { ...next, artifacts: mergeArtifact(next.artifacts, a, false) };
+    return { ...next, timeline: [...next.timeline, { seq: entry.seq, kind: 'task', label: 'Task created', state, at: t.status.timestamp }] };
+  }
+  if ('statusUpdate' in r) {
+    const { status } = r.statusUpdate;
+    const state = stateFromProto(status.state);
+    const text = textOf(status.message);
+    return {
+      ...d,
+      state,
+      statusText: text || (state === d.state ? d.statusText : ''),
+      messages: addMessage(d.messages, status.message),
+      timeline: [...d.timeline, { seq: entry.seq, kind: 'status', label: 'Status', state, at: status.timestamp, text: text || undefined }],
+    };
+  }
+  if ('artifactUpdate' in r) {
+    const { artifact, append = false } = r.artifactUpdate;
+    if (artifact.artifactId === OUTPUT_ARTIFACT) return putOutput(d, artifact, append);
+    return {
+      ...d,
+      artifacts: mergeArtifact(d.artifacts, artifact, append),
+      timeline: [...d.timeline, { seq: entry.seq, kind: 'artifact', label: `Artifact ${artifact.name || artifact.artifactId}` }],
+    };
+  }
+  return {
+    ...d,
+    messages: addMessage(d.messages, r.message),
+    timeline: [...d.timeline, { seq: entry.seq, kind: 'message', label: 'Message', text: textOf(r.message) }],
+  };
+}
+
+/** The text a user message of this task started with: what "retry" sends again. */
+export function firstUserText(detail: TaskDetail): string {
+  return textOf(detail.messages.find((m) => m.role === 'ROLE_USER'));
+}
+
+/** An artifact as one downloadable text: text parts as is, data parts as JSON. */
+export function artifactText(artifact: ArtifactJson): string {
+  return artifact.parts
+    .map((p) => (p.text !== undefined ? p.text : p.data !== undefined ? JSON.stringify(p.data, null, 2) : (p.url ?? p.raw ?? '')))
+    .join('\n');
+}

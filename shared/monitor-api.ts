@@ -1,0 +1,187 @@
+/**
+ * What the host's monitor API (`/api/*`) answers and what its live feed carries. Task states use
+ * the host's lower-case names ("input-required"), not the protocol's enum spelling.
+ */
+
+export const taskStateNames = ['submitted', 'working', 'input-required', 'auth-required', 'completed', 'failed', 'canceled', 'rejected'] as const;
+
+export type TaskStateName = (typeof taskStateNames)[number];
+
+export const terminalStateNames: ReadonlySet<string> = new Set(['completed', 'failed', 'canceled', 'rejected']);
+
+/** One row of the task list: enough to show it without loading the task. */
+export interface TaskSummary {
+  id: string;
+  contextId: string;
+  agent: string;
+  state: TaskStateName;
+  /** The codebase the task asked for (request metadata `codebase`); null when it named none. */
+  codebase: string | null;
+  /** The first user message's text, shortened. */
+  title: string;
+  /** The latest status message's text (an input-required question, a failure reason), shortened. */
+  statusText: string;
+  /** Epoch ms. */
+  createdAt: number;
+  updatedAt: number;
+  /** The device that runs it when another one does (a synced copy); null: this host. */
+  origin: string | null;
+}
+
+export interface AgentInfo {
+  name: string;
+  description: string;
+}
+
+export interface CodebaseInfo {
+  name: string;
+  path: string;
+  defaultAgent: string | null;
+  allowedAgents: string[];
+  createdAt: number;
+}
+
+/** A machine that runs tasks. Only the local host for now; remote workers join the list later. */
+export interface WorkerInfo {
+  name: string;
+  local: boolean;
+  codebases: string[];
+  /** Tasks it is running (submitted or working). */
+  load: number;
+  /** Epoch ms of its last sign of life; the local host is always now. */
+  heartbeatAt: number;
+}
+
+export interface HostInfo {
+  version: string;
+  /** The address the host binds. */
+  bind: string;
+  port: number;
+  /** True when the bind is not loopback: every route but the agent card then needs a token. */
+  lan: boolean;
+  requireAuth: boolean;
+  a2aUrl: string;
+  mcpUrl: string | null;
+}
+
+export type StateCounts = Record<TaskStateName, number>;
+
+export interface Overview {
+  counts: StateCounts;
+  /** Every task, when `total` equals its length; else the most recently updated ones. */
+  tasks: TaskSummary[];
+  total: number;
+  agents: AgentInfo[];
+  codebases: CodebaseInfo[];
+  workers: WorkerInfo[];
+  host: HostInfo;
+}
+
+/**
+ * `GET /api/events`. The feed is global, and task seqs are per task, so it cannot resume from
+ * a Last-Event-ID: every (re)connect starts with a `snapshot` (the overview), then a `task`
+ * event carries the new summary of each task whose state changed, with the counts after it. Output chunks are not in this
+ * feed; a task's own stream (`/api/tasks/{id}/events`) has them.
+ */
+export type FeedEvent =
+  | { type: 'snapshot'; overview: Overview }
+  | { type: 'task'; task: TaskSummary; counts: StateCounts; total: number };
+
+/**
+ * One entry of a task's event log as `/api/tasks/{id}/events` streams it (SSE `id:` is `seq`):
+ * the A2A v1.0 StreamResponse JSON exactly as the A2A stream carries it.
+ */
+export interface TaskLogEntry {
+  seq: number;
+  response: StreamResponseJson;
+}
+
+/** The A2A v1.0 JSON shapes the monitor reads; fields it does not read are left out. */
+export interface PartJson {
+  text?: string;
+  data?: unknown;
+  url?: string;
+  raw?: string;
+  filename?: string;
+  mediaType?: string;
+}
+
+export interface MessageJson {
+  messageId: string;
+  role: 'ROLE_USER' | 'ROLE_AGENT' | string;
+  parts: PartJson[];
+  contextId?: string;
+  taskId?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface TaskStatusJson {
+  state: string;
+  message?: MessageJson;
+  timestamp?: string;
+}
+
+export interface ArtifactJson {
+  artifactId: string;
+  name?: string;
+  description?: string;
+  parts: PartJson[];
+}
+
+export interface TaskJson {
+  id: string;
+  contextId: string;
+  status: TaskStatusJson;
+  artifacts?: ArtifactJson[];
+  history?: MessageJson[];
+  metadata?: Record<string, unknown>;
+}
+
+export type StreamResponseJson =
+  | { task: TaskJson }
+  | { message: MessageJson }
+  | { statusUpdate: { taskId: string; contextId: string; status: TaskStatusJson; metadata?: Record<string, unknown> } }
+  | { artifactUpdate: { taskId: string; contextId: string; artifact: ArtifactJson; append?: boolean; lastChunk?: boolean } };
+
+export interface SessionSummary {
+  id: string;
+  /** The first user message's text in the session, shortened. */
+  title: string;
+  taskCount: number;
+  /** The state of its latest task. */
+  lastState: TaskStateName | null;
+  createdAt: number;
+  updatedAt: number;
+  /** The device the session came from when another one ran it (sync); null: this host. */
+  origin: string | null;
+}
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+  expiresAt: number | null;
+}
+
+/** `POST /api/tokens`: the only answer that ever holds the token itself. */
+export interface CreatedToken {
+  token: string;
+  info: TokenInfo;
+}
+
+export interface IdeSnippet {
+  client: string;
+  transport: 'stdio' | 'http';
+  format: 'json' | 'shell';
+  text: string;
+  where: string;
+  verify: string;
+}
+
+/** Every non-2xx `/api/*` answer. */
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}

@@ -1,0 +1,125 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Scope } from '../../main/auth/scopes';
+import { createTokenStore } from '../../main/auth/token-store';
+import { configSchema } from '../../main/host/config-schema';
+import { startHost, type Host } from '../../main/host/host';
+import { monitorCsp } from '../../main/monitor/csp';
+import { userMessage } from '../helpers/task-core';
+
+const dirs: string[] = [];
+const hosts: Host[] = [];
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.stop()));
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function start(settings: Record<string, unknown> = {}, monitorDir?: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'codetether-monitor-api-'));
+  dirs.push(dataDir);
+  const host = await startHost(configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, ...settings }), {
+    monitorDir: monitorDir ?? join(dataDir, 'no-build'),
+  });
+  hosts.push(host);
+  return { host, dataDir, base: new URL(host.urls.health).origin };
+}
+
+describe('the monitor API', () => {
+  it('serves the built page and its assets with types and a CSP, and says how to build when there is none', async () => {
+    const build = mkdtempSync(join(tmpdir(), 'codetether-build-'));
+    dirs.push(build);
+    mkdirSync(join(build, 'assets'));
+    writeFileSync(join(build, 'index.html'), '<!doctype html><title>m</title>');
+    writeFileSync(join(build, 'assets', 'index-abc.js'), 'console.log(1)');
+    const { base } = await start({}, build);
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toBe(monitorCsp);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const asset = await fetch(`${base}/assets/index-abc.js`);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${base}/assets/..%2Findex.html`)).status).toBe(404);
+    expect((await fetch(`${base}/assets/nope.js`)).status).toBe(404);
+
+    const bare = await start();
+    const missing = await fetch(`${bare.base}/`);
+    expect(missing.status).toBe(503);
+    expect(await missing.text()).toContain('npm run build');
+  });
+
+  it('replays a task log from any seq, then goes live; and the feed starts with a snapshot', async () => {
+    const { host, base } = await start();
+    const { task } = await host.tasks.send({ message: userMessage('hello') });
+    await host.tasks.settled(task.id);
+    const ctl = new AbortController();
+    const read = async (path: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${base}${path}`, { signal: ctl.signal, headers });
+      const reader = res.body!.getReader();
+      const { value } = await reader.read();
+      return new TextDecoder().decode(value);
+    };
+    const all = await read(`/api/tasks/${task.id}/events`);
+    expect(all).toMatch(/^id: 1\ndata: \{"seq":1,"response":\{"task":/);
+    const resumed = await read(`/api/tasks/${task.id}/events`, { 'last-event-id': '1' });
+    expect(resumed.startsWith('id: 2\n')).toBe(true);
+    const feed = await read('/api/events');
+    expect(feed).toMatch(/^event: snapshot\ndata: \{"type":"snapshot","overview":\{"counts":\{/);
+    ctl.abort();
+    expect((await fetch(`${base}/api/tasks/nope/events`)).status).toBe(404);
+    expect((await fetch(`${base}/api/tasks/${task.id}/events?after=x`)).status).toBe(400);
+  });
+
+  it('refuses bad codebases and token requests with a clear 400, and keeps tokens and codebase changes to admins', async () => {
+    const { host, base, dataDir } = await start({ requireAuth: true });
+    const token = (scopes: Scope[]) => {
+      const r = createToken(host, scopes);
+      return { authorization: `Bearer ${r}`, 'content-type': 'application/json' };
+    };
+    const admin = token(['admin']);
+    const reader = token(['read']);
+    const post = (path: string, body: unknown, headers = admin) => fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+
+    expect((await fetch(`${base}/api/overview`)).status).toBe(401);
+    expect((await fetch(`${base}/api/overview`, { headers: reader })).status).toBe(200);
+    expect((await fetch(`${base}/api/tokens`, { headers: reader })).status).toBe(403);
+    expect((await post('/api/codebases', { name: 'x', path: dataDir }, reader)).status).toBe(403);
+    // The page itself is public: a LAN browser loads it before it has a token.
+    expect((await fetch(`${base}/`)).status).toBe(503);
+
+    const relative = await post('/api/codebases', { name: 'app', path: 'src/app' });
+    expect(relative.status).toBe(400);
+    expect((await relative.json()).error.message).toContain('must be absolute');
+    expect((await (await post('/api/codebases', { name: 'Bad Name', path: dataDir })).json()).error.message).toContain('is invalid');
+    expect((await post('/api/codebases', { name: 'app', path: dataDir, defaultAgent: 'ghost' })).status).toBe(400);
+    expect((await post('/api/codebases', { name: 'app', path: dataDir })).status).toBe(201);
+    expect((await fetch(`${base}/api/codebases/app`, { method: 'DELETE', headers: admin })).status).toBe(204);
+    expect((await fetch(`${base}/api/codebases/app`, { method: 'DELETE', headers: admin })).status).toBe(404);
+
+    expect((await post('/api/tokens', { name: 'ide', scopes: ['root'] })).status).toBe(400);
+    const created = await post('/api/tokens', { name: 'ide', scopes: ['mcp'] });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('cache-control')).toBe('no-store');
+    const { token: secret, info } = await created.json();
+    expect(secret).toMatch(/^ct_/);
+    expect((await post('/api/tokens', { name: 'ide' })).status).toBe(409);
+    const listed = await (await fetch(`${base}/api/tokens`, { headers: admin })).text();
+    expect(listed).not.toContain(secret);
+    expect((await post(`/api/tokens/${info.id}:revoke`, {})).status).toBe(200);
+    expect((await post('/api/tokens/nope:revoke', {})).status).toBe(404);
+
+    expect((await fetch(`${base}/api/ide-config?client=notepad`, { headers: reader })).status).toBe(400);
+    const snippet = await (await fetch(`${base}/api/ide-config?client=claude-code&transport=http`, { headers: reader })).json();
+    expect(snippet.text).toContain(host.urls.mcp);
+  });
+});
+
+let tokenCount = 0;
+function createToken(host: Host, scopes: Scope[]): string {
+  const result = createTokenStore(host.db).create({ name: `t${++tokenCount}`, scopes });
+  if (!result.ok) throw new Error('token name taken');
+  return result.token;
+}

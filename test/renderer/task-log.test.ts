@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { StreamResponseJson } from '../../shared/monitor-api';
+import { applyEntry, artifactText, emptyDetail, firstUserText, type TaskDetail } from '../../renderer/src/lib/task-log';
+
+const ids = { taskId: 't1', contextId: 'c1' };
+const status = (state: string, text?: string): StreamResponseJson => ({
+  statusUpdate: { ...ids, status: { state, message: text ? { messageId: `m-${text}`, role: 'ROLE_AGENT', parts: [{ text }] } : undefined } },
+});
+const output = (text: string, append: boolean): StreamResponseJson => ({
+  artifactUpdate: { ...ids, artifact: { artifactId: 'output', name: 'output', parts: [{ text }] }, append },
+});
+
+function replay(responses: StreamResponseJson[], from: TaskDetail = emptyDetail('t1')): TaskDetail {
+  return responses.reduce((d, response) => applyEntry(d, { seq: d.lastSeq + 1, response }), from);
+}
+
+describe("a task's event log in the task view", () => {
+  it('builds state, output, artifacts, messages and a timeline from the A2A events', () => {
+    const d = replay([
+      { task: { id: 't1', contextId: 'c1', status: { state: 'TASK_STATE_SUBMITTED' }, history: [{ messageId: 'u1', role: 'ROLE_USER', parts: [{ text: 'ask' }] }], metadata: { codebase: 'app' } } },
+      status('TASK_STATE_WORKING'),
+      output('line 1\n', false),
+      output('line 2\n', true),
+      { artifactUpdate: { ...ids, artifact: { artifactId: 'notes', name: 'notes', parts: [{ text: 'a' }] } } },
+      { artifactUpdate: { ...ids, artifact: { artifactId: 'notes', name: 'notes', parts: [{ data: { n: 1 } }] }, append: true } },
+      status('TASK_STATE_INPUT_REQUIRED', 'Which branch?'),
+    ]);
+    expect(d.state).toBe('input-required');
+    expect(d.statusText).toBe('Which branch?');
+    expect(d.output.join('')).toBe('line 1\nline 2\n');
+    expect(d.artifacts).toHaveLength(1);
+    expect(artifactText(d.artifacts[0]!)).toBe('a\n{\n  "n": 1\n}');
+    expect(firstUserText(d)).toBe('ask');
+    expect(d.messages.map((m) => m.messageId)).toEqual(['u1', 'm-Which branch?']);
+    expect(d.metadata).toEqual({ codebase: 'app' });
+    // Consecutive output chunks are one timeline entry.
+    expect(d.timeline.map((t) => t.kind)).toEqual(['task', 'status', 'output', 'artifact', 'artifact', 'status']);
+    expect(d.timeline[2]).toMatchObject({ chunks: 2, chars: 14 });
+  });
+
+  it('ignores an entry it already applied (a reconnect that overlaps)', () => {
+    const d = replay([status('TASK_STATE_WORKING'), output('x', false)]);
+    expect(applyEntry(d, { seq: 2, response: output('x', true) })).toBe(d);
+  });
+
+  it('restarts the output when the agent replaces it, and tells the terminal to clear', () => {
+    const d = replay([output('old', false), output('new', false)]);
+    expect(d.output).toEqual(['new']);
+    expect(d.outputReset).toBe(1);
+  });
+
+  it('keeps the question until the state changes, then drops it', () => {
+    const asked = replay([status('TASK_STATE_INPUT_REQUIRED', 'Name?')]);
+    expect(replay([status('TASK_STATE_WORKING')], asked).statusText).toBe('');
+  });
+});
