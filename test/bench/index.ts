@@ -6,6 +6,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { a2aBench } from './a2a-send';
 import { ArgsError, parseArgs, type BenchArgs } from './args';
+import { dispatchBench } from './dispatch';
 import type { Bench, BenchReport } from './bench';
 import { httpBench } from './http-framework';
 import { CONNECTIONS } from './load';
@@ -14,7 +15,7 @@ import { startupBench } from './startup';
 import { syncBench } from './sync';
 import { formatReport } from './table';
 
-const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench];
+const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench, dispatchBench];
 const resultsDir = resolve('test-results');
 
 async function main(args: BenchArgs): Promise<number> {
