@@ -1,8 +1,11 @@
 import { TaskState, type Task } from '@a2a-js/sdk';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { loadConfig } from '../../main/host/config';
+import { startHost } from '../../main/host/host';
 import { createWorkerRepository } from '../../main/store/worker-repository';
 import { request, startRpcHost, until } from '../a2a/support';
 import { userMessage } from '../helpers/task-core';
+import { tempDir } from '../helpers/temp-dir';
 import { appDir, connected, spawnWorker, token, workerConfig } from './remote-support';
 
 function output(task: Task): string[] {
@@ -106,5 +109,28 @@ describe('remote worker', () => {
     const garbled = spawnWorker(['--server', 'not a url', '--token', 'ct_x', ...base]);
     expect(await garbled.exited).toBe(2);
     expect(garbled.stderr()).toContain('is not a URL');
+  });
+});
+
+describe('remote worker across a host restart', () => {
+  it('registers again with the restarted host, which requeues the task it was running; the task completes', async () => {
+    const dataDir = tempDir('codetether-restart-');
+    const config = (port: number) => loadConfig({ flags: { dataDir, port, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }, env: {} });
+    const first = await startHost(config(0));
+    const port = Number(new URL(first.urls.health).port);
+    const w = spawnWorker(['--server', `http://127.0.0.1:${port}`, '--token', token(first, ['worker']), '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--log-level', 'error']);
+    await connected(w);
+    const { task } = await first.tasks.send({ message: userMessage('lines 20 30', { metadata: { agent: 'paced', codebase: 'app' } }) });
+    await until(() => output(first.tasks.get(task.id)).length >= 2, 10_000);
+    await first.stop();
+
+    const second = await startHost(config(port));
+    onTestFinished(() => second.stop());
+    const done = await second.tasks.settled(task.id);
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    const lines = output(done);
+    expect(new Set(lines).size).toBe(lines.length);
+    const last = lines.filter((l) => l.startsWith(`${lines.at(-1)!.split(' ')[0]} `));
+    expect(last.map((l) => Number(l.split(' ')[2]))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 });
