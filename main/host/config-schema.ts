@@ -51,7 +51,7 @@ export const configSchema = z
     localConcurrency: z.number().int().min(1).default(4),
     /** Runs a task gets before a lost worker fails it instead of requeueing it. */
     maxAttempts: z.number().int().min(1).default(3),
-    /** How long a remote worker's claim on a task lasts without a heartbeat, in ms; it heartbeats every third of it. */
+    /** How long a remote worker's claim on a task lasts without a heartbeat, in ms; it heartbeats every third of it, at least once a second. */
     workerLeaseMs: z.number().int().min(100).default(30_000),
     /** How long a remote worker's claim request waits for a task before answering 204, in ms. */
     workerClaimWaitMs: z.number().int().min(10).default(25_000),

@@ -28,6 +28,9 @@ export interface DispatcherOptions {
   now?: () => number;
 }
 
+/** Heartbeats also carry cancellations to the worker, so they come at least this often however long the lease. */
+const HEARTBEAT_CAP_MS = 1000;
+
 interface Entry {
   job: RunnableTask;
   codebase: string | undefined;
@@ -144,7 +147,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const session: Session = { id: randomUUID(), worker, codebases: new Set(req.codebases), agents: new Set(req.agents), leases: new Map(), lastSeen: at };
     sessions.set(session.id, session);
     log.info('worker registered', { worker: worker.id, name: worker.name, codebases: req.codebases, agents: req.agents, concurrency: req.concurrency });
-    return { sessionId: session.id, leaseMs: options.leaseMs, heartbeatMs: Math.max(50, Math.floor(options.leaseMs / 3)), claimWaitMs: options.claimWaitMs };
+    return { sessionId: session.id, leaseMs: options.leaseMs, heartbeatMs: Math.max(50, Math.min(HEARTBEAT_CAP_MS, Math.floor(options.leaseMs / 3))), claimWaitMs: options.claimWaitMs };
   }
 
   function dropSession(s: Session): void {
