@@ -98,6 +98,9 @@ describe('the monitor in headless Chromium against a real host', () => {
     expect(await page.locator('.artifacts').innerText()).toContain('streamed 12 lines');
     expect(await page.getByTestId('timeline').innerText()).toMatch(/Status: Completed/);
     await page.screenshot({ path: join(ensureScreenshotDir(), 'task-view.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(ensureScreenshotDir(), 'task-view-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // A question from the agent, answered in the task view.
     await sendTask(page, 'proto', 'ask');
