@@ -45,6 +45,8 @@ export const configSchema = z
     pushMaxDelayMs: z.number().int().min(1).default(5 * 60 * 1000),
     /** How long one webhook call may take, in ms. */
     pushTimeoutMs: z.number().int().min(1).default(10_000),
+    /** Agent for a message that names none, when its codebase has no default agent either. */
+    defaultAgent: z.string().min(1).default('echo'),
     /** Codebase a task runs in when its message names none; unset means the only registered one. */
     defaultCodebase: z.string().min(1).optional(),
     /** Agent processes (coding and command agents) this host runs at once; in-process agents such as echo are not counted. */

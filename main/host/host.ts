@@ -104,11 +104,12 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const agents = builtInAgents();
   // The pty host process starts with the first pty task, not here: see createPtyHost.
   const ptyHost = createPtyHost({ log: log.child('pty') });
+  const codebases = createCodebaseRepository(db);
   const ptyAgents = [
-    ...codingAgents(config, { ptyHost, codebases: createCodebaseRepository(db), sessions: createAgentSessionRepository(db), log: log.child('workers') }),
+    ...codingAgents(config, { ptyHost, codebases, sessions: createAgentSessionRepository(db), log: log.child('workers') }),
   ];
   for (const agent of ptyAgents) agents.set(agent.name, agent);
-  for (const agent of commandAgents(config, { ptyHost, codebases: createCodebaseRepository(db), log: log.child('workers') })) {
+  for (const agent of commandAgents(config, { ptyHost, codebases, log: log.child('workers') })) {
     ptyAgents.push(agent);
     if (agents.has(agent.name)) {
       closeStore();
@@ -126,14 +127,17 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     bus,
     log: taskLog,
     agents,
-    defaultAgent: 'echo',
+    defaultAgent: (named) => {
+      const codebase = named ?? config.defaultCodebase;
+      return (codebase && codebases.get(codebase)?.defaultAgent) || config.defaultAgent;
+    },
     dispatcher: (runner) =>
       (dispatcher = createDispatcher({
         runner,
         localAgents: new Set(agents.keys()),
         limitedAgents: new Set(ptyAgents.map((a) => a.name)),
         localConcurrency: config.localConcurrency,
-        codebases: createCodebaseRepository(db),
+        codebases,
         workers: createWorkerRepository(db),
         leaseMs: config.workerLeaseMs,
         claimWaitMs: config.workerClaimWaitMs,
@@ -172,7 +176,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   addMonitorRoutes(router, {
     tasks,
     reads: createTaskReads(readDb),
-    codebases: createCodebaseRepository(db),
+    codebases,
     tokens: createTokenStore(db),
     agents: [...agents.values()].map((a) => ({ name: a.name, description: a.description })),
     host: () => monitorHost,

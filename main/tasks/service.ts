@@ -21,7 +21,11 @@ export interface TaskServiceDeps {
   bus: TaskBus;
   log: Logger;
   agents: ReadonlyMap<string, AgentExecutor>;
-  defaultAgent: string;
+  /**
+   * The agent for a message that names none: the default agent of the codebase it names (or of
+   * the default codebase), else the host's default.
+   */
+  defaultAgent: (codebase: string | undefined) => string;
   /** Places runnable tasks on workers; without one, every task runs in this process at once. */
   dispatcher?: DispatcherFactory;
 }
@@ -60,6 +64,11 @@ const MAX_PAGE = 100;
 
 function agentOf(input: SendInput): unknown {
   return input.metadata?.agent ?? input.message.metadata?.agent;
+}
+
+function codebaseOf(input: SendInput): string | undefined {
+  const named = input.metadata?.codebase ?? input.message.metadata?.codebase;
+  return typeof named === 'string' ? named : undefined;
 }
 
 /**
@@ -294,7 +303,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       return { task: get(result.row.id), firstSeq: result.firstSeq };
     }
 
-    const agent = typeof requested === 'string' ? requested : deps.defaultAgent;
+    const agent = typeof requested === 'string' ? requested : deps.defaultAgent(codebaseOf(input));
     const contextId = message.contextId || newId();
     const taskId = newId();
     const incoming = normalizeIncoming(message, contextId, taskId);

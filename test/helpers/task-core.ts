@@ -30,7 +30,7 @@ export function openCore(dir: string, extra: AgentExecutor[] = []): Core {
     bus: createTaskBus(() => {}),
     log,
     agents,
-    defaultAgent: 'echo',
+    defaultAgent: () => 'echo',
   });
   return {
     db,

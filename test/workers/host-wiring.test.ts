@@ -41,6 +41,25 @@ describe('host wiring of command agents', () => {
     }
   });
 
+  it('runs a message that names no agent with its codebase\'s default agent, else the host default', async () => {
+    const dir = tempDir();
+    const host = await startHost(settings(dir, { lines: { command: process.execPath, args: [join(fixtures, 'lines.js'), '3'] } }));
+    try {
+      mkdirSync(join(dir, 'repo'));
+      const added = registerCodebase(createCodebaseRepository(host.db), { name: 'repo', path: join(dir, 'repo'), defaultAgent: 'lines', knownAgents: ['lines', 'echo'], now: Date.now() });
+      expect(added.ok).toBe(true);
+      const agentOf = async (metadata: Record<string, unknown> | undefined) => {
+        const { task } = await host.tasks.send({ message: userMessage('go', metadata ? { metadata } : {}) });
+        return host.db.prepare('SELECT agent FROM tasks WHERE id = ?').pluck().get(task.id);
+      };
+      expect(await agentOf({ codebase: 'repo' })).toBe('lines');
+      expect(await agentOf({ codebase: 'repo', agent: 'echo' })).toBe('echo');
+      expect(await agentOf(undefined)).toBe('echo');
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('refuses a config agent named like a built-in one', async () => {
     await expect(startHost(settings(tempDir(), { echo: { command: 'echo' } }))).rejects.toThrow('Config "agents.echo" has the name of a built-in agent');
   });
