@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { HostInfo } from '../../shared/monitor-api';
 import { buildAgentCard } from '../a2a/agent-card';
 import { addA2aRoutes } from '../a2a/routes';
@@ -36,6 +37,7 @@ import { createLogger, type Logger } from './log';
 import { commandAgents } from '../workers/command-agents';
 import { codingAgents } from '../workers/coding-agents';
 import { createPtyHost } from '../workers/pty-host/client';
+import { createOutputLog } from '../workers/raw-output/output-log';
 import { createDispatcher, type HostDispatcher } from '../workers/dispatch/dispatcher';
 import { addWorkerRoutes } from '../workers/remote/host-routes';
 import { createWorkerRepository } from '../store/worker-repository';
@@ -105,11 +107,12 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   // The pty host process starts with the first pty task, not here: see createPtyHost.
   const ptyHost = createPtyHost({ log: log.child('pty') });
   const codebases = createCodebaseRepository(db);
+  const output = createOutputLog({ dir: join(config.dataDir, 'output'), onError: (err) => log.error('raw output not stored', { error: err.message }) });
   const ptyAgents = [
-    ...codingAgents(config, { ptyHost, codebases, sessions: createAgentSessionRepository(db), log: log.child('workers') }),
+    ...codingAgents(config, { ptyHost, codebases, output, sessions: createAgentSessionRepository(db), log: log.child('workers') }),
   ];
   for (const agent of ptyAgents) agents.set(agent.name, agent);
-  for (const agent of commandAgents(config, { ptyHost, codebases, log: log.child('workers') })) {
+  for (const agent of commandAgents(config, { ptyHost, codebases, output, log: log.child('workers') })) {
     ptyAgents.push(agent);
     if (agents.has(agent.name)) {
       closeStore();
@@ -178,6 +181,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     reads: createTaskReads(readDb),
     codebases,
     tokens: createTokenStore(db),
+    output,
     agents: [...agents.values()].map((a) => ({ name: a.name, description: a.description })),
     host: () => monitorHost,
     hostname: hostname(),
@@ -240,6 +244,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
         await Promise.all([http.close(config.shutdownGraceMs), mcp.close(config.shutdownGraceMs), tasks.stop(config.shutdownGraceMs)]);
         // After the task service: its agents have ended their process groups by now; this ends stragglers and the pty host.
         await ptyHost.stop(config.shutdownGraceMs);
+        output.flush();
         await push.service.stop();
         sync.stop();
         closeStore();

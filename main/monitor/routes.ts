@@ -6,12 +6,14 @@ import type { Router } from '../http/router';
 import type { HttpServer } from '../http/server';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import type { TaskService } from '../tasks/service';
+import type { OutputLog } from '../workers/raw-output/output-log';
 import { addCodebaseRoutes, toCodebaseInfo } from './codebase-routes';
 import { addFeedRoute, FEED_TASKS } from './feed-route';
 import { addIdeConfigRoute } from './ide-config-route';
 import { limitParam } from './request';
 import { addStaticRoutes } from './static-files';
 import { addTaskLogRoute } from './task-log-route';
+import { addTaskOutputRoute } from './task-output-route';
 import type { TaskReads } from './task-reads';
 import { addTokenRoutes } from './token-routes';
 
@@ -20,6 +22,8 @@ export interface MonitorDeps {
   reads: TaskReads;
   codebases: CodebaseRepository;
   tokens: TokenStore;
+  /** Raw terminal output of local pty runs. */
+  output: OutputLog;
   agents: AgentInfo[];
   /** Read per request: the port and the MCP URL are known only once the host listens. */
   host: () => Omit<HostInfo, 'version'>;
@@ -54,6 +58,7 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
   router.add('GET', '/api/sessions', (_req, res, _params, url) => sendJson(res, 200, reads.sessions(limitParam(url, 500, 5000))));
   addFeedRoute(router, { tasks: deps.tasks, reads, overview, onClose: deps.onClose });
   addTaskLogRoute(router, { tasks: deps.tasks, reads, onClose: deps.onClose });
+  addTaskOutputRoute(router, { tasks: deps.tasks, reads, output: deps.output, onClose: deps.onClose });
   addCodebaseRoutes(router, { codebases: deps.codebases, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit });
   addTokenRoutes(router, { tokens: deps.tokens, bodyLimit: deps.bodyLimit });
   addIdeConfigRoute(router, { mcpUrl: () => deps.host().mcpUrl ?? undefined, defaultMcpUrl: deps.defaultMcpUrl });

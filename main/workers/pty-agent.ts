@@ -7,6 +7,7 @@ import { agentMessage } from './agent-message';
 import { resolveCodebase } from './codebases';
 import { createLineSplitter } from './line-splitter';
 import type { PtyHost } from './pty-host/client';
+import type { OutputLog } from './raw-output/output-log';
 
 export interface PtyAgentDeps {
   ptyHost: PtyHost;
@@ -18,6 +19,8 @@ export interface PtyAgentDeps {
   killGraceMs?: number;
   /** How long a process may linger after its output settled the run before it is ended. */
   lingerMs?: number;
+  /** Keeps the raw bytes for the monitor's terminal; a remote worker has none (its host shows the artifact text). */
+  output?: Pick<OutputLog, 'append' | 'end'>;
 }
 
 /** PATH, HOME, LANG and TERM from here, PWD set to the codebase: nothing else leaks into an agent. */
@@ -67,6 +70,7 @@ function runProcess(adapter: AgentAdapter, deps: PtyAgentDeps, ctx: ExecutionCon
       { file: launch.file, args: launch.args, cwd: run.codebase.path, env: launch.env },
       {
         onData(data, seq) {
+          deps.output?.append(ctx.task.id, data);
           report(parser.lines(splitter.push(data)));
           proc.ack(seq);
           if (parser.settled) linger ??= setTimeout(() => proc.kill('SIGTERM', graceMs), deps.lingerMs ?? 2000);
@@ -74,6 +78,8 @@ function runProcess(adapter: AgentAdapter, deps: PtyAgentDeps, ctx: ExecutionCon
         onExit(exit) {
           clearTimeout(linger);
           ctx.signal.removeEventListener('abort', onAbort);
+          // Before the final status, so a monitor that sees the task end has all of its output.
+          deps.output?.end(ctx.task.id);
           if (exit.error) report([failed(`Agent "${adapter.name}" stopped: ${exit.error}`)]);
           else report([...parser.lines(splitter.end()), ...parser.end(exit)]);
           resolve();

@@ -94,6 +94,11 @@ describe('the monitor in headless Chromium against a real host', () => {
     expect(await terminalText(page)).not.toContain('tick 12 of 12');
     await expect.poll(() => page.getByTestId('task-state').innerText(), { timeout: 10_000 }).toContain('Completed');
     expect(await terminalText(page)).toContain('tick 12 of 12');
+    // Raw pty bytes, not the escape-free artifact: "tick N" is drawn in the fixture's cyan (ANSI 36).
+    expect(await page.getByTestId('output-kind').innerText()).toContain('colors and all');
+    const cyan = page.getByTestId('terminal').locator('.xterm-rows span.xterm-fg-6');
+    await expect.poll(() => cyan.count()).toBeGreaterThanOrEqual(12);
+    expect(await cyan.first().innerText()).toBe('tick 1');
     await page.getByRole('heading', { name: 'Artifacts' }).waitFor();
     expect(await page.locator('.artifacts').innerText()).toContain('streamed 12 lines');
     expect(await page.getByTestId('timeline').innerText()).toMatch(/Status: Completed/);

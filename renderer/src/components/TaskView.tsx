@@ -46,7 +46,7 @@ export function TaskView({ id }: { id: string }) {
   const api = useMonitor((s) => s.api);
   const a2a = useMonitor((s) => s.a2a);
   const summary = useMonitor((s) => s.tasks.find((t) => t.id === id));
-  const { detail, live, error, open } = useTaskView();
+  const { detail, live, error, open, raw, rawVersion } = useTaskView();
   const [actionError, setActionError] = useState<string>();
   const now = useNow(!!detail && !isFinal(detail.state));
 
@@ -115,10 +115,16 @@ export function TaskView({ id }: { id: string }) {
         <AnswerForm question={detail.statusText} onAnswer={(text) => act(() => a2a!.send({ text, taskId: id, contextId: detail.contextId }))} />
       )}
       <h3>Output</h3>
-      <p className="muted small">
-        The agent&apos;s output as the host stores it (the output artifact, escapes removed); raw terminal bytes are not kept by the host.
+      <p className="muted small" data-testid="output-kind">
+        {raw.length
+          ? 'The agent’s terminal as it ran, colors and all.'
+          : 'The agent’s output artifact, escapes removed: this task has no raw terminal output on this host (it ran elsewhere, or without a terminal).'}
       </p>
-      <Terminal chunks={detail.output} reset={detail.outputReset} version={detail.lastSeq} />
+      {raw.length ? (
+        <Terminal key="raw" chunks={raw} reset={0} version={rawVersion} />
+      ) : (
+        <Terminal key="artifact" chunks={detail.output} reset={detail.outputReset} version={detail.lastSeq} />
+      )}
       <div className="columns">
         <section aria-labelledby="timeline-title">
           <h3 id="timeline-title">Timeline</h3>

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { TaskLogEntry } from '../../../shared/monitor-api';
 import type { Api } from '../lib/api';
+import { connectRawOutput } from '../lib/raw-output';
 import { isFinal } from '../lib/states';
 import { applyEntry, emptyDetail, type TaskDetail } from '../lib/task-log';
 
@@ -9,10 +10,18 @@ export interface TaskViewState {
   /** True while the task's stream is open. */
   live: boolean;
   error?: string;
+  /**
+   * The task's raw terminal bytes, when it ran in a local pty: appended to in place (a flood
+   * costs no copying), with `rawVersion` bumped per batch. Empty: show the output artifact.
+   */
+  raw: string[];
+  rawVersion: number;
   /** Follows one task's event log (replayed from the start, then live) until the returned function is called. */
   open(api: Api, taskId: string): () => void;
   /** Applies entries in order; exposed for tests and for the batching in `open`. */
   apply(entries: readonly TaskLogEntry[]): void;
+  /** Appends raw output; exposed for tests and for the batching in `open`. */
+  applyRaw(texts: readonly string[]): void;
 }
 
 /** Entries are applied in batches at most this often, so a flooding agent costs one render per batch. */
@@ -20,6 +29,15 @@ const BATCH_MS = 50;
 
 export const useTaskView = create<TaskViewState>()((set, get) => ({
   live: false,
+  raw: [],
+  rawVersion: 0,
+
+  applyRaw(texts) {
+    if (texts.length === 0) return;
+    const { raw, rawVersion } = get();
+    raw.push(...texts);
+    set({ rawVersion: rawVersion + 1 });
+  },
 
   apply(entries) {
     const start = get().detail;
@@ -30,14 +48,16 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
   },
 
   open(api, taskId) {
-    set({ detail: emptyDetail(taskId), live: true, error: undefined });
+    set({ detail: emptyDetail(taskId), live: true, error: undefined, raw: [], rawVersion: 0 });
     const es = new EventSource(api.url(`/api/tasks/${encodeURIComponent(taskId)}/events`));
     let pending: TaskLogEntry[] = [];
+    const pendingRaw: string[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {
       timer = undefined;
       const batch = pending;
       pending = [];
+      get().applyRaw(pendingRaw.splice(0));
       get().apply(batch);
       const state = get().detail?.state;
       // A final task sends nothing more: close, or EventSource would reconnect forever.
@@ -50,6 +70,12 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
       pending.push(JSON.parse(m.data) as TaskLogEntry);
       timer ??= setTimeout(flush, BATCH_MS);
     };
+    const stopRaw = connectRawOutput(api.url(`/api/tasks/${encodeURIComponent(taskId)}/output`), {
+      data(text) {
+        pendingRaw.push(text);
+        timer ??= setTimeout(flush, BATCH_MS);
+      },
+    });
     es.onopen = () => set({ error: undefined, live: true });
     es.onerror = () => {
       if (es.readyState === EventSource.CLOSED) set({ live: false, error: 'The task could not be loaded from the host.' });
@@ -58,7 +84,8 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
     return () => {
       clearTimeout(timer);
       es.close();
-      if (get().detail?.id === taskId) set({ detail: undefined, live: false, error: undefined });
+      stopRaw();
+      if (get().detail?.id === taskId) set({ detail: undefined, live: false, error: undefined, raw: [], rawVersion: 0 });
     };
   },
 }));

@@ -1,0 +1,153 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configSchema } from '../../main/host/config-schema';
+import { startHost, type Host } from '../../main/host/host';
+import { createOutputLog } from '../../main/workers/raw-output/output-log';
+import { userMessage } from '../helpers/task-core';
+import { tempDir } from '../helpers/temp-dir';
+import { fixtures } from './support';
+
+const hosts: Host[] = [];
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.stop()));
+});
+
+function readAll(log: ReturnType<typeof createOutputLog>, taskId: string, from = 0) {
+  let text = '';
+  let start: number | undefined;
+  for (let c = log.read(taskId, from, 7); c; c = log.read(taskId, c.end, 7)) {
+    start ??= c.start;
+    text += c.text;
+  }
+  return { start, text };
+}
+
+interface SseEvent {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+/** Reads an SSE response until an `end` event (or `until` says stop), then aborts it. */
+async function readSse(url: string, headers: Record<string, string> = {}, until = (e: SseEvent) => e.event === 'end'): Promise<SseEvent[]> {
+  const ctl = new AbortController();
+  const res = await fetch(url, { headers, signal: ctl.signal });
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: SseEvent[] = [];
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return events;
+    buffer += value;
+    let cut: number;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      if (frame.startsWith(':')) continue;
+      const e: SseEvent = { data: '' };
+      for (const line of frame.split('\n')) {
+        const [key, ...rest] = line.split(': ');
+        if (key === 'data') e.data += rest.join(': ');
+        else if (key === 'id') e.id = rest.join(': ');
+        else if (key === 'event') e.event = rest.join(': ');
+      }
+      events.push(e);
+      if (until(e)) {
+        ctl.abort();
+        return events;
+      }
+    }
+  }
+}
+
+const textOf = (events: SseEvent[]) => events.filter((e) => !e.event).map((e) => JSON.parse(e.data) as string).join('');
+
+describe('the raw output log', () => {
+  it('replays from any offset, across segments and the in-memory tail, and holds back a cut character', () => {
+    const dir = tempDir();
+    const log = createOutputLog({ dir, capBytes: 1000, segmentBytes: 10, flushMs: 10_000 });
+    log.append('t1', 'héllo \u001b[31mred\u001b[0m\r\n');
+    log.append('t1', 'ünïcode');
+    expect(readAll(log, 't1').text).toBe('héllo \u001b[31mred\u001b[0m\r\nünïcode');
+    // 'é' is two bytes at 1..3: a read of two bytes stops before it rather than splitting it.
+    expect(log.read('t1', 0, 2)).toEqual({ start: 0, end: 1, text: 'h' });
+    expect(log.read('t1', 3, 4)?.text).toBe('llo ');
+    log.end('t1');
+    expect(readdirSync(join(dir, 't1')).length).toBeGreaterThan(0);
+    // A fresh log (a restarted host) reads the same bytes from disk.
+    const again = createOutputLog({ dir });
+    expect(readAll(again, 't1').text).toBe('héllo \u001b[31mred\u001b[0m\r\nünïcode');
+    expect(again.extent('t1')).toEqual({ start: 0, end: Buffer.byteLength('héllo \u001b[31mred\u001b[0m\r\nünïcode') });
+    expect(again.extent('nothing')).toBeUndefined();
+    expect(again.read('../t1', 0, 100)).toBeUndefined();
+  });
+
+  it('keeps a task under its cap by dropping the oldest segments; offsets stay the same', () => {
+    const dir = tempDir();
+    const log = createOutputLog({ dir, capBytes: 100, segmentBytes: 30 });
+    let all = '';
+    for (let i = 0; i < 50; i++) {
+      const line = `line ${String(i).padStart(3, '0')}\n`;
+      all += line;
+      log.append('t', line);
+    }
+    log.end('t');
+    const extent = log.extent('t')!;
+    expect(extent.end).toBe(all.length);
+    expect(extent.end - extent.start).toBeLessThanOrEqual(100 + 30);
+    expect(extent.start).toBeGreaterThan(0);
+    const { start, text } = readAll(log, 't');
+    expect(start).toBe(extent.start);
+    expect(text).toBe(all.slice(extent.start));
+    // A reader behind the start gets the kept part; one ahead of it, exactly its tail.
+    expect(log.read('t', 0, 1000)?.start).toBe(extent.start);
+    expect(log.read('t', all.length - 9, 1000)?.text).toBe('line 049\n');
+  });
+});
+
+describe('GET /api/tasks/{id}/output', () => {
+  it('streams a pty run raw (escapes kept), replays from an offset or Last-Event-ID, and ends with the task', async () => {
+    const dataDir = tempDir();
+    const app = join(dataDir, 'app');
+    mkdirSync(app);
+    const host = await startHost(
+      configSchema.parse({
+        dataDir,
+        port: 0,
+        mcpPort: 0,
+        logLevel: 'silent',
+        shutdownGraceMs: 200,
+        agents: { slow: { command: process.execPath, args: [join(fixtures, 'slow.js')] } },
+      }),
+      { monitorDir: join(dataDir, 'no-build') },
+    );
+    hosts.push(host);
+    const base = new URL(host.urls.health).origin;
+    const added = await fetch(`${base}/api/codebases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'app', path: app }) });
+    expect(added.status).toBe(201);
+
+    const { task } = await host.tasks.send({ message: userMessage('stream 3', { metadata: { agent: 'slow', codebase: 'app' } }) });
+    // Opened while the task runs: live output, then `end` once it completes.
+    const live = await readSse(`${base}/api/tasks/${task.id}/output`);
+    const text = textOf(live);
+    expect(text).toContain('\u001b[36mtick 1\u001b[0m of 3\r\n');
+    expect(text).toContain('tick 3');
+    const last = live.at(-1)!;
+    expect(last.event).toBe('end');
+    expect(Number(last.id)).toBe(Buffer.byteLength(text));
+    expect(readdirSync(join(dataDir, 'output', task.id)).length).toBeGreaterThan(0);
+
+    const offset = Buffer.byteLength(text.slice(0, text.indexOf('tick 2')));
+    expect(textOf(await readSse(`${base}/api/tasks/${task.id}/output?from=${offset}`))).toBe(text.slice(text.indexOf('tick 2')));
+    expect(textOf(await readSse(`${base}/api/tasks/${task.id}/output?from=0`, { 'last-event-id': String(offset) }))).toBe(text.slice(text.indexOf('tick 2')));
+
+    // A task that ran no pty (the echo agent) has no raw output: only `end`.
+    const echo = await host.tasks.send({ message: userMessage('hi') });
+    await host.tasks.settled(echo.task.id);
+    expect(await readSse(`${base}/api/tasks/${echo.task.id}/output`)).toEqual([{ id: '0', event: 'end', data: '{}' }]);
+    expect((await fetch(`${base}/api/tasks/nope/output`)).status).toBe(404);
+    expect((await fetch(`${base}/api/tasks/${task.id}/output?from=-1`)).status).toBe(400);
+  });
+});
