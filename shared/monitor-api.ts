@@ -35,10 +35,15 @@ export interface AgentInfo {
 
 export interface CodebaseInfo {
   name: string;
-  path: string;
+  /** The folder on this device; null for a codebase only other devices of the workspace registered (paths are per device). */
+  path: string | null;
   defaultAgent: string | null;
   allowedAgents: string[];
   createdAt: number;
+  /** False: known by name through sync from another device; register it here with a path of this device's own. */
+  onThisDevice: boolean;
+  /** The other devices of the workspace that registered it (display names, else device ids). */
+  elsewhere: string[];
 }
 
 /** A machine that runs tasks. Only the local host for now; remote workers join the list later. */

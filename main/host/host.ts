@@ -23,6 +23,7 @@ import { databaseFile } from '../store/paths';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
 import { createAgentSessionRepository } from '../store/agent-session-repository';
 import { createCodebaseRepository } from '../store/codebase-repository';
+import { createRoamingRepository } from '../store/roaming-repository';
 import { createTaskRepository } from '../store/task-repository';
 import { addSyncStatusRoute, syncRouteScopes } from '../sync/status-route';
 import { createSyncService, type SyncService, type SyncServiceOptions } from '../sync/sync-service';
@@ -180,6 +181,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     tasks,
     reads: createTaskReads(readDb),
     codebases,
+    remoteCodebases: createRoamingRepository(readDb).codebases,
     tokens: createTokenStore(db),
     output,
     agents: [...agents.values()].map((a) => ({ name: a.name, description: a.description })),

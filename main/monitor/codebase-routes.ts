@@ -1,15 +1,25 @@
 import type { CodebaseInfo } from '../../shared/monitor-api';
 import { sendError, sendJson } from '../http/respond';
 import type { Router } from '../http/router';
-import type { Codebase, CodebaseRepository } from '../store/codebase-repository';
+import type { CodebaseRepository } from '../store/codebase-repository';
 import { registerCodebase } from '../workers/codebases';
 import { badRequest, optionalString, readObject, requiredString } from './request';
 
-export const toCodebaseInfo = (c: Codebase): CodebaseInfo => ({ ...c });
+export interface CodebaseRouteDeps {
+  codebases: CodebaseRepository;
+  /** This device's codebases and, through sync, the names other devices registered. */
+  known: () => CodebaseInfo[];
+  agentNames: () => string[];
+  bodyLimit: number;
+}
 
-/** `GET/POST /api/codebases`, `DELETE /api/codebases/{name}`: the same rules as `codetether codebase add`. */
-export function addCodebaseRoutes(router: Router, deps: { codebases: CodebaseRepository; agentNames: () => string[]; bodyLimit: number }): void {
-  router.add('GET', '/api/codebases', (_req, res) => sendJson(res, 200, deps.codebases.list().map(toCodebaseInfo)));
+/**
+ * `GET/POST /api/codebases`, `DELETE /api/codebases/{name}`: the same rules as `codetether
+ * codebase add`. The list includes codebases known only from other devices (no path); those
+ * can be registered here under the same name with a folder of this device.
+ */
+export function addCodebaseRoutes(router: Router, deps: CodebaseRouteDeps): void {
+  router.add('GET', '/api/codebases', (_req, res) => sendJson(res, 200, deps.known()));
 
   router.add('POST', '/api/codebases', async (req, res) => {
     const body = await readObject(req, deps.bodyLimit);
@@ -26,7 +36,7 @@ export function addCodebaseRoutes(router: Router, deps: { codebases: CodebaseRep
       now: Date.now(),
     });
     if (!outcome.ok) throw badRequest(outcome.error);
-    sendJson(res, 201, toCodebaseInfo(outcome.value));
+    sendJson(res, 201, deps.known().find((c) => c.name === outcome.value.name && c.onThisDevice));
   });
 
   router.add('DELETE', '/api/codebases/{name}', (_req, res, { name }) => {

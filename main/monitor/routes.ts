@@ -5,9 +5,11 @@ import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
 import type { HttpServer } from '../http/server';
 import type { CodebaseRepository } from '../store/codebase-repository';
+import type { RemoteCodebaseRow } from '../store/roaming-repository';
+import { knownCodebases } from '../sync/known-codebases';
 import type { TaskService } from '../tasks/service';
 import type { OutputLog } from '../workers/raw-output/output-log';
-import { addCodebaseRoutes, toCodebaseInfo } from './codebase-routes';
+import { addCodebaseRoutes } from './codebase-routes';
 import { addFeedRoute, FEED_TASKS } from './feed-route';
 import { addIdeConfigRoute } from './ide-config-route';
 import { limitParam } from './request';
@@ -21,6 +23,8 @@ export interface MonitorDeps {
   tasks: TaskService;
   reads: TaskReads;
   codebases: CodebaseRepository;
+  /** Codebases other devices of the sync workspace registered. */
+  remoteCodebases: () => RemoteCodebaseRow[];
   tokens: TokenStore;
   /** Raw terminal output of local pty runs. */
   output: OutputLog;
@@ -40,10 +44,12 @@ export interface MonitorDeps {
 export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
   const { reads } = deps;
   const host = (): HostInfo => ({ version: APP_VERSION, ...deps.host() });
+  const known = () => knownCodebases(deps.codebases.list(), deps.remoteCodebases());
 
   function overview(limit: number): Overview {
     const { counts, total } = reads.counts();
-    const codebases = deps.codebases.list();
+    // Only codebases with a folder here: the overview feeds the composer, and tasks run only in those.
+    const codebases = known().filter((c) => c.onThisDevice);
     const local: WorkerInfo = {
       name: deps.hostname,
       local: true,
@@ -51,7 +57,7 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
       load: counts.submitted + counts.working,
       heartbeatAt: Date.now(),
     };
-    return { counts, tasks: reads.recent(limit), total, agents: deps.agents, codebases: codebases.map(toCodebaseInfo), workers: [local], host: host() };
+    return { counts, tasks: reads.recent(limit), total, agents: deps.agents, codebases, workers: [local], host: host() };
   }
 
   router.add('GET', '/api/overview', (_req, res, _params, url) => sendJson(res, 200, overview(limitParam(url, FEED_TASKS, 10_000))));
@@ -59,7 +65,7 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
   addFeedRoute(router, { tasks: deps.tasks, reads, overview, onClose: deps.onClose });
   addTaskLogRoute(router, { tasks: deps.tasks, reads, onClose: deps.onClose });
   addTaskOutputRoute(router, { tasks: deps.tasks, reads, output: deps.output, onClose: deps.onClose });
-  addCodebaseRoutes(router, { codebases: deps.codebases, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit });
+  addCodebaseRoutes(router, { codebases: deps.codebases, known, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit });
   addTokenRoutes(router, { tokens: deps.tokens, bodyLimit: deps.bodyLimit });
   addIdeConfigRoute(router, { mcpUrl: () => deps.host().mcpUrl ?? undefined, defaultMcpUrl: deps.defaultMcpUrl });
   addStaticRoutes(router, deps.staticDir);

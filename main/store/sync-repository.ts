@@ -1,4 +1,5 @@
 import type { Db } from './open';
+import { createRoamingRepository } from './roaming-repository';
 
 /** A task as sync reads it: the columns of `tasks` a summary is built from. */
 export interface SyncTaskRow {
@@ -107,16 +108,21 @@ export function createSyncRepository(db: Db) {
     insertMessage: db.prepare('INSERT INTO messages (message_id, context_id, task_id, role, body_json, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
   };
 
+  const roaming = createRoamingRepository(db);
+
   return {
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    /** Other devices' display names and codebases, from the index document. */
+    roaming,
 
     setting: (key: string) => s.setting.get(SETTING_PREFIX + key)?.value,
     putSetting: (key: string, value: string, now: number) => void s.putSetting.run(SETTING_PREFIX + key, value, now),
     deleteSetting: (key: string) => void s.deleteSetting.run(SETTING_PREFIX + key),
-    /** Forgets every document and watermark, so the next workspace gets this device's sessions afresh. */
+    /** Forgets every document, watermark and other device's entry, so the next workspace gets this device's sessions afresh. */
     resetDocs: () =>
       db.transaction(() => {
         db.exec('DELETE FROM sync_updates; DELETE FROM sync_docs; DELETE FROM sync_tasks;');
+        roaming.clear();
       })(),
 
     /** The stored state of a document: its snapshot (if any) followed by its log, in order. */

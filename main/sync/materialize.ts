@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import type { SyncRepository } from '../store/sync-repository';
 import type { Logger } from '../host/log';
 import { INDEX_DOC } from './doc-names';
+import { materializeRoaming } from './materialize-roaming';
 import { MESSAGES, META, messageRecord, SESSIONS, sessionEntry, TASKS, taskSummary, type MessageRecord, type SessionEntry, type TaskSummary } from './records';
 
 /** Origins of transactions that must not be written back into the tables. */
@@ -28,7 +29,8 @@ function isRemote(origin: unknown): boolean {
 /**
  * Watches one document for changes that came from the relay and turns them into rows: a task
  * summary into `tasks` (origin = the device that runs it) and `artifacts`, a message into
- * `messages`, an index entry into `sessions` plus a note to fetch that session's document.
+ * `messages`, an index entry into `sessions` plus a note to fetch that session's document, and
+ * another device's codebases and display name into `sync_codebases` and `sync_devices`.
  * Records this device wrote itself are skipped; they are in the tables already.
  */
 export function materializeDoc(name: string, doc: Y.Doc, deps: MaterializeDeps): Materializer {
@@ -44,6 +46,7 @@ export function materializeDoc(name: string, doc: Y.Doc, deps: MaterializeDeps):
     return undefined;
   }
 
+  const drainRoaming = name === INDEX_DOC ? materializeRoaming(doc, deviceId, isRemote, parse) : undefined;
   if (name === INDEX_DOC) {
     const sessions = doc.getMap(SESSIONS);
     sessions.observe((event) => {
@@ -81,6 +84,7 @@ export function materializeDoc(name: string, doc: Y.Doc, deps: MaterializeDeps):
         repo.markStale(entry.doc, Date.now());
         deps.onRemoteSession(entry.doc);
       }
+      drainRoaming?.(repo.roaming);
       if (contextId !== undefined) {
         // Tasks first: a message names its task, and the row must exist for the reference.
         for (const t of summaries) {

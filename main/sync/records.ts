@@ -44,7 +44,29 @@ export const sessionEntry = z.object({
 });
 export type SessionEntry = z.infer<typeof sessionEntry>;
 
+/**
+ * Index `codebases`, keyed `<device>/<name>`: a codebase a device registered, without its path
+ * (paths are per device). Each device writes and deletes only its own keys.
+ */
+export const codebaseEntry = z.object({
+  name: z.string().min(1),
+  defaultAgent: z.string().nullable(),
+  allowedAgents: z.array(z.string()),
+  updatedAt: z.number(),
+  device: z.string(),
+});
+export type CodebaseEntry = z.infer<typeof codebaseEntry>;
+
+/** Index `devices`, keyed by device id: what a device is called, written only by itself. */
+export const deviceEntry = z.object({
+  name: z.string(),
+  updatedAt: z.number(),
+});
+export type DeviceEntry = z.infer<typeof deviceEntry>;
+
 export const META = 'meta';
 export const MESSAGES = 'messages';
 export const TASKS = 'tasks';
 export const SESSIONS = 'sessions';
+export const CODEBASES = 'codebases';
+export const DEVICES = 'devices';

@@ -1,8 +1,10 @@
 import type { Logger } from '../host/log';
+import type { Codebase } from '../store/codebase-repository';
 import type { SyncRepository } from '../store/sync-repository';
 import type { TaskEvent } from '../tasks/task-event';
 import { INDEX_DOC } from './doc-names';
 import { createLocalChanges } from './local-changes';
+import { publishRoaming } from './publish-roaming';
 import { createRelayLink, type RelayLink, type RelayTarget } from './relay-link';
 import { loadStoredDoc, type StoredDoc } from './stored-doc';
 
@@ -27,6 +29,10 @@ export interface SyncEngineDeps {
   repo: SyncRepository;
   target: RelayTarget;
   deviceId: string;
+  /** What other devices call this one. */
+  deviceName: string;
+  /** This device's registered codebases, read afresh on every call. */
+  codebases(): Codebase[];
   log: Logger;
   subscribeAll(listener: (event: TaskEvent) => void): () => void;
   options: SyncEngineOptions;
@@ -129,7 +135,21 @@ export function startSyncEngine(deps: SyncEngineDeps) {
     }
   }
 
+  /** Publishes this device's name and codebases into the index when they differ from it. */
+  function roam(): void {
+    if (stopped) return;
+    try {
+      if (publishRoaming(open(INDEX_DOC), deviceId, deps.deviceName, deps.codebases(), Date.now())) links.get(INDEX_DOC)?.probe();
+    } catch (err) {
+      log.error('could not publish this device\'s codebases', { error: (err as Error).message });
+      // The index in memory may now be ahead of the store: reload it from there.
+      unload(INDEX_DOC);
+      connect(INDEX_DOC);
+    }
+  }
+
   connect(INDEX_DOC);
+  roam();
   for (const name of [...repo.pendingDocs(), ...repo.staleDocs()]) want(name);
   const unsubscribe = deps.subscribeAll(local.onEvent);
   local.catchUp();
@@ -137,6 +157,7 @@ export function startSyncEngine(deps: SyncEngineDeps) {
   sweeper.unref();
 
   return {
+    roam,
     status(): SyncEngineStatus {
       return {
         connected: links.get(INDEX_DOC)?.connected ?? false,

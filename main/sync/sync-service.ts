@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import type { Logger } from '../host/log';
+import { createCodebaseRepository } from '../store/codebase-repository';
 import type { Db } from '../store/open';
 import { createSyncRepository } from '../store/sync-repository';
 import type { TaskEvent } from '../tasks/task-event';
@@ -30,18 +32,21 @@ export interface SyncServiceDeps {
 export interface SyncServiceOptions extends SyncEngineOptions {
   /** How often the settings table is read for a join or leave made by the CLI while the host runs. */
   settingsPollMs: number;
+  /** What other devices call this one; the machine's host name by default. */
+  deviceName?: string;
 }
 
 const defaults: SyncServiceOptions = { idleMs: 30_000, maxLinks: 64, settingsPollMs: 2_000 };
 
 /**
  * The host's sync: runs an engine while the device is paired, and follows `sync join` / `sync
- * leave` made by the CLI (which writes the settings table) without a restart.
+ * leave` and `codebase add` / `remove` made by the CLI (which write the tables) without a restart.
  */
 export function createSyncService(deps: SyncServiceDeps) {
   const repo = createSyncRepository(deps.db);
   const options = { ...defaults, ...deps.options };
   const device = deviceId(repo, Date.now());
+  const codebases = createCodebaseRepository(deps.db);
   let engine: SyncEngine | undefined;
   let current = '';
 
@@ -56,7 +61,16 @@ export function createSyncService(deps: SyncServiceDeps) {
       deps.log.info('sync off: this device is not paired with a relay');
       return;
     }
-    engine = startSyncEngine({ repo, target: settings, deviceId: device, log: deps.log, subscribeAll: deps.subscribeAll, options });
+    engine = startSyncEngine({
+      repo,
+      target: settings,
+      deviceId: device,
+      deviceName: options.deviceName ?? hostname(),
+      codebases: codebases.list,
+      log: deps.log,
+      subscribeAll: deps.subscribeAll,
+      options,
+    });
     deps.log.info('sync on', { relay: settings.url, workspace: settings.workspace, device });
   }
 
@@ -64,6 +78,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   const poll = setInterval(() => {
     try {
       apply();
+      engine?.roam();
     } catch (err) {
       deps.log.warn('could not read the sync settings', { error: (err as Error).message });
     }

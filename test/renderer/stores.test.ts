@@ -39,7 +39,7 @@ describe('the monitor store', () => {
   });
 
   it('updates the local worker when codebases change', () => {
-    useMonitor.getState().setCodebases([{ name: 'app', path: '/a', defaultAgent: null, allowedAgents: [], createdAt: 0 }]);
+    useMonitor.getState().setCodebases([{ name: 'app', path: '/a', defaultAgent: null, allowedAgents: [], createdAt: 0, onThisDevice: true, elsewhere: [] }]);
     expect(useMonitor.getState().workers[0]!.codebases).toEqual(['app']);
   });
 });

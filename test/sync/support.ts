@@ -64,9 +64,10 @@ export async function pair(dataDir: string, relayUrl: string, workspace: string,
   if (code !== 0) throw new Error(`sync join failed: ${out.join('\n')}`);
 }
 
-export async function startTestHost(dataDir = mkdtempSync(join(tmpdir(), 'ct-sync-host-'))): Promise<TestHost> {
+/** `deviceName`: what other devices call this one (both test hosts share the machine's name). */
+export async function startTestHost(dataDir = mkdtempSync(join(tmpdir(), 'ct-sync-host-')), deviceName?: string): Promise<TestHost> {
   const config = loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent' }, env: {} });
-  const host = await startHost(config, { log: createLogger('silent'), sync: syncOptions });
+  const host = await startHost(config, { log: createLogger('silent'), sync: { ...syncOptions, deviceName } });
   return { host, dataDir, base: host.urls.health.replace(/\/healthz$/, ''), stop: () => host.stop() };
 }
 

@@ -33,12 +33,12 @@ describe('codetether codebase', () => {
 
     const listed = JSON.parse((await cli(root, 'list', '--json', '--data-dir', data)).stdout) as Record<string, unknown>[];
     expect(listed.map(({ createdAt: _, ...rest }) => rest)).toEqual([
-      { name: 'app', path: realpathSync(join(root, 'repo')), defaultAgent: 'echo', allowedAgents: ['echo', 'mine'] },
-      { name: 'lib.v2', path: realpathSync(join(root, 'repo')), defaultAgent: null, allowedAgents: [] },
+      { name: 'app', path: realpathSync(join(root, 'repo')), defaultAgent: 'echo', allowedAgents: ['echo', 'mine'], onThisDevice: true, elsewhere: [] },
+      { name: 'lib.v2', path: realpathSync(join(root, 'repo')), defaultAgent: null, allowedAgents: [], onThisDevice: true, elsewhere: [] },
     ]);
     const table = (await cli(root, 'list', '--data-dir', data)).stdout.split('\n');
-    expect(table[0]).toMatch(/^NAME\s+PATH\s+DEFAULT AGENT\s+ALLOWED AGENTS$/);
-    expect(table[2]).toMatch(/^lib\.v2\s+\S+\s+-\s+any$/);
+    expect(table[0]).toMatch(/^NAME\s+PATH\s+DEFAULT AGENT\s+ALLOWED AGENTS\s+WHERE$/);
+    expect(table[2]).toMatch(/^lib\.v2\s+\S+\s+-\s+any\s+here$/);
 
     const dup = await cli(root, 'add', 'app', root, '--data-dir', data);
     expect(dup.code).toBe(1);

@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import type { Config } from '../../host/config-schema';
-import { createCodebaseRepository, type Codebase, type CodebaseRepository } from '../../store/codebase-repository';
+import type { CodebaseInfo } from '../../../shared/monitor-api';
+import { createCodebaseRepository, type CodebaseRepository } from '../../store/codebase-repository';
+import { createRoamingRepository } from '../../store/roaming-repository';
+import { knownCodebases } from '../../sync/known-codebases';
 import { storeFlags, withHostDatabase } from '../host-database';
 import { builtInAgents } from '../../tasks/agents';
 import { codebaseNameRule, registerCodebase } from '../../workers/codebases';
@@ -12,8 +15,15 @@ function withCodebases<T>(values: { 'data-dir'?: string; config?: string }, use:
   return withHostDatabase(values, (db, config) => use(createCodebaseRepository(db), config));
 }
 
-function asJson(c: Codebase) {
-  return { name: c.name, path: c.path, defaultAgent: c.defaultAgent, allowedAgents: c.allowedAgents, createdAt: new Date(c.createdAt).toISOString() };
+function asJson(c: CodebaseInfo) {
+  return { ...c, createdAt: new Date(c.createdAt).toISOString() };
+}
+
+/** Where a codebase is: here (maybe also elsewhere), or only on other devices of the sync workspace. */
+function where(c: CodebaseInfo): string {
+  const others = c.elsewhere.join(', ');
+  if (!c.onThisDevice) return `on ${others}, not on this device`;
+  return others ? `here, also on ${others}` : 'here';
 }
 
 function table(rows: string[][]): string {
@@ -51,7 +61,7 @@ async function add(argv: string[], io: CliIo): Promise<number> {
 
 async function list(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(argv, { ...storeFlags, json: { type: 'boolean' } });
-  const all = withCodebases(values, (repo) => repo.list());
+  const all = withHostDatabase(values, (db) => knownCodebases(createCodebaseRepository(db).list(), createRoamingRepository(db).codebases()));
   if (values.json) {
     io.out(JSON.stringify(all.map(asJson), null, 2));
     return 0;
@@ -62,8 +72,8 @@ async function list(argv: string[], io: CliIo): Promise<number> {
   }
   io.out(
     table([
-      ['NAME', 'PATH', 'DEFAULT AGENT', 'ALLOWED AGENTS'],
-      ...all.map((c) => [c.name, c.path, c.defaultAgent ?? '-', c.allowedAgents.length ? c.allowedAgents.join(',') : 'any']),
+      ['NAME', 'PATH', 'DEFAULT AGENT', 'ALLOWED AGENTS', 'WHERE'],
+      ...all.map((c) => [c.name, c.path ?? '-', c.defaultAgent ?? '-', c.allowedAgents.length ? c.allowedAgents.join(',') : 'any', where(c)]),
     ]),
   );
   return 0;
@@ -94,6 +104,8 @@ export const codebaseCommand: Command = {
       --agent  the agent tasks in this codebase use by default
       --allow  comma-separated agents allowed to run here (default: any)
   codetether codebase list [--json]
+      also lists, without a path, codebases other devices of the sync workspace registered;
+      register one here with "add" under the same name and this device's folder
   codetether codebase remove NAME
 
 A task picks its codebase with message metadata "codebase"; without it the config's

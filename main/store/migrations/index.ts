@@ -8,6 +8,7 @@ import { m0006 } from './0006-a2a-peers';
 import { m0007 } from './0007-sync';
 import { m0008 } from './0008-workers';
 import { m0009 } from './0009-agent-sessions';
+import { m0010 } from './0010-roaming';
 
 /** Every migration the app ships, in order. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010];

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { CodebaseInfo } from '../../../shared/monitor-api';
 import { useMonitor } from '../stores/monitor';
+import { RemoteCodebases } from './RemoteCodebases';
 
 /** The folder's last path segment, made into a valid codebase name. */
 export function nameFromPath(path: string): string {
@@ -16,7 +17,7 @@ export function Codebases() {
   const [error, setError] = useState<string>();
   const picker = window.codetether?.pickFolder;
 
-  const refresh = async () => setCodebases(await api!.get<CodebaseInfo[]>('/api/codebases'));
+  const refresh = async () => setCodebases((await api!.get<CodebaseInfo[]>('/api/codebases')).filter((c) => c.onThisDevice));
   const add = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
@@ -62,6 +63,7 @@ export function Codebases() {
         ))}
         {codebases.length === 0 && <li className="muted">None yet.</li>}
       </ul>
+      <RemoteCodebases onRegister={setName} />
       <form onSubmit={(e) => void add(e)} aria-label="Add a codebase" className="stack">
         <h3>Add a codebase</h3>
         <label>
