@@ -2,17 +2,23 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, dialog, session, shell, type BrowserWindow } from 'electron';
+import type { LoginItem } from '../../shared/ipc-contract';
 import { loadConfig } from '../host/config';
 import { startHost, type Host } from '../host/host';
+import { createTaskReads } from '../monitor/task-reads';
 import iconPath from '../../build/icon.png?asset';
 import { contentSecurityPolicy } from './csp';
 import { withHostCors } from './host-cors';
-import { registerIpc } from './ipc';
+import { registerIpc, sendIpcEvent } from './ipc';
 import { createIpcHandlers } from './ipc-handlers';
 import { electronNativeDir, sqliteAddonName } from './native-binding';
 import type { AppLocation } from './navigation';
+import { notify } from './notifications';
+import { createAlertFilter, promptOf } from './task-alerts';
 import { createTray } from './tray';
+import { trayStatus } from './tray-status';
 import { createMainWindow } from './window';
+import { windowStateFile } from './window-state';
 
 const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
@@ -32,12 +38,49 @@ let host: Host | undefined;
 function openMonitor(): void {
   if (!win || win.isDestroyed()) {
     // A new window shows itself once painted (ready-to-show), without a blank flash.
-    win = createMainWindow({ location, preload, icon: iconPath });
+    win = createMainWindow({ location, preload, icon: iconPath, stateFile: windowStateFile(host!.config.dataDir) });
     return;
   }
   if (win.isMinimized()) win.restore();
   win.show();
   win.focus();
+}
+
+function openTask(taskId: string): void {
+  openMonitor();
+  const w = win!;
+  // A window created just now has no page to listen yet: tell it once it has loaded.
+  if (w.webContents.isLoading()) w.webContents.once('did-finish-load', () => sendIpcEvent(w, 'nav:openTask', { taskId }));
+  else sendIpcEvent(w, 'nav:openTask', { taskId });
+}
+
+// Electron sets login items on macOS and Windows only; elsewhere the switch is shown as unavailable.
+const loginSupported = process.platform === 'darwin' || process.platform === 'win32';
+const loginItem = {
+  get: (): LoginItem => ({ supported: loginSupported, openAtLogin: loginSupported && app.getLoginItemSettings().openAtLogin }),
+  set(openAtLogin: boolean): LoginItem {
+    if (loginSupported) app.setLoginItemSettings({ openAtLogin });
+    return loginItem.get();
+  },
+};
+
+/** Tray counts follow the task log; a burst of status changes costs one count query. */
+const TRAY_DELAY_MS = 300;
+
+function watchTasks(h: Host): void {
+  const reads = createTaskReads(h.db);
+  const tray = createTray(iconPath, { openMonitor, quit: () => app.quit() }, trayStatus(reads.counts().counts));
+  const alertFor = createAlertFilter((taskId) => promptOf(h.tasks.get(taskId)));
+  let timer: NodeJS.Timeout | undefined;
+  h.tasks.subscribeAll((event) => {
+    if (event.kind === 'artifactUpdate') return;
+    const alert = alertFor(event);
+    if (alert) notify(alert, iconPath, openTask);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      tray.show(trayStatus(reads.counts().counts));
+    }, TRAY_DELAY_MS);
+  });
 }
 
 async function start(): Promise<void> {
@@ -68,10 +111,11 @@ async function start(): Promise<void> {
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     openExternal: (url) => shell.openExternal(url),
+    loginItem,
   });
   registerIpc(handlers, location, () => win);
 
-  createTray(iconPath, { openMonitor, quit: () => app.quit() });
+  watchTasks(host);
   openMonitor();
 }
 

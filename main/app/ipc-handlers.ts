@@ -1,4 +1,4 @@
-import type { AppInfo, IpcHandlers } from '../../shared/ipc-contract';
+import type { AppInfo, IpcHandlers, LoginItem } from '../../shared/ipc-contract';
 import { isExternalUrl } from './navigation';
 
 /** What the handlers need from Electron, passed in so this table loads (and is tested) under plain Node. */
@@ -6,6 +6,7 @@ export interface IpcDeps {
   info: () => AppInfo;
   pickFolder: () => Promise<string | null>;
   openExternal: (url: string) => Promise<void>;
+  loginItem: { get(): LoginItem; set(openAtLogin: boolean): LoginItem };
 }
 
 function requireUrl(request: unknown): string {
@@ -23,6 +24,12 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlers {
       const url = requireUrl(request);
       if (!isExternalUrl(url)) throw new Error(`Refusing to open ${JSON.stringify(url)}: only http(s) URLs open externally.`);
       await deps.openExternal(url);
+    },
+    'login:get': () => deps.loginItem.get(),
+    'login:set': (request) => {
+      const openAtLogin = (request as { openAtLogin?: unknown } | undefined)?.openAtLogin;
+      if (typeof openAtLogin !== 'boolean') throw new TypeError('login:set needs { openAtLogin: boolean }.');
+      return deps.loginItem.set(openAtLogin);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { ipcChannels, type IpcHandlers } from '../../shared/ipc-contract';
+import { ipcChannels, type IpcEventChannel, type IpcEvents, type IpcHandlers } from '../../shared/ipc-contract';
 import { isTrustedSender } from './ipc-sender';
 import type { AppLocation } from './navigation';
 
@@ -20,4 +20,9 @@ export function registerIpc(handlers: IpcHandlers, location: AppLocation, getWin
       return handler(request);
     });
   }
+}
+
+/** Sends a contract event to our window's page; nothing when there is no window. */
+export function sendIpcEvent<K extends IpcEventChannel>(win: BrowserWindow | undefined, channel: K, payload: IpcEvents[K]): void {
+  if (win && !win.isDestroyed()) win.webContents.send(channel, payload);
 }

@@ -5,6 +5,7 @@ import { Overview } from './components/Overview';
 import { SessionView, Sessions } from './components/Sessions';
 import { Settings } from './components/Settings';
 import { TaskView } from './components/TaskView';
+import { followDesktopEvents } from './lib/desktop-events';
 import { useMonitor, type Connection } from './stores/monitor';
 import { routeHref, useRoute, type Route } from './stores/route';
 
@@ -57,6 +58,7 @@ export function App() {
   const { route, listen } = useRoute();
   useEffect(() => start(), [start]);
   useEffect(() => listen(), [listen]);
+  useEffect(() => followDesktopEvents(), []);
   const version = appVersion ?? host?.version;
 
   return (

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createIpcHandlers, type IpcDeps } from '../../main/app/ipc-handlers';
-import { ipcChannels, ipcMethods } from '../../shared/ipc-contract';
+import { ipcChannels, ipcEventMethods, ipcMethods } from '../../shared/ipc-contract';
 
 function deps(opened: string[] = []): IpcDeps {
+  let openAtLogin = false;
   return {
+    loginItem: {
+      get: () => ({ supported: true, openAtLogin }),
+      set: (value) => ({ supported: true, openAtLogin: (openAtLogin = value) }),
+    },
     info: () => ({ version: '9.9.9', hostUrl: 'http://127.0.0.1:1234', platform: 'linux' }),
     pickFolder: async () => '/home/me/code',
     openExternal: async (url) => {
@@ -19,8 +24,8 @@ describe('IPC contract', () => {
     expect(Object.keys(handlers).sort()).toEqual([...ipcChannels].sort());
   });
 
-  it('gives every channel a distinct method name on window.codetether', () => {
-    const names = Object.values(ipcMethods);
+  it('gives every channel and event a distinct method name on window.codetether', () => {
+    const names = [...Object.values(ipcMethods), ...Object.values(ipcEventMethods)];
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -28,6 +33,16 @@ describe('IPC contract', () => {
     const handlers = createIpcHandlers(deps());
     expect(await handlers['app:getInfo']()).toEqual({ version: '9.9.9', hostUrl: 'http://127.0.0.1:1234', platform: 'linux' });
     expect(await handlers['dialog:pickFolder']()).toBe('/home/me/code');
+  });
+
+  it('reads and sets open-at-login, refusing a request that is not { openAtLogin: boolean }', async () => {
+    const handlers = createIpcHandlers(deps());
+    expect(await handlers['login:get']()).toEqual({ supported: true, openAtLogin: false });
+    expect(await handlers['login:set']({ openAtLogin: true })).toEqual({ supported: true, openAtLogin: true });
+    expect(await handlers['login:get']()).toEqual({ supported: true, openAtLogin: true });
+    const set = handlers['login:set'] as (request: unknown) => unknown;
+    expect(() => set({ openAtLogin: 'yes' })).toThrow(TypeError);
+    expect(() => set(undefined)).toThrow(TypeError);
   });
 
   it('opens only http(s) URLs externally, whatever the renderer sends', async () => {

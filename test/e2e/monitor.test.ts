@@ -178,12 +178,22 @@ describe('the monitor in headless Chromium against a real host', () => {
     const page = await openPage();
     const stubbed = { hostUrl: base, folder: join(dataDir, 'app') };
     await page.addInitScript((s) => {
+      let openAtLogin = false;
+      const openTask: ((payload: { taskId: string }) => void)[] = [];
       const api: CodetetherApi = {
         getInfo: async () => ({ version: '9.9.9-desktop', hostUrl: s.hostUrl, platform: 'linux' }),
         pickFolder: async () => s.folder,
         openExternal: async () => undefined,
+        getLoginItem: async () => ({ supported: true, openAtLogin }),
+        setLoginItem: async (request) => ({ supported: true, openAtLogin: (openAtLogin = request.openAtLogin) }),
+        onOpenTask: (listener) => {
+          openTask.push(listener);
+          return () => void openTask.splice(openTask.indexOf(listener), 1);
+        },
       };
       Object.defineProperty(window, 'codetether', { value: Object.freeze(api) });
+      // What main does when a notification is clicked: the test plays that part.
+      Object.defineProperty(window, 'clickNotification', { value: (taskId: string) => openTask.forEach((l) => l({ taskId })) });
     }, stubbed);
     await page.goto(`${base}/#/codebases`);
     await expect.poll(() => page.getByTestId('connection').innerText()).toBe('Live');
@@ -191,6 +201,17 @@ describe('the monitor in headless Chromium against a real host', () => {
     await page.getByRole('button', { name: 'Choose folder…' }).click();
     expect(await page.getByTestId('codebase-path').inputValue()).toBe(stubbed.folder);
     expect(await page.getByTestId('codebase-name').inputValue()).toBe('app');
+
+    // A clicked notification opens its task; Settings has the desktop app's open-at-login switch.
+    const [first] = host.tasks.list({ pageSize: 1 }).tasks;
+    await page.evaluate((id) => (window as unknown as { clickNotification(id: string): void }).clickNotification(id), first!.id);
+    await page.waitForURL(new RegExp(`#/tasks/${first!.id}$`));
+    await page.getByTestId('task-state').waitFor();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const login = page.getByLabel('Open at login');
+    expect(await login.isChecked()).toBe(false);
+    await login.check();
+    await expect.poll(() => login.isChecked()).toBe(true);
 
     await host.stop();
     await page.getByTestId('disconnected').waitFor({ timeout: 10_000 });

@@ -1,5 +1,6 @@
 import { useMonitor } from '../stores/monitor';
 import { IdeSetup } from './IdeSetup';
+import { OpenAtLogin } from './OpenAtLogin';
 import { Tokens } from './Tokens';
 
 export function Settings() {
@@ -45,6 +46,7 @@ export function Settings() {
       </section>
       <Tokens />
       <IdeSetup />
+      <OpenAtLogin />
     </section>
   );
 }
