@@ -138,7 +138,8 @@ describe('command agent in a pty', () => {
     expect(statusText(a)).toMatch(/^Agent "ghost" cannot start: "no-such-agent-cli" was not found on PATH \(.*\)\. Install it, or set "agents\.ghost\.command" in the config to the absolute path of the executable\.$/);
     const b = await tasks.settled((await tasks.send({ message: userMessage('hi', { metadata: { agent: 'abs' } }) })).task.id);
     expect(statusText(b)).toContain('"/nope/agent" is not an executable file');
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Fast means no spawn and no wait on a process: bounded loosely, as the test machine may be busy.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('picks the codebase from metadata, a default, or the only one; and says how to register one when there is none', async () => {

@@ -170,7 +170,8 @@ describe.skipIf(!installed)('the real opencode binary in a pty, against a fake O
     expect(finalState(events)).toBe(TaskState.TASK_STATE_FAILED);
     expect(statusText(events)).toContain('Agent "opencode" has no LLM to talk to. Set "llmBaseUrl" and "llmModel"');
     expect(statusText(events)).toContain('CODETETHER_LLM_BASE_URL');
-    expect(Date.now() - started).toBeLessThan(2000);
+    // At once, not after OpenCode's ~70 s of retries: bounded loosely, as the test machine may be busy.
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(llm.requests).toHaveLength(0);
   });
 });
