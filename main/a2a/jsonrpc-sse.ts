@@ -44,6 +44,7 @@ export async function streamJsonRpc(res: ServerResponse, events: AsyncGenerator<
   try {
     if (first.done || !write(first.value)) return;
     for (;;) {
+      await sse.drained();
       const next = await events.next();
       if (next.done || !write(next.value)) return;
     }

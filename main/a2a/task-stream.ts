@@ -7,8 +7,14 @@ import { decodeEvent, type TaskEvent } from '../tasks/task-event';
 import { pushSeq, signalOf } from './call-context';
 import { toA2AError } from './errors';
 
-/** Live events held for one stream before it falls back to re-reading the store. */
+/** Live events held for one stream before it falls back to re-reading the store: a count... */
 const MAX_QUEUED = 1000;
+/** ...and their size, since one event may carry a large output batch. */
+const MAX_QUEUED_CHARS = 4 * 1024 * 1024;
+/** Events read from the store per pass: a client resuming far behind must not load its whole backlog at once. */
+const STORE_PAGE = 32;
+
+const STATE_ONLY = { includeArtifacts: false, historyLength: 0 };
 
 /** A stream ends where the task stops for good or waits on the client. */
 function endsStream(state: TaskState | undefined): boolean {
@@ -42,6 +48,7 @@ export type FollowFrom = { afterSeq: number } | { snapshot: true };
 export async function* followTask(tasks: TaskService, taskId: string, ctx: ServerCallContext, from: FollowFrom): AsyncGenerator<StreamResponse, void, undefined> {
   const signal = signalOf(ctx);
   let queue: TaskEvent[] = [];
+  let queuedChars = 0;
   let overflowed = false;
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -50,11 +57,13 @@ export async function* followTask(tasks: TaskService, taskId: string, ctx: Serve
   };
   const unsubscribe = tasks.subscribe(taskId, (event) => {
     if (overflowed) return;
-    if (queue.length >= MAX_QUEUED) {
+    if (queue.length >= MAX_QUEUED || queuedChars + event.json.length > MAX_QUEUED_CHARS) {
       overflowed = true;
       queue = [];
+      queuedChars = 0;
     } else {
       queue.push(event);
+      queuedChars += event.json.length;
     }
     notify();
   });
@@ -62,7 +71,8 @@ export async function* followTask(tasks: TaskService, taskId: string, ctx: Serve
   try {
     let start;
     try {
-      start = tasks.snapshot(taskId);
+      // A resume needs only where the task is: its artifacts may be many megabytes of output.
+      start = tasks.snapshot(taskId, 'snapshot' in from ? {} : STATE_ONLY);
     } catch (err) {
       throw toA2AError(err);
     }
@@ -84,13 +94,16 @@ export async function* followTask(tasks: TaskService, taskId: string, ctx: Serve
         fromStore = overflowed = false;
         // Everything queued so far is committed, so this read covers it.
         queue = [];
-        batch = tasks.eventsAfter(taskId, last);
+        queuedChars = 0;
+        batch = tasks.eventsAfter(taskId, last, STORE_PAGE);
+        fromStore = batch.length === STORE_PAGE;
         // Nothing after `last` and the task already at rest: a resume past the end (or a
         // subscribe to a task waiting on its client) has nothing more coming.
-        if (batch.length === 0 && endsStream(tasks.snapshot(taskId).task.status?.state)) return;
+        if (batch.length === 0 && endsStream(tasks.snapshot(taskId, STATE_ONLY).task.status?.state)) return;
       } else if (queue.length) {
         batch = queue;
         queue = [];
+        queuedChars = 0;
       } else {
         await new Promise<void>((resolve) => (wake = resolve));
         continue;

@@ -15,6 +15,13 @@ export interface SseOptions {
 export interface SseStream {
   /** Writes one event; returns false once the stream is closed (by us, the client, or overflow). */
   send(data: string, id?: number | string, event?: string): boolean;
+  /**
+   * Resolves once the socket has taken what was written, or the stream closed. A writer that
+   * pulls its events (a replay from the store) waits here between events, so it never outruns
+   * the client into an overflow drop: a client resuming far behind would otherwise be dropped
+   * on every resume and never catch up.
+   */
+  drained(): Promise<void>;
   close(): void;
   readonly closed: boolean;
   onClose(listener: () => void): void;
@@ -66,6 +73,18 @@ export function openSse(res: ServerResponse, options: SseOptions = {}): SseStrea
         return false;
       }
       return true;
+    },
+    drained() {
+      if (closed || !res.writableNeedDrain) return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
     },
     close() {
       if (closed) return;

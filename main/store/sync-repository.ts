@@ -1,3 +1,4 @@
+import { createArtifactReader } from './artifact-reader';
 import type { Db } from './open';
 import { createRoamingRepository } from './roaming-repository';
 
@@ -87,7 +88,6 @@ export function createSyncRepository(db: Db) {
     messagesAfter: db.prepare<[string, number], SyncMessageRow>(
       'SELECT seq, message_id, task_id, role, body_json, created_at FROM messages WHERE task_id = ? AND seq > ? ORDER BY seq',
     ),
-    artifacts: db.prepare<[string], { body_json: string }>('SELECT body_json FROM artifacts WHERE task_id = ? ORDER BY position'),
     session: db.prepare<[string], { created_at: number }>('SELECT created_at FROM sessions WHERE id = ?'),
 
     upsertSession: db.prepare(
@@ -158,7 +158,7 @@ export function createSyncRepository(db: Db) {
     tasksBehind: (limit: number) => s.behind.all(limit).map((r) => r.id),
     task: (id: string) => s.task.get(id),
     messagesAfter: (taskId: string, seq: number) => s.messagesAfter.all(taskId, seq),
-    artifacts: (taskId: string) => s.artifacts.all(taskId).map((r) => r.body_json),
+    artifacts: createArtifactReader(db),
     sessionCreatedAt: (id: string) => s.session.get(id)?.created_at,
 
     upsertSession: (id: string, createdAt: number, updatedAt: number) => void s.upsertSession.run(id, createdAt, updatedAt),

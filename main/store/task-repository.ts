@@ -1,3 +1,4 @@
+import { createArtifactReader } from './artifact-reader';
 import type { Db } from './open';
 
 export interface TaskRow {
@@ -49,14 +50,18 @@ export function createTaskRepository(db: Db) {
     historyTail: db.prepare<[string, number], { body_json: string }>(
       'SELECT body_json FROM (SELECT seq, body_json FROM messages WHERE task_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
     ),
-    artifact: db.prepare<[string, string], { body_json: string }>('SELECT body_json FROM artifacts WHERE task_id = ? AND artifact_id = ?'),
+    hasArtifact: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM artifacts WHERE task_id = ? AND artifact_id = ?'),
     upsertArtifact: db.prepare(
       `INSERT INTO artifacts (task_id, artifact_id, position, body_json) VALUES (?, ?, ?, ?)
        ON CONFLICT(task_id, artifact_id) DO UPDATE SET body_json = excluded.body_json`,
     ),
-    artifacts: db.prepare<[string], { body_json: string }>('SELECT body_json FROM artifacts WHERE task_id = ? ORDER BY position'),
+    clearChunks: db.prepare('DELETE FROM artifact_chunks WHERE task_id = ? AND artifact_id = ?'),
+    appendChunk: db.prepare(
+      `INSERT INTO artifact_chunks (task_id, artifact_id, chunk, parts_json)
+       VALUES (@taskId, @artifactId, (SELECT coalesce(max(chunk), 0) + 1 FROM artifact_chunks WHERE task_id = @taskId AND artifact_id = @artifactId), @partsJson)`,
+    ),
     insertEvent: db.prepare('INSERT INTO task_events (task_id, seq, kind, body_json, created_at) VALUES (?, ?, ?, ?, ?)'),
-    eventsAfter: db.prepare<[string, number], EventRow>('SELECT seq, kind, body_json FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq'),
+    eventsAfter: db.prepare<[string, number, number], EventRow>('SELECT seq, kind, body_json FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     unfinished: db.prepare<[], TaskRow>(
       "SELECT * FROM tasks WHERE state IN ('submitted', 'working') AND origin IS NULL ORDER BY created_at",
     ),
@@ -75,12 +80,18 @@ export function createTaskRepository(db: Db) {
       void s.insertMessage.run(m.messageId, m.contextId, m.taskId, m.role, m.json, m.now),
     history: (taskId: string, limit?: number) =>
       (limit === undefined ? s.history.all(taskId) : s.historyTail.all(taskId, limit)).map((r) => r.body_json),
-    artifact: (taskId: string, artifactId: string) => s.artifact.get(taskId, artifactId)?.body_json,
-    /** `position` orders a task's artifacts; it is kept when an artifact is appended to. */
-    putArtifact: (taskId: string, artifactId: string, position: number, json: string) => void s.upsertArtifact.run(taskId, artifactId, position, json),
-    artifacts: (taskId: string) => s.artifacts.all(taskId).map((r) => r.body_json),
+    hasArtifact: (taskId: string, artifactId: string) => s.hasArtifact.get(taskId, artifactId) !== undefined,
+    /** Replaces the artifact whole; `position` orders a task's artifacts and is kept when it is replaced or appended to. */
+    putArtifact(taskId: string, artifactId: string, position: number, json: string): void {
+      s.upsertArtifact.run(taskId, artifactId, position, json);
+      s.clearChunks.run(taskId, artifactId);
+    },
+    /** Appends parts (a ProtoJSON array) to a stored artifact without rewriting what it holds. */
+    appendArtifactParts: (taskId: string, artifactId: string, partsJson: string) => void s.appendChunk.run({ taskId, artifactId, partsJson }),
+    artifacts: createArtifactReader(db),
     insertEvent: (taskId: string, seq: number, kind: string, json: string, now: number) => void s.insertEvent.run(taskId, seq, kind, json, now),
-    eventsAfter: (taskId: string, afterSeq: number) => s.eventsAfter.all(taskId, afterSeq),
+    /** Without `limit`, every event after `afterSeq`. */
+    eventsAfter: (taskId: string, afterSeq: number, limit = -1) => s.eventsAfter.all(taskId, afterSeq, limit),
     unfinished: () => s.unfinished.all(),
     list(filter: TaskListFilter): { rows: TaskRow[]; total: number } {
       const where: string[] = [];

@@ -1,4 +1,4 @@
-import { Artifact, Role, TaskState, type Message, type StreamResponse, type Task, type TaskStatus } from '@a2a-js/sdk';
+import { Part, Role, TaskState, type Artifact, type Message, type StreamResponse, type Task, type TaskStatus } from '@a2a-js/sdk';
 import type { Logger } from '../host/log';
 import type { CommitBatcher } from '../store/commit-batcher';
 import type { TaskRepository, TaskRow } from '../store/task-repository';
@@ -126,10 +126,12 @@ export function createTaskService(deps: TaskServiceDeps) {
     if (isTerminal(stateFromName(row.state)!)) {
       throw new TaskError('invalid-transition', `Task ${row.id} is ${row.state}; it takes no more artifacts.`);
     }
-    const stored = append ? repo.artifact(row.id, artifact.artifactId) : undefined;
-    const merged = stored ? Artifact.fromJSON(JSON.parse(stored)) : undefined;
-    const whole = merged ? { ...merged, parts: [...merged.parts, ...artifact.parts] } : artifact;
-    repo.putArtifact(row.id, artifact.artifactId, row.last_seq + 1, toJson.artifact(whole));
+    // An append costs the size of what it adds, not of what is stored: output streams in many.
+    if (append && repo.hasArtifact(row.id, artifact.artifactId)) {
+      repo.appendArtifactParts(row.id, artifact.artifactId, JSON.stringify(artifact.parts.map((p) => Part.toJSON(p))));
+    } else {
+      repo.putArtifact(row.id, artifact.artifactId, row.last_seq + 1, toJson.artifact(artifact));
+    }
     return appendEvent(row, 'artifactUpdate', { payload: { $case: 'artifactUpdate', value: { taskId: row.id, contextId: row.context_id, artifact, append, lastChunk, metadata: undefined } } }, now);
   }
 
@@ -366,8 +368,8 @@ export function createTaskService(deps: TaskServiceDeps) {
     };
   }
 
-  function eventsAfter(taskId: string, afterSeq: number): TaskEvent[] {
-    return reader.eventsAfter(taskId, afterSeq).map((r) => ({ taskId, seq: r.seq, kind: r.kind as TaskEventKind, json: r.body_json }));
+  function eventsAfter(taskId: string, afterSeq: number, limit?: number): TaskEvent[] {
+    return reader.eventsAfter(taskId, afterSeq, limit).map((r) => ({ taskId, seq: r.seq, kind: r.kind as TaskEventKind, json: r.body_json }));
   }
 
   /** Resolves once the task is terminal or waiting on the client. */

@@ -31,6 +31,7 @@ export async function writeStream(
   try {
     while (!step.done && !sse.closed) {
       if (!sse.send(JSON.stringify(StreamResponse.toJSON(step.value)), shiftSeq(ctx))) break;
+      await sse.drained();
       step = await events.next();
     }
   } catch (err) {
