@@ -1,8 +1,8 @@
 import { TaskState } from '@a2a-js/sdk';
 import type { TaskUpdate } from '../../tasks/executor';
-import { agentMessage, textPart } from '../agent-message';
+import { agentMessage } from '../agent-message';
 import type { AgentRun, OutputParser, RunEnd } from './adapter';
-import { OUTPUT_ARTIFACT } from './command-output';
+import { createRunOutput } from './run-output';
 import { jsonObject, type JsonObject } from './json-line';
 
 /** What one line of a coding agent's JSON output means, in the agent-neutral terms the task core needs. */
@@ -27,7 +27,6 @@ export interface AgentOutputOptions {
   onSession(id: string): void;
 }
 
-const TAIL_LINES = 20;
 
 /** Metadata of status updates naming the agent's own session, for clients that want to resume it elsewhere. */
 function sessionMetadata(agent: string, id: string | undefined): Record<string, unknown> | undefined {
@@ -41,26 +40,10 @@ function sessionMetadata(agent: string, id: string | undefined): Record<string, 
  */
 export function createAgentOutputParser(run: AgentRun, options: AgentOutputOptions): OutputParser {
   const { agent, map } = options;
-  let outputExists = run.task.artifacts.some((a) => a.artifactId === OUTPUT_ARTIFACT);
+  const out = createRunOutput(run);
   let settled = false;
   let session: string | undefined;
   let reply = '';
-  const tail: string[] = [];
-
-  function remember(text: string): void {
-    tail.push(...text.split('\n').filter((l) => l.trim()));
-    if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
-  }
-
-  function output(text: string): TaskUpdate {
-    const append = outputExists;
-    outputExists = true;
-    return {
-      kind: 'artifact',
-      append,
-      artifact: { artifactId: OUTPUT_ARTIFACT, name: OUTPUT_ARTIFACT, description: 'The agent\'s text output', parts: [textPart(text)], metadata: undefined, extensions: [] },
-    };
-  }
 
   function status(state: TaskState, text: string | undefined): TaskUpdate {
     if (state !== TaskState.TASK_STATE_WORKING) settled = true;
@@ -79,7 +62,7 @@ export function createAgentOutputParser(run: AgentRun, options: AgentOutputOptio
       const updates: TaskUpdate[] = [];
       let text = '';
       const flush = () => {
-        if (text) updates.push(output(text));
+        if (text) updates.push(out.append(text));
         text = '';
       };
       for (const raw of lines) {
@@ -88,7 +71,7 @@ export function createAgentOutputParser(run: AgentRun, options: AgentOutputOptio
         if (!line) {
           if (!raw.trim()) continue;
           text += raw + '\n';
-          remember(raw);
+          out.remember(raw);
           continue;
         }
         for (const event of map(line)) {
@@ -104,12 +87,12 @@ export function createAgentOutputParser(run: AgentRun, options: AgentOutputOptio
             case 'text':
               text += event.text;
               reply += event.text;
-              remember(event.text);
+              out.remember(event.text);
               break;
             case 'progress':
               flush();
               reply = '';
-              remember(event.text);
+              out.remember(event.text);
               updates.push(status(TaskState.TASK_STATE_WORKING, event.text));
               break;
             case 'failed':
@@ -129,9 +112,7 @@ export function createAgentOutputParser(run: AgentRun, options: AgentOutputOptio
     end(exit: RunEnd) {
       if (settled) return [];
       if (exit.exitCode === 0 && !exit.signal) return [completed(undefined)];
-      const how = exit.signal ? `was killed by signal ${exit.signal}` : `exited with code ${exit.exitCode}`;
-      const last = tail.length ? `. Last output:\n${tail.join('\n')}` : ', printing nothing';
-      return [status(TaskState.TASK_STATE_FAILED, `Agent "${agent}" ${how}${last}`)];
+      return [status(TaskState.TASK_STATE_FAILED, out.failure(agent, exit))];
     },
   };
 }

@@ -2,10 +2,8 @@ import { Part, TaskState } from '@a2a-js/sdk';
 import type { TaskUpdate } from '../../tasks/executor';
 import { agentMessage, textPart } from '../agent-message';
 import type { AgentRun, OutputParser, RunEnd } from './adapter';
+import { createRunOutput, OUTPUT_ARTIFACT } from './run-output';
 
-/** The artifact that plain output and "text" lines are appended to. */
-export const OUTPUT_ARTIFACT = 'output';
-const TAIL_LINES = 20;
 
 const states: Record<string, TaskState> = {
   working: TaskState.TASK_STATE_WORKING,
@@ -40,24 +38,8 @@ function parts(value: unknown): Part[] | undefined {
  * its events, JSON or not, is plain output; so a CLI that knows nothing of the protocol works.
  */
 export function createCommandOutputParser(run: AgentRun, agentName: string): OutputParser {
-  let outputExists = run.task.artifacts.some((a) => a.artifactId === OUTPUT_ARTIFACT);
+  const out = createRunOutput(run);
   let settled = false;
-  const tail: string[] = [];
-
-  function remember(text: string): void {
-    tail.push(...text.split('\n').filter((l) => l.trim()));
-    if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
-  }
-
-  function output(text: string): TaskUpdate {
-    const append = outputExists;
-    outputExists = true;
-    return {
-      kind: 'artifact',
-      append,
-      artifact: { artifactId: OUTPUT_ARTIFACT, name: OUTPUT_ARTIFACT, description: 'The agent\'s text output', parts: [textPart(text)], metadata: undefined, extensions: [] },
-    };
-  }
 
   function status(state: TaskState, text: string | undefined): TaskUpdate {
     if (state !== TaskState.TASK_STATE_WORKING) settled = true;
@@ -94,7 +76,7 @@ export function createCommandOutputParser(run: AgentRun, agentName: string): Out
       const updates: TaskUpdate[] = [];
       let text = '';
       const flush = () => {
-        if (text) updates.push(output(text));
+        if (text) updates.push(out.append(text));
         text = '';
       };
       for (const raw of lines) {
@@ -102,7 +84,7 @@ export function createCommandOutputParser(run: AgentRun, agentName: string): Out
         const line = asObject(raw);
         if (line?.type === 'text' && typeof line.text === 'string') {
           text += line.text;
-          remember(line.text);
+          out.remember(line.text);
           continue;
         }
         const update = line && event(line);
@@ -112,7 +94,7 @@ export function createCommandOutputParser(run: AgentRun, agentName: string): Out
           continue;
         }
         text += raw + '\n';
-        remember(raw);
+        out.remember(raw);
       }
       flush();
       return updates;
@@ -120,9 +102,7 @@ export function createCommandOutputParser(run: AgentRun, agentName: string): Out
     end(exit: RunEnd) {
       if (settled) return [];
       if (exit.exitCode === 0 && !exit.signal) return [status(TaskState.TASK_STATE_COMPLETED, undefined)];
-      const how = exit.signal ? `was killed by signal ${exit.signal}` : `exited with code ${exit.exitCode}`;
-      const last = tail.length ? `. Last output:\n${tail.join('\n')}` : ', printing nothing';
-      return [status(TaskState.TASK_STATE_FAILED, `Agent "${agentName}" ${how}${last}`)];
+      return [status(TaskState.TASK_STATE_FAILED, out.failure(agentName, exit))];
     },
   };
 }
