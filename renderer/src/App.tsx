@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { Codebases } from './components/Codebases';
 import { Composer } from './components/Composer';
+import { MonitorToken } from './components/MonitorToken';
 import { Overview } from './components/Overview';
 import { SessionView, Sessions } from './components/Sessions';
 import { Settings } from './components/Settings';
@@ -13,6 +14,7 @@ const connectionLabel: Record<Connection, string> = {
   connecting: 'Connecting…',
   online: 'Live',
   offline: 'Disconnected',
+  refused: 'Token needed',
 };
 
 const nav: { route: Route; label: string }[] = [
@@ -83,6 +85,15 @@ export function App() {
       {connection === 'offline' && (
         <div className="banner" role="alert" data-testid="disconnected">
           Disconnected from the host{hostUrl ? ` at ${hostUrl}` : ''}; reconnecting by itself.{loaded ? ' What you see may be out of date.' : ''}
+        </div>
+      )}
+      {connection === 'refused' && (
+        <div className="banner" role="alert" data-testid="token-needed">
+          <p>
+            <strong>Token needed.</strong> The host at {hostUrl} answers only requests that carry an access token. Paste one to connect.
+          </p>
+          {error && <p className="small">The host says: {error}</p>}
+          <MonitorToken />
         </div>
       )}
       <main id="main" tabIndex={-1}>

@@ -1,4 +1,6 @@
 import type { ApiErrorBody } from '../../../shared/monitor-api';
+import { openEventStream, type StreamHandlers, type StreamOptions } from './event-stream';
+import { authHeaders } from './token';
 
 /** A refused request, with the host's own explanation as the message. */
 export class ApiError extends Error {
@@ -22,13 +24,16 @@ async function errorOf(res: Response): Promise<ApiError> {
   }
 }
 
-/** Requests to one host; every call is a single request (nothing here retries or polls). */
-export function createApi(hostUrl: string) {
+/**
+ * Requests to one host, with the bearer token when there is one; every call is a single request
+ * (nothing here retries or polls). A new token makes a new Api, so views re-open their streams.
+ */
+export function createApi(hostUrl: string, token?: string) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(new URL(path, hostUrl), {
       method,
       cache: 'no-store',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...authHeaders(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) throw await errorOf(res);
@@ -40,6 +45,12 @@ export function createApi(hostUrl: string) {
     post: <T>(path: string, body?: unknown) => call<T>('POST', path, body ?? {}),
     del: (path: string) => call<void>('DELETE', path),
     url: (path: string) => new URL(path, hostUrl).href,
+    /** An SSE stream of the host's; see openEventStream. `resume` maps the last event id to the path that continues after it. */
+    stream: (path: string, handlers: StreamHandlers, resume?: (lastId: string) => string) => {
+      const options: StreamOptions = { headers: () => authHeaders(token) };
+      if (resume) options.resumeUrl = (lastId) => new URL(resume(lastId), hostUrl).href;
+      return openEventStream(new URL(path, hostUrl).href, handlers, options);
+    },
   };
 }
 

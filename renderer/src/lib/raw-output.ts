@@ -1,3 +1,5 @@
+import type { Api } from './api';
+
 export interface RawOutputHandlers {
   /** Terminal bytes, in order; a marker stands where the host dropped old output. */
   data(text: string): void;
@@ -7,14 +9,22 @@ export interface RawOutputHandlers {
 export const DROPPED_MARKER = '\u001b[2m[… earlier output dropped …]\u001b[0m\r\n';
 
 /**
- * Follows `/api/tasks/{id}/output`: the task's raw pty bytes. EventSource resumes by itself
- * with Last-Event-ID (a byte offset) after a network error; `end` means the task is final and
- * everything was sent, so the stream is closed rather than reopened.
+ * Follows `/api/tasks/{id}/output`: the task's raw pty bytes. A reconnect resumes from the last
+ * byte offset (the event id); `end` means the task is final and everything was sent, so the
+ * stream is closed rather than reopened. A refusal leaves the artifact text in the terminal.
  */
-export function connectRawOutput(url: string, on: RawOutputHandlers): () => void {
-  const es = new EventSource(url);
-  es.onmessage = (m: MessageEvent<string>) => on.data(JSON.parse(m.data) as string);
-  es.addEventListener('gap', () => on.data(DROPPED_MARKER));
-  es.addEventListener('end', () => es.close());
-  return () => es.close();
+export function connectRawOutput(api: Api, taskId: string, on: RawOutputHandlers): () => void {
+  const path = `/api/tasks/${encodeURIComponent(taskId)}/output`;
+  const close = api.stream(
+    path,
+    {
+      event(e) {
+        if (e.type === 'message') on.data(JSON.parse(e.data) as string);
+        else if (e.type === 'gap') on.data(DROPPED_MARKER);
+        else if (e.type === 'end') close();
+      },
+    },
+    (lastId) => `${path}?from=${encodeURIComponent(lastId)}`,
+  );
+  return close;
 }

@@ -5,8 +5,10 @@ import { createA2a, type A2a } from '../lib/a2a';
 import { createApi, type Api } from '../lib/api';
 import { connectFeed } from '../lib/feed';
 import { sortTasks, upsertTask } from '../lib/task-list';
+import { storedToken, storeToken } from '../lib/token';
 
-export type Connection = 'connecting' | 'online' | 'offline';
+/** `refused`: the host wants a bearer token (LAN mode or requireAuth) or refused the one given. */
+export type Connection = 'connecting' | 'online' | 'offline' | 'refused';
 
 export interface MonitorState {
   hostUrl?: string;
@@ -24,12 +26,19 @@ export interface MonitorState {
   codebases: CodebaseInfo[];
   workers: WorkerInfo[];
   host?: HostInfo;
+  /** The bearer token this browser sends; undefined: none (a loopback host needs none by default). */
+  token?: string;
+  /** Keeps the token (in localStorage) and reconnects everything with it; empty removes it. */
+  setToken(token: string): void;
   /** Finds the host and follows its live feed until the returned function is called. */
   start(): () => void;
   applyFeed(event: FeedEvent): void;
   feedDown(): void;
   setCodebases(codebases: CodebaseInfo[]): void;
 }
+
+/** Set while the feed runs: opens it again, with the token as it is now. */
+let reconnect: (() => void) | undefined;
 
 export const zeroCounts = (): StateCounts => Object.fromEntries(taskStateNames.map((s) => [s, 0])) as StateCounts;
 
@@ -42,6 +51,14 @@ export const useMonitor = create<MonitorState>()((set, get) => ({
   agents: [],
   codebases: [],
   workers: [],
+  token: storedToken(),
+
+  setToken(token) {
+    const next = token.trim() || undefined;
+    storeToken(next);
+    set({ token: next });
+    reconnect?.();
+  },
 
   applyFeed(event) {
     if (event.type === 'snapshot') {
@@ -77,14 +94,24 @@ export const useMonitor = create<MonitorState>()((set, get) => ({
     resolveHost().then(
       (target) => {
         if (stopped) return;
-        const api = createApi(target.hostUrl);
-        set({ hostUrl: target.hostUrl, appVersion: target.appVersion, api, a2a: createA2a(api) });
-        stop = connectFeed(api.url('/api/events'), { event: (e) => get().applyFeed(e), down: () => get().feedDown() });
+        // A new token means a new Api: views that hold one re-open their streams with it.
+        reconnect = () => {
+          stop?.();
+          const api = createApi(target.hostUrl, get().token);
+          set({ hostUrl: target.hostUrl, appVersion: target.appVersion, api, a2a: createA2a(api), connection: 'connecting', error: undefined });
+          stop = connectFeed(api, {
+            event: (e) => get().applyFeed(e),
+            down: () => get().feedDown(),
+            refused: (status, message) => set({ connection: status === 401 || status === 403 ? 'refused' : 'offline', error: message }),
+          });
+        };
+        reconnect();
       },
       (err: unknown) => set({ connection: 'offline', error: (err as Error).message }),
     );
     return () => {
       stopped = true;
+      reconnect = undefined;
       stop?.();
     };
   },

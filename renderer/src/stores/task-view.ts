@@ -49,7 +49,7 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
 
   open(api, taskId) {
     set({ detail: emptyDetail(taskId), live: true, error: undefined, raw: [], rawVersion: 0 });
-    const es = new EventSource(api.url(`/api/tasks/${encodeURIComponent(taskId)}/events`));
+    const path = `/api/tasks/${encodeURIComponent(taskId)}/events`;
     let pending: TaskLogEntry[] = [];
     const pendingRaw: string[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -60,30 +60,36 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
       get().applyRaw(pendingRaw.splice(0));
       get().apply(batch);
       const state = get().detail?.state;
-      // A final task sends nothing more: close, or EventSource would reconnect forever.
+      // A final task sends nothing more: close, or the stream would be held open for nothing.
       if (state && isFinal(state)) {
-        es.close();
+        stopEvents();
         set({ live: false });
       }
     };
-    es.onmessage = (m: MessageEvent<string>) => {
-      pending.push(JSON.parse(m.data) as TaskLogEntry);
-      timer ??= setTimeout(flush, BATCH_MS);
-    };
-    const stopRaw = connectRawOutput(api.url(`/api/tasks/${encodeURIComponent(taskId)}/output`), {
+    const stopEvents = api.stream(
+      path,
+      {
+        event(e) {
+          pending.push(JSON.parse(e.data) as TaskLogEntry);
+          timer ??= setTimeout(flush, BATCH_MS);
+        },
+        open: () => set({ error: undefined, live: true }),
+        down(problem) {
+          if (problem.status) set({ live: false, error: `The task could not be loaded from the host: ${problem.message}` });
+          else set({ error: problem.message });
+        },
+      },
+      (lastSeq) => `${path}?after=${encodeURIComponent(lastSeq)}`,
+    );
+    const stopRaw = connectRawOutput(api, taskId, {
       data(text) {
         pendingRaw.push(text);
         timer ??= setTimeout(flush, BATCH_MS);
       },
     });
-    es.onopen = () => set({ error: undefined, live: true });
-    es.onerror = () => {
-      if (es.readyState === EventSource.CLOSED) set({ live: false, error: 'The task could not be loaded from the host.' });
-      else set({ error: 'Connection to the host lost; reconnecting…' });
-    };
     return () => {
       clearTimeout(timer);
-      es.close();
+      stopEvents();
       stopRaw();
       if (get().detail?.id === taskId) set({ detail: undefined, live: false, error: undefined, raw: [], rawVersion: 0 });
     };
