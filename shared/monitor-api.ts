@@ -157,8 +157,10 @@ export interface SessionSummary {
   lastState: TaskStateName | null;
   createdAt: number;
   updatedAt: number;
-  /** The device the session came from when another one ran it (sync); null: this host. */
+  /** The device that ran the session's first task when it was another one (sync); null: this host. */
   origin: string | null;
+  /** That device's display name, once its index entry arrived. */
+  originName: string | null;
 }
 
 export interface TokenInfo {
@@ -184,6 +186,31 @@ export interface IdeSnippet {
   text: string;
   where: string;
   verify: string;
+}
+
+/** `GET /sync/status`, and the answer of `POST /api/sync/join` and `/api/sync/leave`. */
+export interface SyncStatus {
+  /** `not-paired` until a join; then `connected` or `offline` (the workspace index's connection). */
+  state: 'not-paired' | 'connected' | 'offline';
+  deviceId: string;
+  /** What other devices call this one. */
+  deviceName: string;
+  relay?: string;
+  workspace?: string;
+  /** When a sync round with the relay last completed (ISO 8601). */
+  lastSyncedAt?: string;
+  /** Local updates not yet confirmed stored by the relay. */
+  pending: number;
+  lastError?: string;
+  docsLoaded: number;
+  docsConnected: number;
+}
+
+/** `POST /api/sync/join`: the same as `codetether sync join URL --workspace W --token T`. */
+export interface SyncJoinRequest {
+  url: string;
+  workspace: string;
+  token: string;
 }
 
 /** Every non-2xx `/api/*` answer. */

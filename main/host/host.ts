@@ -162,7 +162,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const router = createRouter();
   addHealthRoute(router, db, startedAt);
   addPushKeyRoute(router, push.signingKey);
-  addSyncStatusRoute(router, sync);
+  addSyncStatusRoute(router, sync, config.bodyLimit);
   addWorkerRoutes(router, { dispatcher, bodyLimit: config.bodyLimit });
   const guard = createGuard({
     tokens: createTokenStore(db),

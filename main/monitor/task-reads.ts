@@ -21,6 +21,7 @@ interface SessionRow {
   task_count: number;
   last_state: string | null;
   origin: string | null;
+  origin_name: string | null;
   first_message: string | null;
 }
 
@@ -84,9 +85,13 @@ export function createTaskReads(db: Db) {
       `SELECT s.id, s.created_at, s.updated_at,
          (SELECT count(*) FROM tasks t WHERE t.context_id = s.id) AS task_count,
          (SELECT t.state FROM tasks t WHERE t.context_id = s.id ORDER BY t.created_at DESC LIMIT 1) AS last_state,
-         (SELECT t.origin FROM tasks t WHERE t.context_id = s.id AND t.origin IS NOT NULL LIMIT 1) AS origin,
+         o.origin, d.name AS origin_name,
          (SELECT m.body_json FROM messages m WHERE m.context_id = s.id AND m.role = 'user' ORDER BY m.seq LIMIT 1) AS first_message
-       FROM sessions s ORDER BY s.updated_at DESC LIMIT ?`,
+       FROM sessions s
+       -- A session comes from the device that ran its first task; later tasks may run anywhere.
+       LEFT JOIN tasks o ON o.id = (SELECT t.id FROM tasks t WHERE t.context_id = s.id ORDER BY t.created_at, t.id LIMIT 1)
+       LEFT JOIN sync_devices d ON d.id = o.origin
+       ORDER BY s.updated_at DESC LIMIT ?`,
     ),
   };
   return {
@@ -113,6 +118,7 @@ export function createTaskReads(db: Db) {
         createdAt: r.created_at,
         updatedAt: r.updated_at,
         origin: r.origin,
+        originName: r.origin_name,
       })),
   };
 }

@@ -1,26 +1,13 @@
 import { hostname } from 'node:os';
+import type { SyncStatus } from '../../shared/monitor-api';
 import type { Logger } from '../host/log';
 import { createCodebaseRepository } from '../store/codebase-repository';
 import type { Db } from '../store/open';
 import { createSyncRepository } from '../store/sync-repository';
 import type { TaskEvent } from '../tasks/task-event';
 import { startSyncEngine, type SyncEngine, type SyncEngineOptions } from './sync-engine';
-import { deviceId, readSyncSettings, settingsKey } from './sync-settings';
-
-export interface SyncStatus {
-  /** `not-paired` until `codetether sync join`; then `connected` or `offline` (the workspace index's connection). */
-  state: 'not-paired' | 'connected' | 'offline';
-  deviceId: string;
-  relay?: string;
-  workspace?: string;
-  /** When a sync round with the relay last completed (ISO 8601). */
-  lastSyncedAt?: string;
-  /** Local updates not yet confirmed stored by the relay. */
-  pending: number;
-  lastError?: string;
-  docsLoaded: number;
-  docsConnected: number;
-}
+import { join } from './pairing';
+import { clearSyncSettings, deviceId, readSyncSettings, settingsKey, type SyncSettings } from './sync-settings';
 
 export interface SyncServiceDeps {
   db: Db;
@@ -46,6 +33,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   const repo = createSyncRepository(deps.db);
   const options = { ...defaults, ...deps.options };
   const device = deviceId(repo, Date.now());
+  const deviceName = options.deviceName ?? hostname();
   const codebases = createCodebaseRepository(deps.db);
   let engine: SyncEngine | undefined;
   let current = '';
@@ -65,7 +53,7 @@ export function createSyncService(deps: SyncServiceDeps) {
       repo,
       target: settings,
       deviceId: device,
-      deviceName: options.deviceName ?? hostname(),
+      deviceName,
       codebases: codebases.list,
       log: deps.log,
       subscribeAll: deps.subscribeAll,
@@ -74,34 +62,53 @@ export function createSyncService(deps: SyncServiceDeps) {
     deps.log.info('sync on', { relay: settings.url, workspace: settings.workspace, device });
   }
 
+  function refresh(): void {
+    apply();
+    engine?.roam();
+  }
+
   apply();
   const poll = setInterval(() => {
     try {
-      apply();
-      engine?.roam();
+      refresh();
     } catch (err) {
       deps.log.warn('could not read the sync settings', { error: (err as Error).message });
     }
   }, options.settingsPollMs);
   poll.unref();
 
+  function status(): SyncStatus {
+    const settings = readSyncSettings(repo);
+    if (!engine || !settings) return { state: 'not-paired', deviceId: device, deviceName, pending: repo.pendingCount(), docsLoaded: 0, docsConnected: 0 };
+    const s = engine.status();
+    return {
+      state: s.connected ? 'connected' : 'offline',
+      deviceId: device,
+      deviceName,
+      relay: settings.url,
+      workspace: settings.workspace,
+      lastSyncedAt: s.lastSyncedAt === undefined ? undefined : new Date(s.lastSyncedAt).toISOString(),
+      pending: s.pending,
+      lastError: s.lastError,
+      docsLoaded: s.docsLoaded,
+      docsConnected: s.docsConnected,
+    };
+  }
+
   return {
     deviceId: device,
-    status(): SyncStatus {
-      const settings = readSyncSettings(repo);
-      if (!engine || !settings) return { state: 'not-paired', deviceId: device, pending: repo.pendingCount(), docsLoaded: 0, docsConnected: 0 };
-      const s = engine.status();
-      return {
-        state: s.connected ? 'connected' : 'offline',
-        deviceId: device,
-        relay: settings.url,
-        workspace: settings.workspace,
-        lastSyncedAt: s.lastSyncedAt === undefined ? undefined : new Date(s.lastSyncedAt).toISOString(),
-        pending: s.pending,
-        lastError: s.lastError,
-        docsLoaded: s.docsLoaded,
-        docsConnected: s.docsConnected,
-      };
+    status,
+    /** `POST /api/sync/join`: stores the pairing as `codetether sync join` does, and starts on it now rather than at the next poll. */
+    join(settings: SyncSettings): SyncStatus {
+      join(repo, settings, Date.now());
+      refresh();
+      return status();
+    },
+    /** `POST /api/sync/leave`; false when the device was not paired. */
+    leave(): boolean {
+      const had = clearSyncSettings(repo);
+      refresh();
+      return had;
     },
     /** Disconnects and frees every document; the host calls it before closing the database. */
     stop(): void {

@@ -25,8 +25,8 @@ describe('codebases and device names roam through the workspace index', () => {
   beforeEach(async () => {
     folders = mkdtempSync(join(tmpdir(), 'ct-sync-folders-'));
     relay = await startTestRelay();
-    a = await startTestHost(undefined, 'desktop');
-    b = await startTestHost(undefined, 'laptop');
+    a = await startTestHost(undefined, { deviceName: 'desktop' });
+    b = await startTestHost(undefined, { deviceName: 'laptop' });
     await pair(a.dataDir, relay.relay.url, 'team', relay.token('team'));
     await pair(b.dataDir, relay.relay.url, 'team', relay.token('team'));
   });
@@ -80,7 +80,7 @@ describe('codebases and device names roam through the workspace index', () => {
     mkdirSync(join(folders, 'two'));
     expect((await cli('codebase', 'add', 'lib', join(folders, 'one'), '--agent', 'echo', '--data-dir', a!.dataDir)).code).toBe(0);
     expect((await cli('codebase', 'add', 'lib', join(folders, 'two'), '--data-dir', b!.dataDir)).code).toBe(0);
-    const c = await startTestHost(undefined, 'tablet');
+    const c = await startTestHost(undefined, { deviceName: 'tablet' });
     try {
       await pair(c.dataDir, relay!.relay.url, 'team', relay!.token('team'));
       const onC = await waitFor(() => codebasesOf(c), (l) => named(l, 'lib')?.elsewhere.length === 2, 15_000, 'both entries on C');

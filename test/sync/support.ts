@@ -64,10 +64,16 @@ export async function pair(dataDir: string, relayUrl: string, workspace: string,
   if (code !== 0) throw new Error(`sync join failed: ${out.join('\n')}`);
 }
 
-/** `deviceName`: what other devices call this one (both test hosts share the machine's name). */
-export async function startTestHost(dataDir = mkdtempSync(join(tmpdir(), 'ct-sync-host-')), deviceName?: string): Promise<TestHost> {
+export interface TestHostOptions {
+  /** What other devices call this one (test hosts all share the machine's name). */
+  deviceName?: string;
+  /** The built monitor, for tests that open it in a browser. */
+  monitorDir?: string;
+}
+
+export async function startTestHost(dataDir = mkdtempSync(join(tmpdir(), 'ct-sync-host-')), options: TestHostOptions = {}): Promise<TestHost> {
   const config = loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent' }, env: {} });
-  const host = await startHost(config, { log: createLogger('silent'), sync: { ...syncOptions, deviceName } });
+  const host = await startHost(config, { log: createLogger('silent'), sync: { ...syncOptions, deviceName: options.deviceName }, monitorDir: options.monitorDir });
   return { host, dataDir, base: host.urls.health.replace(/\/healthz$/, ''), stop: () => host.stop() };
 }
 

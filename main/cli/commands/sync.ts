@@ -1,10 +1,11 @@
-import { WORKSPACE_PATTERN } from '../../../shared/sync-names';
+import type { SyncStatus } from '../../../shared/monitor-api';
 import { loadConfig } from '../../host/config';
 import type { Config } from '../../host/config-schema';
-import { storeFlags, withHostDatabase } from '../host-database';
+import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database';
+import { runSubcommand, type Subcommand } from '../subcommands';
 import { createSyncRepository, type SyncRepository } from '../../store/sync-repository';
-import type { SyncStatus } from '../../sync/sync-service';
-import { clearSyncSettings, deviceId, readSyncSettings, writeSyncSettings } from '../../sync/sync-settings';
+import { checkPairing, join } from '../../sync/pairing';
+import { clearSyncSettings, deviceId, readSyncSettings } from '../../sync/sync-settings';
 import type { CliIo, Command } from '../command';
 import { parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
@@ -15,31 +16,13 @@ function withRepo<T>(values: { 'data-dir'?: string; config?: string }, use: (rep
   return withHostDatabase(values, (db, config) => use(createSyncRepository(db), config));
 }
 
-function relayUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`"${text}" is not a URL; give the relay as ws://host:port or wss://host.`);
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`the relay URL must start with ws:// or wss://, not ${url.protocol}//.`);
-  if (url.search || url.hash) throw new UsageError('the relay URL takes no query or fragment; pass the token with --token.');
-  return url.href.replace(/\/+$/, '');
-}
-
 async function joinWorkspace(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, { ...storeFlags, workspace: { type: 'string' }, token: { type: 'string' } }, true);
   if (positionals.length !== 1) throw new UsageError('join takes the relay URL.');
-  if (!values.workspace || !WORKSPACE_PATTERN.test(values.workspace)) {
-    throw new UsageError('--workspace is required: 1-64 characters, letters, digits, ".", "_" or "-", starting with a letter or digit.');
-  }
-  if (!values.token) throw new UsageError('--token is required: a relay token for the workspace ("codetether-relay token create --workspace W").');
-  const url = relayUrl(positionals[0]!);
-  const { workspace, token } = values;
-  const device = withRepo(values, (repo) => {
-    writeSyncSettings(repo, { url, workspace, token }, Date.now());
-    return deviceId(repo, Date.now());
-  });
+  const checked = checkPairing({ url: positionals[0], workspace: values.workspace, token: values.token });
+  if (!checked.ok) throw new UsageError(checked.error);
+  const { url, workspace } = checked.settings;
+  const device = withRepo(values, (repo) => join(repo, checked.settings, Date.now()));
   io.err(`Joined workspace "${workspace}" at ${url} as device ${device}. A running host picks this up within seconds; otherwise at its next start.`);
   return 0;
 }
@@ -115,7 +98,7 @@ async function status(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = { join: joinWorkspace, leave, status };
+const subcommands: Record<string, Subcommand> = { join: joinWorkspace, leave, status };
 
 export const syncCommand: Command = {
   name: 'sync',
@@ -131,13 +114,6 @@ export const syncCommand: Command = {
       asks the running host (GET /sync/status; token also from CODETETHER_TOKEN),
       else prints the stored pairing and "host not running"
 
-Common options:
-  --data-dir <dir>  the host's data dir (default ~/.config/codetether)
-  --config <file>   config file to read instead of <data-dir>/config.json`,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const handler = sub === undefined ? undefined : subcommands[sub];
-    if (!handler) throw new UsageError(sub === undefined ? 'a subcommand is required.' : `unknown subcommand "${sub}".`);
-    return handler(rest, io);
-  },
+${storeFlagsUsage}`,
+  run: (argv, io) => runSubcommand(subcommands, argv, io),
 };

@@ -35,7 +35,7 @@ export function Sessions() {
           <li key={s.id}>
             <a href={routeHref({ view: 'session', id: s.id })}>{s.title || s.id}</a> {s.lastState && <StateBadge state={s.lastState} />}{' '}
             <span className="muted">
-              {s.taskCount} task{s.taskCount === 1 ? '' : 's'} · {formatAge(s.updatedAt, now)} · {s.origin ? `from ${s.origin}` : 'this device'}
+              {s.taskCount} task{s.taskCount === 1 ? '' : 's'} · {formatAge(s.updatedAt, now)} · <span data-testid="session-origin">{s.origin ? `from ${s.originName ?? s.origin}` : 'this device'}</span>
             </span>
           </li>
         ))}

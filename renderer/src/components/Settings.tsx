@@ -1,7 +1,7 @@
 import { useMonitor } from '../stores/monitor';
 import { IdeSetup } from './IdeSetup';
-import { MonitorToken } from './MonitorToken';
 import { OpenAtLogin } from './OpenAtLogin';
+import { SyncSettings } from './SyncSettings';
 import { Tokens } from './Tokens';
 
 export function Settings() {
@@ -45,10 +45,10 @@ export function Settings() {
           Command agents are declared under <code>agents</code> in <code>config.json</code> (see docs/agent-protocol.md); the host reads them at start.
         </p>
       </section>
-      <MonitorToken />
       <Tokens />
       <IdeSetup />
       <OpenAtLogin />
+      <SyncSettings />
     </section>
   );
 }

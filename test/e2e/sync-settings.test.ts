@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, waitFor, type TestHost, type TestRelay } from '../sync/support';
+import type { Browser, Page } from 'playwright-core';
+import { builtMonitor, ensureScreenshotDir, launchChromium } from './support';
+
+let relay: TestRelay;
+let desktop: TestHost;
+let laptop: TestHost;
+let browser: Browser;
+let monitor: ReturnType<typeof builtMonitor>;
+
+beforeAll(async () => {
+  monitor = builtMonitor();
+  relay = await startTestRelay();
+  desktop = await startTestHost(undefined, { deviceName: 'desktop', monitorDir: monitor.dir });
+  laptop = await startTestHost(undefined, { deviceName: 'laptop' });
+  await pair(laptop.dataDir, relay.relay.url, 'team', relay.token('team'));
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await removeHost(desktop);
+  await removeHost(laptop);
+  await removeRelay(relay);
+  monitor?.cleanup();
+});
+
+async function openSettings(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${desktop.base}/#/settings`);
+  await page.getByTestId('sync-state').waitFor();
+  return page;
+}
+
+describe('the monitor\'s Sync settings against a real relay process', () => {
+  it('joins from the form, shows connected and last synced, lists a session from the other device by its name, and leaves', async () => {
+    const page = await openSettings();
+    expect(await page.getByTestId('sync-state').innerText()).toBe('Not in a workspace');
+
+    // The host's own check, shown as it answered.
+    await page.getByTestId('sync-url').fill(relay.relay.httpUrl);
+    await page.getByTestId('sync-workspace').fill('team');
+    await page.getByTestId('sync-token').fill(relay.token('team'));
+    await page.getByRole('button', { name: 'Join workspace' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('ws://');
+
+    await page.getByTestId('sync-url').fill(relay.relay.url);
+    await page.getByRole('button', { name: 'Join workspace' }).click();
+    await expect.poll(() => page.getByTestId('sync-state').innerText(), { timeout: 15_000 }).toBe('Connected');
+    await expect.poll(() => page.getByTestId('sync-last').innerText(), { timeout: 10_000 }).not.toBe('never');
+    expect(await page.getByTestId('sync-pending').innerText()).toBe('0');
+    await page.locator('#sync-title').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ensureScreenshotDir(), 'sync-settings.png') });
+    expect(desktop.host.sync.status()).toMatchObject({ state: 'connected', workspace: 'team' });
+
+    // A session the laptop ran appears here with the laptop's name.
+    const task = await sendAndSettle(laptop, 'started on the laptop');
+    await waitFor(() => desktop.host.tasks.list({ contextId: task.contextId }).totalSize, (n) => n === 1, 15_000, 'laptop session on desktop');
+    await page.goto(`${desktop.base}/#/sessions`);
+    const row = page.locator('ul.sessions li', { hasText: 'started on the laptop' });
+    await expect.poll(() => row.getByTestId('session-origin').innerText(), { timeout: 10_000 }).toBe('from laptop');
+
+    await page.goto(`${desktop.base}/#/settings`);
+    await page.getByRole('button', { name: 'Leave workspace' }).click();
+    await expect.poll(() => page.getByTestId('sync-state').innerText()).toBe('Not in a workspace');
+    expect(desktop.host.sync.status().state).toBe('not-paired');
+    await page.close();
+  }, 60_000);
+});
