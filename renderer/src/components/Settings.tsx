@@ -1,5 +1,6 @@
 import { useMonitor } from '../stores/monitor';
 import { IdeSetup } from './IdeSetup';
+import { MonitorToken } from './MonitorToken';
 import { OpenAtLogin } from './OpenAtLogin';
 import { SyncSettings } from './SyncSettings';
 import { Tokens } from './Tokens';
@@ -45,6 +46,7 @@ export function Settings() {
           Command agents are declared under <code>agents</code> in <code>config.json</code> (see docs/agent-protocol.md); the host reads them at start.
         </p>
       </section>
+      <MonitorToken />
       <Tokens />
       <IdeSetup />
       <OpenAtLogin />
