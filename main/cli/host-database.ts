@@ -22,3 +22,8 @@ export function withHostDatabase<T>(values: { 'data-dir'?: string; config?: stri
     closeDatabase(db);
   }
 }
+
+/** The usage lines of `storeFlags`, shared by the commands that take them. */
+export const storeFlagsUsage = `Common options:
+  --data-dir <dir>  the host's data dir (default ~/.config/codetether)
+  --config <file>   config file to read instead of <data-dir>/config.json`;

@@ -4,7 +4,8 @@ import type { CodebaseInfo } from '../../../shared/monitor-api';
 import { createCodebaseRepository, type CodebaseRepository } from '../../store/codebase-repository';
 import { createRoamingRepository } from '../../store/roaming-repository';
 import { knownCodebases } from '../../sync/known-codebases';
-import { storeFlags, withHostDatabase } from '../host-database';
+import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database';
+import { runSubcommand, type Subcommand } from '../subcommands';
 import { builtInAgents } from '../../tasks/agents';
 import { codebaseNameRule, registerCodebase } from '../../workers/codebases';
 import type { CliIo, Command } from '../command';
@@ -91,7 +92,7 @@ async function remove(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = { add, list, remove };
+const subcommands: Record<string, Subcommand> = { add, list, remove };
 
 export const codebaseCommand: Command = {
   name: 'codebase',
@@ -111,13 +112,6 @@ export const codebaseCommand: Command = {
 A task picks its codebase with message metadata "codebase"; without it the config's
 "defaultCodebase" is used, or the only registered codebase.
 
-Common options:
-  --data-dir <dir>  the host's data dir (default ~/.config/codetether)
-  --config <file>   config file to read instead of <data-dir>/config.json`,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const handler = sub === undefined ? undefined : subcommands[sub];
-    if (!handler) throw new UsageError(sub === undefined ? 'missing subcommand.' : `unknown subcommand "${sub}".`);
-    return handler(rest, io);
-  },
+${storeFlagsUsage}`,
+  run: (argv, io) => runSubcommand(subcommands, argv, io),
 };

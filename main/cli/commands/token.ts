@@ -2,7 +2,8 @@ import { parseDuration } from '../../auth/duration';
 import { defaultScopes, parseScopeList, scopeDescriptions, scopeNames, type Scope } from '../../auth/scopes';
 import type { TokenRecord } from '../../auth/token-record';
 import { createTokenStore, type TokenStore } from '../../auth/token-store';
-import { storeFlags, withHostDatabase } from '../host-database';
+import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database';
+import { runSubcommand, type Subcommand } from '../subcommands';
 import type { CliIo, Command } from '../command';
 import { parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
@@ -125,7 +126,7 @@ async function revoke(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = { create, list, revoke };
+const subcommands: Record<string, Subcommand> = { create, list, revoke };
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -143,13 +144,6 @@ export const tokenCommand: Command = {
 Scopes:
 ${scopeNames.map((s) => `  ${s.padEnd(7)} ${scopeDescriptions[s]}`).join('\n')}
 
-Common options:
-  --data-dir <dir>  the host's data dir (default ~/.config/codetether)
-  --config <file>   config file to read instead of <data-dir>/config.json`,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const handler = sub === undefined ? undefined : subcommands[sub];
-    if (!handler) throw new UsageError(sub === undefined ? 'missing subcommand.' : `unknown subcommand "${sub}".`);
-    return handler(rest, io);
-  },
+${storeFlagsUsage}`,
+  run: (argv, io) => runSubcommand(subcommands, argv, io),
 };
