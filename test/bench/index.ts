@@ -11,11 +11,12 @@ import type { Bench, BenchReport } from './bench';
 import { httpBench } from './http-framework';
 import { CONNECTIONS } from './load';
 import { summarizeProfiles } from './profile';
+import { relayBench } from './relay';
 import { startupBench } from './startup';
 import { syncBench } from './sync';
 import { formatReport } from './table';
 
-const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench, dispatchBench];
+const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench, relayBench, dispatchBench];
 const resultsDir = resolve('test-results');
 
 async function main(args: BenchArgs): Promise<number> {
