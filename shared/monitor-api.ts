@@ -46,7 +46,7 @@ export interface CodebaseInfo {
   elsewhere: string[];
 }
 
-/** A machine that runs tasks. Only the local host for now; remote workers join the list later. */
+/** A machine that runs tasks: this host, and remote workers with a live session (`codetether worker`). */
 export interface WorkerInfo {
   name: string;
   local: boolean;
@@ -90,7 +90,9 @@ export interface Overview {
  */
 export type FeedEvent =
   | { type: 'snapshot'; overview: Overview }
-  | { type: 'task'; task: TaskSummary; counts: StateCounts; total: number };
+  | { type: 'task'; task: TaskSummary; counts: StateCounts; total: number }
+  /** The workers online, this host first: sent when remote workers are online (so their heartbeat age stays current) or the list changed. */
+  | { type: 'workers'; workers: WorkerInfo[] };
 
 /**
  * One entry of a task's event log as `/api/tasks/{id}/events` streams it (SSE `id:` is `seq`):

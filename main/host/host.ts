@@ -186,6 +186,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     output,
     agents: [...agents.values()].map((a) => ({ name: a.name, description: a.description })),
     host: () => monitorHost,
+    remoteWorkers: () => dispatcher.remoteWorkers(),
     hostname: hostname(),
     defaultMcpUrl: mcpEndpointUrl(configSchema.shape.mcpPort.parse(undefined)),
     bodyLimit: config.bodyLimit,

@@ -31,6 +31,8 @@ export interface MonitorDeps {
   agents: AgentInfo[];
   /** Read per request: the port and the MCP URL are known only once the host listens. */
   host: () => Omit<HostInfo, 'version'>;
+  /** Remote workers online (the dispatcher's sessions). */
+  remoteWorkers: () => WorkerInfo[];
   /** The machine's name, shown as the local worker. */
   hostname: string;
   defaultMcpUrl: string;
@@ -50,6 +52,10 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
     const { counts, total } = reads.counts();
     // Only codebases with a folder here: the overview feeds the composer, and tasks run only in those.
     const codebases = known().filter((c) => c.onThisDevice);
+    return { counts, tasks: reads.recent(limit), total, agents: deps.agents, codebases, workers: workers(codebases, counts), host: host() };
+  }
+
+  function workers(codebases = known().filter((c) => c.onThisDevice), counts = reads.counts().counts): WorkerInfo[] {
     const local: WorkerInfo = {
       name: deps.hostname,
       local: true,
@@ -57,12 +63,12 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
       load: counts.submitted + counts.working,
       heartbeatAt: Date.now(),
     };
-    return { counts, tasks: reads.recent(limit), total, agents: deps.agents, codebases, workers: [local], host: host() };
+    return [local, ...deps.remoteWorkers()];
   }
 
   router.add('GET', '/api/overview', (_req, res, _params, url) => sendJson(res, 200, overview(limitParam(url, FEED_TASKS, 10_000))));
   router.add('GET', '/api/sessions', (_req, res, _params, url) => sendJson(res, 200, reads.sessions(limitParam(url, 500, 5000))));
-  addFeedRoute(router, { tasks: deps.tasks, reads, overview, onClose: deps.onClose });
+  addFeedRoute(router, { tasks: deps.tasks, reads, overview, workers: () => workers(), onClose: deps.onClose });
   addTaskLogRoute(router, { tasks: deps.tasks, reads, onClose: deps.onClose });
   addTaskOutputRoute(router, { tasks: deps.tasks, reads, output: deps.output, onClose: deps.onClose });
   addCodebaseRoutes(router, { codebases: deps.codebases, known, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit });

@@ -1,5 +1,6 @@
 import { Message, Task } from '@a2a-js/sdk';
 import { randomUUID } from 'node:crypto';
+import type { WorkerInfo } from '../../../shared/monitor-api';
 import type { Logger } from '../../host/log';
 import type { CodebaseRepository } from '../../store/codebase-repository';
 import type { WorkerRecord, WorkerRepository } from '../../store/worker-repository';
@@ -319,6 +320,10 @@ export function createDispatcher(options: DispatcherOptions) {
         s.waiter?.(undefined);
         s.waiter = undefined;
       }
+    },
+    /** Remote workers with a live session, as the monitor lists them; load is the tasks they hold leases for. */
+    remoteWorkers(): WorkerInfo[] {
+      return [...sessions.values()].map((s) => ({ name: s.worker.name, local: false, codebases: [...s.codebases], load: s.leases.size, heartbeatAt: s.lastSeen }));
     },
     /** Tasks waiting for a worker. */
     get queued() {

@@ -16,7 +16,7 @@ export interface FeedHandlers {
 export function connectFeed(api: Api, on: FeedHandlers): () => void {
   return api.stream('/api/events', {
     event: (e) => {
-      if (e.type === 'snapshot' || e.type === 'task') on.event(JSON.parse(e.data) as FeedEvent);
+      if (e.type === 'snapshot' || e.type === 'task' || e.type === 'workers') on.event(JSON.parse(e.data) as FeedEvent);
     },
     down: (problem) => (problem.status ? on.refused(problem.status, problem.message) : on.down()),
   });

@@ -77,6 +77,7 @@ export const useMonitor = create<MonitorState>()((set, get) => ({
       });
       return;
     }
+    if (event.type === 'workers') return set({ workers: event.workers });
     set((s) => ({ tasks: upsertTask(s.tasks, event.task), counts: event.counts, total: event.total }));
   },
 

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FeedEvent, Overview, WorkerInfo } from '../../shared/monitor-api';
+import { configSchema } from '../../main/host/config-schema';
+import { startHost, type Host } from '../../main/host/host';
+import { tempDir } from '../helpers/temp-dir';
+import { token } from './remote-support';
+
+const hosts: Host[] = [];
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.stop()));
+});
+
+/** Feed events until `until` says stop. */
+async function feedUntil(url: string, until: (e: FeedEvent) => boolean): Promise<FeedEvent[]> {
+  const ctl = new AbortController();
+  const res = await fetch(url, { signal: ctl.signal });
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: FeedEvent[] = [];
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return events;
+    buffer += value;
+    let cut: number;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const data = buffer.slice(0, cut).split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      buffer = buffer.slice(cut + 2);
+      if (!data) continue;
+      events.push(JSON.parse(data) as FeedEvent);
+      if (until(events.at(-1)!)) {
+        ctl.abort();
+        return events;
+      }
+    }
+  }
+}
+
+describe('remote workers in the monitor', () => {
+  it('lists a registered worker with its codebases, load and heartbeat in the overview, and refreshes it on the feed', async () => {
+    const host = await startHost(configSchema.parse({ dataDir: tempDir(), port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }));
+    hosts.push(host);
+    const base = new URL(host.urls.health).origin;
+    const before = Date.now();
+    const registered = await fetch(`${base}/workers/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token(host, ['worker'])}` },
+      body: JSON.stringify({ workerId: 'w-1', name: 'build-box', codebases: ['api', 'web'], agents: ['opencode'], concurrency: 2 }),
+    });
+    expect(registered.status).toBe(200);
+
+    const overview = (await (await fetch(`${base}/api/overview`)).json()) as Overview;
+    const remote = overview.workers.find((w) => !w.local);
+    expect(overview.workers[0]!.local).toBe(true);
+    expect(remote).toMatchObject({ name: 'build-box', codebases: ['api', 'web'], load: 0 });
+    expect(remote!.heartbeatAt).toBeGreaterThanOrEqual(before);
+
+    // With a remote worker online the feed sends the list again, so its heartbeat age stays current.
+    const events = await feedUntil(`${base}/api/events`, (e) => e.type === 'workers');
+    expect(events[0]!.type).toBe('snapshot');
+    const workers = (events.at(-1) as { workers: WorkerInfo[] }).workers;
+    expect(workers.map((w) => w.name)).toContain('build-box');
+  }, 15_000);
+});
