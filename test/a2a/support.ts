@@ -6,6 +6,7 @@ import { loadConfig } from '../../main/host/config';
 import type { ConfigKey } from '../../main/host/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
+import { sseFrames, type SseFrame } from '../helpers/sse-frames';
 import { tempDir } from '../helpers/temp-dir';
 
 /** Reports working, then waits until its task is canceled (or the host stops). */
@@ -73,39 +74,7 @@ export async function rpc(url: string, body: unknown, headers: Record<string, st
   return { status: res.status, body: (await res.json()) as RpcAnswer['body'] };
 }
 
-export interface SseFrame {
-  id?: number;
-  data: string;
-}
-
-/** Raw SSE frames with their ids; comments (heartbeats) are skipped. */
-export async function* sseFrames(res: Response): AsyncGenerator<SseFrame> {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const frame: SseFrame = { data: '' };
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith('id: ')) frame.id = Number(line.slice(4));
-          else if (line.startsWith('data: ')) data.push(line.slice(6));
-        }
-        if (data.length === 0) continue;
-        frame.data = data.join('\n');
-        yield frame;
-      }
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}
+export { sseFrames, type SseFrame };
 
 /** Opens a streaming JSON-RPC call with raw fetch. */
 export function openStream(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {

@@ -11,12 +11,13 @@ import type { Bench, BenchReport } from './bench';
 import { httpBench } from './http-framework';
 import { CONNECTIONS } from './load';
 import { summarizeProfiles } from './profile';
+import { ptyOutputBench } from './pty-output';
 import { relayBench } from './relay';
 import { startupBench } from './startup';
 import { syncBench } from './sync';
 import { formatReport } from './table';
 
-const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench, relayBench, dispatchBench];
+const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench, relayBench, dispatchBench, ptyOutputBench];
 const resultsDir = resolve('test-results');
 
 async function main(args: BenchArgs): Promise<number> {

@@ -1,14 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCodebaseRepository } from '../../main/store/codebase-repository';
-import { closeDatabase, openDatabase } from '../../main/store/open';
-import { registerCodebase } from '../../main/workers/codebases';
-import { openStream, sseFrames } from '../a2a/support';
+import { openStream } from '../a2a/support';
+import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
+import { sseFrames } from '../helpers/sse-frames';
 import { tempDir } from '../helpers/temp-dir';
-import { bin } from './remote-support';
 import { fixtures } from './support';
 
 const MB = 1024 * 1024;
@@ -27,9 +24,9 @@ const HOST_OLD_SPACE_MB = 64;
 /** How far the host's resident memory may rise above where it was before the task (measured: ~55 MB). */
 const MAX_RSS_GROWTH = 80 * MB;
 
-const children: ChildProcess[] = [];
+const hosts: ServeProcess[] = [];
 afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const h of hosts.splice(0)) h.kill();
 });
 
 /** What test/fixtures/agents/numbered.js prints for `bytes`, as its SHA-256 and length. */
@@ -51,34 +48,14 @@ function kib(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(m![1]) * 1024;
 }
 
-/** `codetether serve` as its own process, so its memory is the host's alone (the pty host is another); resolves with its JSON-RPC URL. */
-async function serve(dataDir: string, configFile: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [`--max-old-space-size=${HOST_OLD_SPACE_MB}`, bin, 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const url = /A2A:\s+(\S+)/.exec(out)?.[1];
-    if (url) return { child, url };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('big agent output', () => {
   it('50 MB from a command agent reaches an SSE client intact, with host memory bounded', async () => {
-    const dir = tempDir('codetether-big-');
-    const dataDir = join(dir, 'data');
-    mkdirSync(join(dir, 'app'));
-    const db = openDatabase(join(dataDir, 'codetether.db'));
-    const added = registerCodebase(createCodebaseRepository(db), { name: 'app', path: join(dir, 'app'), knownAgents: ['numbered'], now: Date.now() });
-    closeDatabase(db);
-    expect(added.ok).toBe(true);
-    const configFile = join(dir, 'config.json');
-    writeFileSync(configFile, JSON.stringify({ mcpPort: 0, agents: { numbered: { command: process.execPath, args: [join(fixtures, 'numbered.js')] } } }));
-    const { child, url } = await serve(dataDir, configFile);
+    const host = await startServeProcess(tempDir('codetether-big-'), {
+      agents: { numbered: { command: process.execPath, args: [join(fixtures, 'numbered.js')] } },
+      execArgv: [`--max-old-space-size=${HOST_OLD_SPACE_MB}`],
+    });
+    hosts.push(host);
+    const { child, url } = host;
     const pid = child.pid!;
 
     const expected = expectedOutput(OUTPUT_BYTES);
