@@ -1,5 +1,7 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../main/cli/main';
 import { pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, waitFor, type TestHost, type TestRelay } from '../sync/support';
 import type { Browser, Page } from 'playwright-core';
 import { builtMonitor, ensureScreenshotDir, launchChromium } from './support';
@@ -36,7 +38,7 @@ async function openSettings(): Promise<Page> {
 }
 
 describe('the monitor\'s Sync settings against a real relay process', () => {
-  it('joins from the form, shows connected and last synced, lists a session from the other device by its name, and leaves', async () => {
+  it('joins from the form, shows connected and last synced, lists a session and a codebase from the other device by its name, and leaves', async () => {
     const page = await openSettings();
     expect(await page.getByTestId('sync-state').innerText()).toBe('Not in a workspace');
 
@@ -45,13 +47,14 @@ describe('the monitor\'s Sync settings against a real relay process', () => {
     await page.getByTestId('sync-workspace').fill('team');
     await page.getByTestId('sync-token').fill(relay.token('team'));
     await page.getByRole('button', { name: 'Join workspace' }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('ws://');
+    await page.getByRole('alert').waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('alert').innerText()).toContain('ws://');
 
     await page.getByTestId('sync-url').fill(relay.relay.url);
     await page.getByRole('button', { name: 'Join workspace' }).click();
     await expect.poll(() => page.getByTestId('sync-state').innerText(), { timeout: 15_000 }).toBe('Connected');
     await expect.poll(() => page.getByTestId('sync-last').innerText(), { timeout: 10_000 }).not.toBe('never');
-    expect(await page.getByTestId('sync-pending').innerText()).toBe('0');
+    await expect.poll(() => page.getByTestId('sync-pending').innerText(), { timeout: 10_000 }).toBe('0');
     await page.locator('#sync-title').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ensureScreenshotDir(), 'sync-settings.png') });
     expect(desktop.host.sync.status()).toMatchObject({ state: 'connected', workspace: 'team' });
@@ -60,8 +63,21 @@ describe('the monitor\'s Sync settings against a real relay process', () => {
     const task = await sendAndSettle(laptop, 'started on the laptop');
     await waitFor(() => desktop.host.tasks.list({ contextId: task.contextId }).totalSize, (n) => n === 1, 15_000, 'laptop session on desktop');
     await page.goto(`${desktop.base}/#/sessions`);
-    const row = page.locator('ul.sessions li', { hasText: 'started on the laptop' });
-    await expect.poll(() => row.getByTestId('session-origin').innerText(), { timeout: 10_000 }).toBe('from laptop');
+    const origin = page.locator('ul.sessions li', { hasText: 'started on the laptop' }).getByTestId('session-origin');
+    await origin.waitFor({ timeout: 10_000 });
+    expect(await origin.innerText()).toBe('from laptop');
+
+    // A codebase the laptop registered shows by name, not path; "Register here" starts the form with its name.
+    const folder = join(laptop.dataDir, 'app');
+    mkdirSync(folder);
+    expect(await main(['codebase', 'add', 'app', folder, '--data-dir', laptop.dataDir], { out: () => {}, err: () => {} })).toBe(0);
+    await page.goto(`${desktop.base}/#/codebases`);
+    const remote = page.getByTestId('remote-codebase-app');
+    await remote.waitFor({ timeout: 15_000 });
+    expect(await remote.innerText()).toContain('on laptop, not on this device');
+    expect(await remote.innerText()).not.toContain(folder);
+    await remote.getByRole('button', { name: 'Register here' }).click();
+    expect(await page.getByTestId('codebase-name').inputValue()).toBe('app');
 
     await page.goto(`${desktop.base}/#/settings`);
     await page.getByRole('button', { name: 'Leave workspace' }).click();

@@ -79,8 +79,10 @@ describe('two hosts and one relay process', () => {
     const out: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
     expect(await main(['sync', 'status', '--json', '--data-dir', a!.dataDir, '--host-url', a!.base], io)).toBe(0);
-    const status = JSON.parse(out.pop()!) as { state: string; workspace: string; pending: number; lastSyncedAt: string };
+    const status = JSON.parse(out.pop()!) as { state: string; workspace: string; pending: number; lastSyncedAt: string; deviceId: string };
     expect(status).toMatchObject({ state: 'connected', workspace: 'team', pending: 0 });
+    expect(await main(['sync', 'status', '--data-dir', a!.dataDir, '--host-url', a!.base], io)).toBe(0);
+    expect(out.pop()).toMatch(new RegExp(`Device: +\\S+ \\(${status.deviceId}\\)`));
     expect(Date.parse(status.lastSyncedAt)).toBeGreaterThan(0);
 
     const dataDir = a!.dataDir;

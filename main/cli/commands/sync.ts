@@ -64,7 +64,7 @@ function describe(status: SyncStatus): string {
     `Sync:         ${status.state}`,
     `Relay:        ${status.relay}`,
     `Workspace:    ${status.workspace}`,
-    `Device:       ${status.deviceId}`,
+    `Device:       ${status.deviceName} (${status.deviceId})`,
     `Last synced:  ${status.lastSyncedAt ?? 'never'}`,
     `Waiting:      ${status.pending} update${status.pending === 1 ? '' : 's'} not yet confirmed by the relay`,
   ];
