@@ -29,6 +29,10 @@ describe('the monitor store', () => {
     s.applyFeed({ type: 'task', task: summary('a', 3, 'completed'), counts: { ...zeroCounts(), working: 1, completed: 1 }, total: 2 });
     expect(useMonitor.getState().tasks.map((t) => `${t.id}:${t.state}`)).toEqual(['a:completed', 'b:working']);
     expect(useMonitor.getState().counts.completed).toBe(1);
+    expect(useMonitor.getState().workers[0]!.load).toBe(1);
+    const remote = { name: 'build-box', local: false, codebases: ['api'], load: 2, heartbeatAt: 5 };
+    s.applyFeed({ type: 'workers', workers: [{ ...useMonitor.getState().workers[0]!, load: 0 }, remote] });
+    expect(useMonitor.getState().workers.map((w) => `${w.name}:${w.load}`)).toEqual(['here:0', 'build-box:2']);
 
     s.feedDown();
     expect(useMonitor.getState().connection).toBe('offline');

@@ -39,7 +39,9 @@ export function Overview() {
       <ul className="workers" aria-label="Workers online">
         {workers.map((w) => (
           <li key={w.name}>
-            <strong>{w.name}</strong> {w.local && <span className="muted">(this host)</span>} · load {w.load} · heartbeat {formatAge(w.heartbeatAt, now)} ·{' '}
+            <strong>{w.name}</strong> {w.local && <span className="muted">(this host)</span>} · load {w.load} ·{' '}
+            {/* This host is alive while the feed is; only a remote worker's last heartbeat says anything. */}
+            {!w.local && `heartbeat ${formatAge(w.heartbeatAt, now)} · `}
             {w.codebases.length ? `codebases: ${w.codebases.join(', ')}` : 'no codebases'}
           </li>
         ))}

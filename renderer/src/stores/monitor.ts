@@ -78,7 +78,14 @@ export const useMonitor = create<MonitorState>()((set, get) => ({
       return;
     }
     if (event.type === 'workers') return set({ workers: event.workers });
-    set((s) => ({ tasks: upsertTask(s.tasks, event.task), counts: event.counts, total: event.total }));
+    // This host's load is its running tasks: kept current from the counts that every delta carries.
+    const load = event.counts.submitted + event.counts.working;
+    set((s) => ({
+      tasks: upsertTask(s.tasks, event.task),
+      counts: event.counts,
+      total: event.total,
+      workers: s.workers.map((w) => (w.local && w.load !== load ? { ...w, load } : w)),
+    }));
   },
 
   feedDown() {
