@@ -75,6 +75,20 @@ describe('codebases and device names roam through the workspace index', () => {
     await waitFor(() => a!.host.sync.status(), (s) => s.pending === 0, 10_000, 'A acknowledged');
   });
 
+  it('a codebase registered while the relay is down reaches the other device once it is back', async () => {
+    mkdirSync(join(folders, 'later'));
+    await waitFor(() => a!.host.sync.status(), (s) => s.state === 'connected' && s.pending === 0, 10_000, 'A synced');
+    await relay!.stop();
+    await waitFor(() => a!.host.sync.status(), (s) => s.state === 'offline', 10_000, 'A offline');
+    expect((await cli('codebase', 'add', 'later', join(folders, 'later'), '--data-dir', a!.dataDir)).code).toBe(0);
+    await waitFor(() => a!.host.sync.status(), (s) => s.pending > 0, 5_000, 'A\'s registration waiting');
+
+    await relay!.restart();
+    const onB = await waitFor(() => codebasesOf(b!), (l) => named(l, 'later') !== undefined, 20_000, 'the offline registration on B');
+    expect(named(onB, 'later')).toMatchObject({ path: null, onThisDevice: false, elsewhere: ['desktop'] });
+    await waitFor(() => a!.host.sync.status(), (s) => s.state === 'connected' && s.pending === 0, 15_000, 'A acknowledged');
+  });
+
   it('the same name on two devices with different rules: each device lists its own, a third device lists both devices', async () => {
     mkdirSync(join(folders, 'one'));
     mkdirSync(join(folders, 'two'));
