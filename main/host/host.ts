@@ -131,6 +131,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     bus,
     log: taskLog,
     agents,
+    maxAttempts: config.maxAttempts,
     defaultAgent: (named) => {
       const codebase = named ?? config.defaultCodebase;
       return (codebase && codebases.get(codebase)?.defaultAgent) || config.defaultAgent;

@@ -28,6 +28,8 @@ export interface TaskServiceDeps {
   defaultAgent: (codebase: string | undefined) => string;
   /** Places runnable tasks on workers; without one, every task runs in this process at once. */
   dispatcher?: DispatcherFactory;
+  /** Runs a task gets (config `maxAttempts`); a run lost to a host restart counts as one. Default: no limit. */
+  maxAttempts?: number;
 }
 
 export interface SendInput {
@@ -189,6 +191,9 @@ export function createTaskService(deps: TaskServiceDeps) {
     const controller = new AbortController();
     const done = (async () => {
       await Promise.resolve();
+      // Stopping: a queued task that a freed slot hands over now stays submitted, for `recover`
+      // at the next start, instead of starting an agent only to kill it.
+      if (closing) return;
       if (!agent) return failTask(taskId, `Agent "${agentName}" is not available on this host.`);
       // Judged by what this run reported, not by the row: a client may already have resumed
       // the task (input-required -> working) by the time this run's promise settles.
@@ -393,19 +398,35 @@ export function createTaskService(deps: TaskServiceDeps) {
     });
   }
 
-  /** Re-runs tasks a previous process left submitted or working (it died with their agents). */
+  /**
+   * Re-runs tasks a previous process left submitted or working. A working task's run died with
+   * that process: like a run lost with a remote worker it costs an attempt, said in the task's
+   * event log, and at `maxAttempts` the task fails instead. A submitted one had no run to lose
+   * (a requeue already counted its attempt).
+   */
   function recover(): number {
+    const maxAttempts = deps.maxAttempts ?? Infinity;
     const rows = repo.unfinished();
     for (const row of rows) {
       const history = repo.history(row.id);
       const lastUser = [...history].reverse().map((j) => JSON.parse(j) as { role?: string }).find((m) => m.role === 'ROLE_USER');
       if (!lastUser) continue;
-      log.info('requeue task after restart', { taskId: row.id, state: row.state });
       const message = taskFromRow(repo, row).history.filter((m) => m.role === Role.ROLE_USER).at(-1)!;
-      commit(() => {
-        repo.bumpAttempts(row.id);
-        return { events: [], value: undefined };
-      }, () => dispatch(row.id, row.agent, message));
+      if (row.state !== 'working') {
+        log.info('dispatch task after restart', { taskId: row.id, state: row.state });
+        dispatch(row.id, row.agent, message);
+        continue;
+      }
+      const lost = 'the host stopped while its agent ran';
+      if (row.attempts >= maxAttempts) {
+        log.warn('task failed after restart', { taskId: row.id, attempts: row.attempts });
+        failTask(row.id, `${lost}; failed after ${row.attempts} of ${maxAttempts} attempts`);
+        continue;
+      }
+      log.info('requeue task after restart', { taskId: row.id, attempt: row.attempts + 1 });
+      const of = Number.isFinite(maxAttempts) ? ` of ${maxAttempts}` : '';
+      const task = requeue(row.id, `${lost}; requeued (attempt ${row.attempts + 1}${of})`);
+      batch.afterCommit(() => dispatch(row.id, row.agent, message, task));
     }
     return rows.length;
   }
