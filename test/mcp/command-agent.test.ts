@@ -86,4 +86,15 @@ describe('MCP tools with a command agent', () => {
     const whole = await call<TaskResult>(client, 'get_task', { taskId: started.taskId });
     expect(whole.state).toBe('completed');
   });
+
+  it('get_task_output returns a finished task\'s whole output in one call, across many events', async () => {
+    const client = await setup();
+    // A line every 8 ms: each its own output batch, so the task has far more events than one store read.
+    const done = await call<TaskResult>(client, 'send_task_and_wait', { message: 'lines 150 8', agent: 'paced', codebase: 'app' });
+    expect(done.state).toBe('completed');
+    const all = await call<OutputResult>(client, 'get_task_output', { taskId: done.taskId, maxChars: 1_000_000 });
+    expect(all).toMatchObject({ done: true, more: false });
+    expect(all.nextCursor).toBeGreaterThan(100);
+    expect(all.text.split('\n').filter(Boolean).map((l) => l.replace(/^\d+ /, ''))).toEqual(Array.from({ length: 150 }, (_, i) => `line ${i + 1}`));
+  });
 });

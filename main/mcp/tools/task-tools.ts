@@ -8,6 +8,9 @@ import { describe, stateNames, summarize, taskSchema, taskWithOutputSchema, with
 import { guarded, ok } from '../tool-result';
 import { createWaiter, waitedSchema, waitSecondsInput } from './waiting';
 
+/** Events get_task_output reads from the store at a time. */
+const EVENT_PAGE = 64;
+
 const target = {
   agent: z.string().min(1).optional().describe('Agent to run the task (see list_agents). Default: the host\'s default agent.'),
   codebase: z.string().min(1).optional().describe('Registered codebase to work in (see list_codebases). Default: the configured or only codebase.'),
@@ -133,19 +136,24 @@ export function addTaskTools(server: McpServer, deps: McpDeps): void {
         const { task, seq } = tasks.snapshot(taskId, { historyLength: 0, includeArtifacts: false });
         const limit = maxChars ?? 20_000;
         const start = cursor ?? 0;
-        const events = tasks.eventsAfter(taskId, start).filter((e) => e.seq <= seq);
         let text = '';
         let next = start;
         let more = false;
-        for (const event of events) {
-          const chunk = eventOutput(event);
-          // Whole events only, so a cursor never points into the middle of a chunk.
-          if (text.length > 0 && text.length + chunk.length > limit) {
-            more = true;
-            break;
+        // Read in pages: a task with megabytes of output must not be loaded whole for one page of it.
+        reading: for (;;) {
+          const events = tasks.eventsAfter(taskId, next, EVENT_PAGE);
+          for (const event of events) {
+            if (event.seq > seq) break reading;
+            const chunk = eventOutput(event);
+            // Whole events only, so a cursor never points into the middle of a chunk.
+            if (text.length > 0 && text.length + chunk.length > limit) {
+              more = true;
+              break reading;
+            }
+            text += chunk;
+            next = event.seq;
           }
-          text += chunk;
-          next = event.seq;
+          if (events.length < EVENT_PAGE) break;
         }
         const state = task.status!.state;
         return ok({ taskId, state: stateName(state), done: isTerminal(state), needsInput: interruptedStates.has(state), text, nextCursor: next, more }, text || '(no new output)');
