@@ -72,9 +72,15 @@ function releaseSlave(live: Live): void {
   live.slave = -1;
 }
 
-function flush(id: string, live: Live): void {
-  clearTimeout(live.timer);
+/** The batch window after a flush ended: send what gathered in it, and keep batching while output keeps coming. */
+function windowClosed(id: string, live: Live): void {
   live.timer = undefined;
+  if (live.pendingSize === 0) return;
+  flush(id, live);
+  live.timer = setTimeout(() => windowClosed(id, live), settings.batchMs);
+}
+
+function flush(id: string, live: Live): void {
   if (live.pendingSize === 0) return;
   const data = live.pending.length === 1 ? live.pending[0]! : live.pending.join('');
   live.sent += live.pendingSize;
@@ -123,10 +129,16 @@ function start(req: SpawnRequest): void {
     live.pending.push(data);
     live.pendingSize += data.length;
     if (live.pendingSize >= settings.batchBytes) flush(req.id, live);
-    else live.timer ??= setTimeout(() => flush(req.id, live), settings.batchMs);
+    else if (!live.timer) {
+      // Output after a quiet spell goes out at once (a line a person or client waits for);
+      // what follows within batchMs waits for that window to close, so a flood is still batched.
+      flush(req.id, live);
+      live.timer = setTimeout(() => windowClosed(req.id, live), settings.batchMs);
+    }
     if (live.draining && live.slave >= 0) live.quiet?.refresh();
   });
   pty.onExit(({ exitCode, signal }) => {
+    clearTimeout(live.timer);
     flush(req.id, live);
     clearInterval(live.exitWatch);
     releaseSlave(live);
