@@ -14,6 +14,8 @@ import type { TaskReads } from './task-reads';
  * Last-Event-ID on its first request, so the monitor's timeline needs this replay from 0. The
  * stream stays open after the task ends: the client closes it once it sees a final state.
  */
+const REPLAY_PAGE = 64;
+
 export function addTaskLogRoute(router: Router, deps: { tasks: TaskService; reads: TaskReads; onClose: HttpServer['onClose'] }): void {
   router.add('GET', '/api/tasks/{id}/events', (req, res, { id }, url) => {
     const taskId = id!;
@@ -29,13 +31,27 @@ export function addTaskLogRoute(router: Router, deps: { tasks: TaskService; read
       // The stored JSON goes out as stored, without a parse and re-encode.
       sse.send(`{"seq":${e.seq},"response":${e.json}}`, e.seq);
     };
-    // Both steps are synchronous: no event is published between the subscription and the read.
-    const unsubscribe = deps.tasks.subscribe(taskId, send);
-    for (const e of deps.tasks.eventsAfter(taskId, last)) send(e);
+    let unsubscribe = () => {};
     const unhook = deps.onClose(() => sse.close());
     sse.onClose(() => {
       unsubscribe();
       unhook();
     });
+    void (async () => {
+      // The backlog goes out a page at a time, each once the socket has taken the last: a
+      // client far behind (a big task) catches up instead of overflowing and being dropped.
+      for (;;) {
+        const page = deps.tasks.eventsAfter(taskId, last, REPLAY_PAGE);
+        if (sse.closed) return;
+        if (page.length < REPLAY_PAGE) {
+          // The last page and the subscription in one synchronous step: no event falls between them.
+          unsubscribe = deps.tasks.subscribe(taskId, send);
+          for (const e of page) send(e);
+          return;
+        }
+        for (const e of page) send(e);
+        await sse.drained();
+      }
+    })();
   });
 }

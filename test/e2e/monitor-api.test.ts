@@ -1,3 +1,4 @@
+import { TaskState } from '@a2a-js/sdk';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { configSchema } from '../../main/host/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { monitorCsp } from '../../main/monitor/csp';
 import { userMessage } from '../helpers/task-core';
+import type { AgentExecutor } from '../../main/tasks/executor';
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -71,6 +73,39 @@ describe('the monitor API', () => {
     ctl.abort();
     expect((await fetch(`${base}/api/tasks/nope/events`)).status).toBe(404);
     expect((await fetch(`${base}/api/tasks/${task.id}/events?after=x`)).status).toBe(400);
+  });
+
+  it('replays a long task log page by page, in order, once each, and goes on live', async () => {
+    const chatty: AgentExecutor = {
+      name: 'chatty',
+      description: 'many events',
+      skill: { id: 'chatty', name: 'Chatty', description: 'many events', tags: [] },
+      async execute(ctx) {
+        for (let i = 0; i < 300; i++) ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
+        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+      },
+    };
+    const dataDir = mkdtempSync(join(tmpdir(), 'codetether-monitor-api-'));
+    dirs.push(dataDir);
+    const host = await startHost(configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }), {
+      monitorDir: join(dataDir, 'no-build'),
+      agents: [chatty],
+    });
+    hosts.push(host);
+    const { task } = await host.tasks.send({ message: userMessage('go', { metadata: { agent: 'chatty' } }) });
+    while (host.tasks.eventsAfter(task.id, 0).length < 301) await new Promise((r) => setTimeout(r, 10));
+
+    const ctl = new AbortController();
+    const res = await fetch(`${new URL(host.urls.health).origin}/api/tasks/${task.id}/events?after=5`, { signal: ctl.signal });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const ids = () => [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    while (ids().at(-1) !== 301) text += decoder.decode((await reader.read()).value);
+    await host.tasks.cancel(task.id);
+    while (ids().at(-1) !== 302) text += decoder.decode((await reader.read()).value);
+    ctl.abort();
+    expect(ids()).toEqual(Array.from({ length: 297 }, (_, i) => i + 6));
   });
 
   it('refuses bad codebases and token requests with a clear 400, and keeps tokens and codebase changes to admins', async () => {
