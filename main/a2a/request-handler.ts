@@ -18,7 +18,8 @@ import type {
 } from '@a2a-js/sdk';
 import type { A2ARequestHandler, ServerCallContext } from '@a2a-js/sdk/server';
 import type { PushConfigs } from '../push/push-configs';
-import type { SendResult, TaskService } from '../tasks/service';
+import type { SendResult } from '../tasks/send-input';
+import type { TaskService } from '../tasks/service';
 import { resumeSeqOf, signalOf } from './call-context';
 import { asA2A, AuthenticationRequiredError, extendedCardNeedsAuth, toA2AError } from './errors';
 

@@ -1,6 +1,6 @@
 import { Message } from '@a2a-js/sdk';
 import { randomUUID } from 'node:crypto';
-import type { SendInput } from '../tasks/service';
+import type { SendInput } from '../tasks/send-input';
 
 export interface Outgoing {
   text: string;

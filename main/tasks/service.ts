@@ -7,10 +7,11 @@ import { roleName, taskFromRow, toJson, type TaskView } from './codec';
 import type { AgentExecutor, TaskUpdate } from './executor';
 import { newId } from './ids';
 import type { ClaimedRun, Dispatcher, DispatcherFactory, RunnableTask, TaskRunner } from './runner';
-import { decodePageToken, encodePageToken } from './page-token';
 import { canTransition, interruptedStates, isTerminal, stateFromName, stateName } from './states';
 import { TaskError } from './task-error';
 import type { TaskEvent, TaskEventKind } from './task-event';
+import { listTasks, type ListInput, type ListResult } from './list-tasks';
+import { agentOf, codebaseOf, type SendInput, type SendResult } from './send-input';
 
 export interface TaskServiceDeps {
   /** On the writer connection: state changes, and the reads they decide on. */
@@ -32,46 +33,6 @@ export interface TaskServiceDeps {
   maxAttempts?: number;
 }
 
-export interface SendInput {
-  message: Message;
-  /** Request-level metadata; `agent` here or in the message metadata picks the agent. */
-  metadata?: Record<string, unknown>;
-}
-
-export interface SendResult {
-  task: Task;
-  /** Seq of the first event this call committed: a stream of this send starts there. */
-  firstSeq: number;
-}
-
-export interface ListInput {
-  contextId?: string;
-  state?: TaskState;
-  pageSize?: number;
-  pageToken?: string;
-  historyLength?: number;
-  statusTimestampAfter?: string;
-  includeArtifacts?: boolean;
-}
-
-export interface ListResult {
-  tasks: Task[];
-  nextPageToken: string;
-  pageSize: number;
-  totalSize: number;
-}
-
-const DEFAULT_PAGE = 50;
-const MAX_PAGE = 100;
-
-function agentOf(input: SendInput): unknown {
-  return input.metadata?.agent ?? input.message.metadata?.agent;
-}
-
-function codebaseOf(input: SendInput): string | undefined {
-  const named = input.metadata?.codebase ?? input.message.metadata?.codebase;
-  return typeof named === 'string' ? named : undefined;
-}
 
 /**
  * The task core: every state change is atomic (a savepoint in the current group commit) and
@@ -347,30 +308,7 @@ export function createTaskService(deps: TaskServiceDeps) {
   }
 
   function list(input: ListInput): ListResult {
-    const pageSize = input.pageSize ?? DEFAULT_PAGE;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE) {
-      throw new TaskError('invalid-params', `pageSize must be an integer from 1 to ${MAX_PAGE}.`);
-    }
-    let updatedAfter: number | undefined;
-    if (input.statusTimestampAfter) {
-      updatedAfter = Date.parse(input.statusTimestampAfter);
-      if (Number.isNaN(updatedAfter)) throw new TaskError('invalid-params', 'statusTimestampAfter must be an ISO 8601 timestamp.');
-    }
-    const { rows, total } = reader.list({
-      contextId: input.contextId || undefined,
-      state: input.state ? stateName(input.state) : undefined,
-      updatedAfter,
-      before: input.pageToken ? decodePageToken(input.pageToken) : undefined,
-      limit: pageSize + 1,
-    });
-    const page = rows.slice(0, pageSize);
-    const last = page[page.length - 1];
-    return {
-      tasks: page.map((r) => taskFromRow(reader, r, { historyLength: input.historyLength, includeArtifacts: input.includeArtifacts ?? false })),
-      nextPageToken: rows.length > pageSize && last ? encodePageToken(last.updated_at, last.id) : '',
-      pageSize,
-      totalSize: total,
-    };
+    return listTasks(reader, input);
   }
 
   function eventsAfter(taskId: string, afterSeq: number, limit?: number): TaskEvent[] {

@@ -1,0 +1,24 @@
+import type { Message, Task } from '@a2a-js/sdk';
+
+export interface SendInput {
+  message: Message;
+  /** Request-level metadata; `agent` here or in the message metadata picks the agent. */
+  metadata?: Record<string, unknown>;
+}
+
+export interface SendResult {
+  task: Task;
+  /** Seq of the first event this call committed: a stream of this send starts there. */
+  firstSeq: number;
+}
+
+/** The agent the message asks for (request metadata first, then the message's); validated by the caller. */
+export function agentOf(input: SendInput): unknown {
+  return input.metadata?.agent ?? input.message.metadata?.agent;
+}
+
+/** The codebase the message names, if it names one by a string. */
+export function codebaseOf(input: SendInput): string | undefined {
+  const named = input.metadata?.codebase ?? input.message.metadata?.codebase;
+  return typeof named === 'string' ? named : undefined;
+}
