@@ -72,6 +72,7 @@ Options:
     }
     io.out(`${APP_NAME} ${APP_VERSION} is serving
   A2A:     ${started.urls.a2a}
+  Monitor: ${started.urls.health.replace(/healthz$/, '')}
   Health:  ${started.urls.health}
   MCP:     ${started.urls.mcp ?? `not available (see the error above; set another port with --mcp-port)`}
   Data:    ${config.dataDir}
