@@ -219,3 +219,51 @@ export interface SyncJoinRequest {
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
+
+/** The settings `PUT /api/settings` may change (they are written into `<dataDir>/config.json`). */
+export const editableSettingKeys = ['llmBaseUrl', 'llmApiKey', 'llmModel', 'defaultAgent'] as const;
+export type EditableSettingKey = (typeof editableSettingKeys)[number];
+
+/** Where the running host's value came from: its default, config.json, a CODETETHER_* variable, or a flag (or the embedding process). */
+export type SettingSource = 'default' | 'file' | 'env' | 'flag';
+
+export interface AgentSetting {
+  name: string;
+  description: string;
+  /** `config`: declared under `agents` in config.json (a command agent); `built-in`: shipped with the host. */
+  kind: 'built-in' | 'config';
+  /** Config agents only: what the host runs; "{prompt}" and "{taskFile}" are replaced per task. */
+  command?: string;
+  args?: string[];
+}
+
+export interface SettingState {
+  /** What the running host uses; always null for llmApiKey, whose value never leaves the host. */
+  value: string | null;
+  /** Whether the running host has a value (the only thing said about llmApiKey). */
+  isSet: boolean;
+  source: SettingSource;
+  /** What config.json holds now, which the next start reads; null for llmApiKey (see savedIsSet) and when absent. */
+  saved: string | null;
+  savedIsSet: boolean;
+  /** Set when an env variable or a flag wins over config.json for this key, e.g. "environment variable CODETETHER_LLM_MODEL". */
+  overriddenBy: string | null;
+}
+
+/** `GET /api/settings`. */
+export interface SettingsInfo {
+  agents: AgentSetting[];
+  settings: Record<EditableSettingKey, SettingState>;
+  /** The file PUT writes. */
+  configFile: string;
+}
+
+/** `PUT /api/settings` body: a key left out stays as it is; null removes it from config.json. */
+export type SettingsUpdate = Partial<Record<EditableSettingKey, string | null>>;
+
+/** `PUT /api/settings` answer. */
+export interface SettingsSaved extends SettingsInfo {
+  saved: EditableSettingKey[];
+  /** The running host keeps the config it started with; a restart applies config.json. */
+  restartRequired: true;
+}

@@ -186,6 +186,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     tokens: createTokenStore(db),
     output,
     agents: [...agents.values()].map((a) => ({ name: a.name, description: a.description })),
+    config,
     host: () => monitorHost,
     remoteWorkers: () => dispatcher.remoteWorkers(),
     hostname: hostname(),

@@ -1,6 +1,7 @@
 import { APP_VERSION } from '../../shared/version';
 import type { AgentInfo, HostInfo, Overview, WorkerInfo } from '../../shared/monitor-api';
 import type { TokenStore } from '../auth/token-store';
+import type { Config } from '../host/config-schema';
 import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
 import type { HttpServer } from '../http/server';
@@ -17,6 +18,7 @@ import { addStaticRoutes } from './static-files';
 import { addTaskLogRoute } from './task-log-route';
 import { addTaskOutputRoute } from './task-output-route';
 import type { TaskReads } from './task-reads';
+import { addSettingsRoutes } from './settings-routes';
 import { addTokenRoutes } from './token-routes';
 
 export interface MonitorDeps {
@@ -29,6 +31,8 @@ export interface MonitorDeps {
   /** Raw terminal output of local pty runs. */
   output: OutputLog;
   agents: AgentInfo[];
+  /** The config the host started with (the settings view; PUT writes config.json for the next start). */
+  config: Config;
   /** Read per request: the port and the MCP URL are known only once the host listens. */
   host: () => Omit<HostInfo, 'version'>;
   /** Remote workers online (the dispatcher's sessions). */
@@ -73,6 +77,7 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
   addTaskOutputRoute(router, { tasks: deps.tasks, reads, output: deps.output, onClose: deps.onClose });
   addCodebaseRoutes(router, { codebases: deps.codebases, known, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit });
   addTokenRoutes(router, { tokens: deps.tokens, bodyLimit: deps.bodyLimit });
+  addSettingsRoutes(router, { config: deps.config, agents: deps.agents, bodyLimit: deps.bodyLimit });
   addIdeConfigRoute(router, { mcpUrl: () => deps.host().mcpUrl ?? undefined, defaultMcpUrl: deps.defaultMcpUrl });
   addStaticRoutes(router, deps.staticDir);
 }

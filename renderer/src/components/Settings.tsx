@@ -1,4 +1,5 @@
 import { useMonitor } from '../stores/monitor';
+import { AgentSettings } from './AgentSettings';
 import { IdeSetup } from './IdeSetup';
 import { MonitorToken } from './MonitorToken';
 import { OpenAtLogin } from './OpenAtLogin';
@@ -6,7 +7,7 @@ import { SyncSettings } from './SyncSettings';
 import { Tokens } from './Tokens';
 
 export function Settings() {
-  const { host, agents, hostUrl } = useMonitor();
+  const { host, hostUrl } = useMonitor();
   return (
     <section className="view" aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
@@ -33,19 +34,7 @@ export function Settings() {
           dir, create a token below, and restart. {host?.lan ? 'This host is in LAN mode now.' : 'This host listens on loopback only.'}
         </p>
       </section>
-      <section aria-labelledby="agents-title">
-        <h3 id="agents-title">Agents</h3>
-        <ul>
-          {agents.map((a) => (
-            <li key={a.name}>
-              <strong>{a.name}</strong> <span className="muted">{a.description}</span>
-            </li>
-          ))}
-        </ul>
-        <p className="muted small">
-          Command agents are declared under <code>agents</code> in <code>config.json</code> (see docs/agent-protocol.md); the host reads them at start.
-        </p>
-      </section>
+      <AgentSettings />
       <MonitorToken />
       <Tokens />
       <IdeSetup />

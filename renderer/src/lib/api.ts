@@ -43,6 +43,7 @@ export function createApi(hostUrl: string, token?: string) {
     hostUrl,
     get: <T>(path: string) => call<T>('GET', path),
     post: <T>(path: string, body?: unknown) => call<T>('POST', path, body ?? {}),
+    put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
     del: (path: string) => call<void>('DELETE', path),
     url: (path: string) => new URL(path, hostUrl).href,
     /** An SSE stream of the host's; see openEventStream. `resume` maps the last event id to the path that continues after it. */

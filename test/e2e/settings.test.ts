@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../main/host/config-schema';
+import { startHost, type Host } from '../../main/host/host';
+import { builtMonitor, launchChromium } from './support';
+
+let host: Host;
+let base: string;
+let browser: Browser;
+let dataDir: string;
+let monitor: ReturnType<typeof builtMonitor>;
+
+beforeAll(async () => {
+  monitor = builtMonitor();
+  dataDir = mkdtempSync(join(tmpdir(), 'codetether-e2e-settings-'));
+  const agents = { lint: { command: 'node', args: ['lint.js', '{prompt}'] } };
+  host = await startHost(configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, agents }), { monitorDir: monitor.dir });
+  base = new URL(host.urls.health).origin;
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  monitor?.cleanup();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('Settings › Agents and LLM endpoint', () => {
+  it('shows config agents with their command line and saves the endpoint to config.json, saying a restart applies it', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    await page.goto(base);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const section = page.getByTestId('agent-settings');
+    await expect.poll(() => section.getByRole('list', { name: 'Agents' }).innerText()).toContain('node lint.js {prompt}');
+
+    await section.getByLabel('LLM base URL').fill('http://127.0.0.1:8080/v1');
+    await section.getByLabel('Model').fill('coder');
+    await section.getByRole('textbox', { name: /^API key/ }).fill('sk-typed');
+    await section.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => section.getByTestId('settings-saved').innerText()).toContain('Restart');
+    expect(JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8'))).toEqual({ llmBaseUrl: 'http://127.0.0.1:8080/v1', llmModel: 'coder', llmApiKey: 'sk-typed' });
+    expect(await section.getByRole('textbox', { name: /^API key/ }).inputValue()).toBe('');
+    expect(await section.getByRole('checkbox', { name: 'Remove the saved API key' }).count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
