@@ -221,7 +221,7 @@ export interface ApiErrorBody {
 }
 
 /** The settings `PUT /api/settings` may change (they are written into `<dataDir>/config.json`). */
-export const editableSettingKeys = ['llmBaseUrl', 'llmApiKey', 'llmModel', 'defaultAgent'] as const;
+export const editableSettingKeys = ['llmBaseUrl', 'llmApiKey', 'llmModel', 'defaultAgent', 'host'] as const;
 export type EditableSettingKey = (typeof editableSettingKeys)[number];
 
 /** Where the running host's value came from: its default, config.json, a CODETETHER_* variable, or a flag (or the embedding process). */

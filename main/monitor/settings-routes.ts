@@ -27,7 +27,10 @@ export interface SettingsRouteDeps {
   bodyLimit: number;
 }
 
-const defaults: Partial<Record<EditableSettingKey, string>> = { defaultAgent: configSchema.shape.defaultAgent.parse(undefined) };
+const defaults: Partial<Record<EditableSettingKey, string>> = {
+  defaultAgent: configSchema.shape.defaultAgent.parse(undefined),
+  host: configSchema.shape.host.parse(undefined),
+};
 
 /** config.json as an object: {} when there is none; a 409 when it cannot be read as one (a person has to fix it). */
 function readFile(file: string): Record<string, unknown> {

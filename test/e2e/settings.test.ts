@@ -50,4 +50,26 @@ describe('Settings › Agents and LLM endpoint', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('saves LAN mode for the next start, with its warning, and switches it back', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    await page.goto(base);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const lan = page.getByRole('checkbox', { name: /LAN mode at the next start/ });
+    await expect.poll(() => lan.isEnabled()).toBe(true);
+    expect(await lan.isChecked()).toBe(false);
+    expect(await page.locator('#lan-note').innerText()).toContain('every route but the agent card needs a token');
+    // A click, not check(): the box follows what the host saved, a moment after the request.
+    await lan.click();
+    await expect.poll(() => page.locator('#lan-note').innerText()).toContain('restart the host to apply it');
+    expect(JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')).host).toBe('0.0.0.0');
+    expect(await page.locator('#lan-note').innerText()).toContain('This host listens on loopback only now.');
+    await expect.poll(() => lan.isChecked()).toBe(true);
+    await lan.click();
+    await expect.poll(() => JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')).host).toBe('127.0.0.1');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { useMonitor } from '../stores/monitor';
 import { AgentSettings } from './AgentSettings';
 import { IdeSetup } from './IdeSetup';
+import { LanMode } from './LanMode';
 import { MonitorToken } from './MonitorToken';
 import { OpenAtLogin } from './OpenAtLogin';
 import { SyncSettings } from './SyncSettings';
@@ -25,14 +26,7 @@ export function Settings() {
             <dd>{host.version}</dd>
           </dl>
         )}
-        <label className="check">
-          <input type="checkbox" checked={host?.lan ?? false} disabled aria-describedby="lan-note" /> LAN mode
-        </label>
-        <p id="lan-note" className="warning">
-          LAN mode makes this host reachable from other machines on your network, and then every route but the agent card needs a token.
-          The host cannot switch it while running: set <code>&quot;host&quot;: &quot;0.0.0.0&quot;</code> in <code>config.json</code> in the data
-          dir, create a token below, and restart. {host?.lan ? 'This host is in LAN mode now.' : 'This host listens on loopback only.'}
-        </p>
+        <LanMode />
       </section>
       <AgentSettings />
       <MonitorToken />
