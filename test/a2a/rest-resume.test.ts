@@ -29,11 +29,11 @@ describe('HTTP+JSON resume with Last-Event-ID', () => {
     const before = await collect(stream, 3);
     abort.abort();
     const taskId = (JSON.parse(before[0]!.data) as { task: { id: string } }).task.id;
-    expect(before.map((f) => f.id)).toEqual(['1', '2', '3']);
+    expect(before.map((f) => f.id)).toEqual([1, 2, 3]);
 
     // Events keep coming while the client is away.
     await delay(120);
-    const resumed = await fetch(`${rest}/tasks/${taskId}:subscribe`, { headers: { 'last-event-id': before.at(-1)!.id! } });
+    const resumed = await fetch(`${rest}/tasks/${taskId}:subscribe`, { headers: { 'last-event-id': String(before.at(-1)!.id!) } });
     expect(resumed.status).toBe(200);
     const after = await collect(resumed);
 
@@ -47,12 +47,12 @@ describe('HTTP+JSON resume with Last-Event-ID', () => {
   it('replays the tail of a finished task by POST too, and ends the stream', async () => {
     const { rest } = await startRestHost();
     const full = await collect(await fetch(`${rest}/message:stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tickerMessage(3, 5) }));
-    expect(full.map((f) => f.id)).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(full.map((f) => f.id)).toEqual([1, 2, 3, 4, 5, 6]);
     const taskId = (JSON.parse(full[0]!.data) as { task: { id: string } }).task.id;
 
     const tail = await fetch(`${rest}/tasks/${taskId}:subscribe`, { method: 'POST', headers: { 'last-event-id': '4' } });
     const frames = await collect(tail);
-    expect(frames.map((f) => f.id)).toEqual(['5', '6']);
+    expect(frames.map((f) => f.id)).toEqual([5, 6]);
     expect(frames.map((f) => f.data)).toEqual(full.slice(4).map((f) => f.data));
   });
 

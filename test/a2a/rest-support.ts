@@ -56,46 +56,7 @@ export async function startRestHost(flags: Partial<Record<ConfigKey, unknown>> =
   return { host, origin, rest: `${origin}/v1`, client };
 }
 
-export interface SseFrame {
-  id?: string;
-  event?: string;
-  data: string;
-}
-
-/** Reads raw SSE frames (id, event, data) from a fetch response, skipping comment lines. */
-export async function* sseFrames(res: Response): AsyncGenerator<SseFrame> {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const frame: SseFrame = { data: '' };
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) continue;
-          const sep = line.indexOf(':');
-          const field = line.slice(0, sep);
-          const text = line.slice(sep + 1).replace(/^ /, '');
-          if (field === 'id') frame.id = text;
-          else if (field === 'event') frame.event = text;
-          else if (field === 'data') data.push(text);
-        }
-        if (data.length) {
-          frame.data = data.join('\n');
-          yield frame;
-        }
-      }
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}
+export { sseFrames, type SseFrame } from '../helpers/sse-frames';
 
 /** The payload kind of a bare StreamResponse JSON ("task", "statusUpdate", ...). */
 export function kindOf(data: string): string {

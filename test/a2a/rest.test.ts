@@ -56,7 +56,7 @@ describe('HTTP+JSON binding with the SDK client', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const frames = [];
     for await (const f of sseFrames(res)) frames.push(f);
-    expect(frames.map((f) => f.id)).toEqual(['1', '2', '3', '4', '5']);
+    expect(frames.map((f) => f.id)).toEqual([1, 2, 3, 4, 5]);
     expect(frames.map((f) => kindOf(f.data))).toEqual(['task', 'statusUpdate', 'artifactUpdate', 'artifactUpdate', 'statusUpdate']);
   });
 

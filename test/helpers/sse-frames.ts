@@ -1,9 +1,10 @@
 export interface SseFrame {
   id?: number;
+  event?: string;
   data: string;
 }
 
-/** Raw SSE frames with their ids; comments (heartbeats) are skipped. */
+/** Raw SSE frames with their ids and event names; comments (heartbeats) are skipped. */
 export async function* sseFrames(res: Response): AsyncGenerator<SseFrame> {
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -20,6 +21,7 @@ export async function* sseFrames(res: Response): AsyncGenerator<SseFrame> {
         const data: string[] = [];
         for (const line of block.split('\n')) {
           if (line.startsWith('id: ')) frame.id = Number(line.slice(4));
+          else if (line.startsWith('event: ')) frame.event = line.slice(7);
           else if (line.startsWith('data: ')) data.push(line.slice(6));
         }
         if (data.length === 0) continue;
