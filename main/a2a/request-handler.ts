@@ -96,8 +96,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
         if (params.configuration?.returnImmediately) {
           return historyLength === undefined ? task : tasks.get(task.id, { historyLength });
         }
-        await tasks.settled(task.id, signalOf(ctx));
-        return tasks.get(task.id, { historyLength });
+        return tasks.settled(task.id, signalOf(ctx), { historyLength });
       });
     },
 

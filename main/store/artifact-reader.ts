@@ -1,24 +1,44 @@
 import type { Db } from './open';
 
+interface ArtifactChunkRow {
+  artifact_id: string;
+  body_json: string;
+  parts_json: string | null;
+}
+
 /**
  * Reads a task's artifacts whole (ProtoJSON text, in position order): the row in `artifacts`
- * with the parts appended to it since (`artifact_chunks`) after its own.
+ * with the parts appended to it since (`artifact_chunks`) after its own. One statement: this
+ * runs for every task a client reads.
  */
 export function createArtifactReader(db: Db): (taskId: string) => string[] {
-  const heads = db.prepare<[string], { artifact_id: string; body_json: string }>('SELECT artifact_id, body_json FROM artifacts WHERE task_id = ? ORDER BY position');
-  const chunks = db.prepare<[string], { artifact_id: string; parts_json: string }>('SELECT artifact_id, parts_json FROM artifact_chunks WHERE task_id = ? ORDER BY artifact_id, chunk');
+  const rows = db.prepare<[string], ArtifactChunkRow>(
+    `SELECT a.artifact_id, a.body_json, c.parts_json FROM artifacts a
+     LEFT JOIN artifact_chunks c ON c.task_id = a.task_id AND c.artifact_id = a.artifact_id
+     WHERE a.task_id = ? ORDER BY a.position, c.chunk`,
+  );
   return (taskId) => {
-    const appended = new Map<string, unknown[]>();
-    for (const c of chunks.iterate(taskId)) {
-      const parts = appended.get(c.artifact_id) ?? [];
-      for (const p of JSON.parse(c.parts_json) as unknown[]) parts.push(p);
-      appended.set(c.artifact_id, parts);
+    const out: string[] = [];
+    let head: ArtifactChunkRow | undefined;
+    let appended: unknown[] = [];
+    const close = () => {
+      if (!head) return;
+      if (appended.length === 0) {
+        out.push(head.body_json);
+        return;
+      }
+      const artifact = JSON.parse(head.body_json) as { parts?: unknown[] };
+      out.push(JSON.stringify({ ...artifact, parts: [...(artifact.parts ?? []), ...appended] }));
+    };
+    for (const row of rows.iterate(taskId)) {
+      if (row.artifact_id !== head?.artifact_id) {
+        close();
+        head = row;
+        appended = [];
+      }
+      if (row.parts_json !== null) for (const p of JSON.parse(row.parts_json) as unknown[]) appended.push(p);
     }
-    return heads.all(taskId).map((row) => {
-      const more = appended.get(row.artifact_id);
-      if (!more) return row.body_json;
-      const artifact = JSON.parse(row.body_json) as { parts?: unknown[] };
-      return JSON.stringify({ ...artifact, parts: [...(artifact.parts ?? []), ...more] });
-    });
+    close();
+    return out;
   };
 }

@@ -55,7 +55,6 @@ export function createTaskRepository(db: Db) {
       `INSERT INTO artifacts (task_id, artifact_id, position, body_json) VALUES (?, ?, ?, ?)
        ON CONFLICT(task_id, artifact_id) DO UPDATE SET body_json = excluded.body_json`,
     ),
-    clearChunks: db.prepare('DELETE FROM artifact_chunks WHERE task_id = ? AND artifact_id = ?'),
     appendChunk: db.prepare(
       `INSERT INTO artifact_chunks (task_id, artifact_id, chunk, parts_json)
        VALUES (@taskId, @artifactId, (SELECT coalesce(max(chunk), 0) + 1 FROM artifact_chunks WHERE task_id = @taskId AND artifact_id = @artifactId), @partsJson)`,
@@ -81,11 +80,11 @@ export function createTaskRepository(db: Db) {
     history: (taskId: string, limit?: number) =>
       (limit === undefined ? s.history.all(taskId) : s.historyTail.all(taskId, limit)).map((r) => r.body_json),
     hasArtifact: (taskId: string, artifactId: string) => s.hasArtifact.get(taskId, artifactId) !== undefined,
-    /** Replaces the artifact whole; `position` orders a task's artifacts and is kept when it is replaced or appended to. */
-    putArtifact(taskId: string, artifactId: string, position: number, json: string): void {
-      s.upsertArtifact.run(taskId, artifactId, position, json);
-      s.clearChunks.run(taskId, artifactId);
-    },
+    /**
+     * Replaces the artifact whole (trigger artifacts_replaced_drop_chunks drops what was appended to
+     * it); `position` orders a task's artifacts and is kept when it is replaced or appended to.
+     */
+    putArtifact: (taskId: string, artifactId: string, position: number, json: string) => void s.upsertArtifact.run(taskId, artifactId, position, json),
     /** Appends parts (a ProtoJSON array) to a stored artifact without rewriting what it holds. */
     appendArtifactParts: (taskId: string, artifactId: string, partsJson: string) => void s.appendChunk.run({ taskId, artifactId, partsJson }),
     artifacts: createArtifactReader(db),

@@ -6,6 +6,7 @@ import type { TaskBus } from './bus';
 import { roleName, taskFromRow, toJson, type TaskView } from './codec';
 import type { AgentExecutor, TaskUpdate } from './executor';
 import { newId } from './ids';
+import { lazyAbort, type LazyAbort } from './lazy-abort';
 import type { ClaimedRun, Dispatcher, DispatcherFactory, RunnableTask, TaskRunner } from './runner';
 import { canTransition, interruptedStates, isTerminal, stateFromName, stateName } from './states';
 import { TaskError } from './task-error';
@@ -42,7 +43,7 @@ export interface TaskServiceDeps {
  */
 export function createTaskService(deps: TaskServiceDeps) {
   const { repo, reader, batch, bus, log, agents } = deps;
-  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const running = new Map<string, { controller: LazyAbort; done: Promise<void> }>();
   let closing = false;
 
   /** Rows changed by the current unit of work; `commit` saves each once, however many events it appended. */
@@ -149,7 +150,7 @@ export function createTaskService(deps: TaskServiceDeps) {
   function runLocal(job: RunnableTask): Promise<void> {
     const { taskId, agent: agentName, message, task } = job;
     const agent = agents.get(agentName);
-    const controller = new AbortController();
+    const controller = lazyAbort();
     const done = (async () => {
       await Promise.resolve();
       // Stopping: a queued task that a freed slot hands over now stays submitted, for `recover`
@@ -163,19 +164,21 @@ export function createTaskService(deps: TaskServiceDeps) {
         await agent.execute({
           task,
           message,
-          signal: controller.signal,
+          get signal() {
+            return controller.signal;
+          },
           update: (...updates) => {
-            if (controller.signal.aborted || reachedEnd) {
+            if (controller.aborted || reachedEnd) {
               throw new TaskError('invalid-transition', `Task ${taskId}'s run has ended; it may not report more.`);
             }
             applyUpdates(taskId, updates);
             reachedEnd = updates.some((u) => u.kind === 'status' && (isTerminal(u.state) || interruptedStates.has(u.state)));
           },
         });
-        if (controller.signal.aborted) return;
+        if (controller.aborted) return;
         if (!reachedEnd) failTask(taskId, `Agent "${agentName}" finished without reporting a result.`);
       } catch (err) {
-        if (controller.signal.aborted) return;
+        if (controller.aborted) return;
         log.warn('agent failed', { taskId, agent: agentName, error: (err as Error).message });
         failTask(taskId, `Agent "${agentName}" failed: ${(err as Error).message}`);
       }
@@ -283,10 +286,14 @@ export function createTaskService(deps: TaskServiceDeps) {
         id: taskId, context_id: contextId, agent, state: 'submitted', status_json: toJson.status(status),
         metadata_json: metadata ? JSON.stringify(metadata) : null, last_seq: 0, attempts: 1, created_at: now, updated_at: now,
       };
+      // Inserted with its first event already counted: saving the row again for event #1 would cost an UPDATE per send.
+      row.last_seq = 1;
       repo.insertTask(row);
       repo.insertMessage({ messageId: incoming.messageId, contextId, taskId, role: 'user', json: toJson.message(incoming), now });
       const snapshot: Task = { id: taskId, contextId, status, artifacts: [], history: [incoming], metadata };
-      return { events: [appendEvent(row, 'task', { payload: { $case: 'task', value: snapshot } }, now)], value: snapshot };
+      const json = toJson.response({ payload: { $case: 'task', value: snapshot } });
+      repo.insertEvent(taskId, 1, 'task', json, now);
+      return { events: [{ taskId, seq: 1, kind: 'task', json }], value: snapshot };
     }, () => dispatch(taskId, agent, incoming, task));
     await batch.durable();
     return { task, firstSeq: 1 };
@@ -315,14 +322,14 @@ export function createTaskService(deps: TaskServiceDeps) {
     return reader.eventsAfter(taskId, afterSeq, limit).map((r) => ({ taskId, seq: r.seq, kind: r.kind as TaskEventKind, json: r.body_json }));
   }
 
-  /** Resolves once the task is terminal or waiting on the client. */
-  function settled(taskId: string, signal?: AbortSignal): Promise<Task> {
+  /** Resolves once the task is terminal or waiting on the client, with the task as it then is (in `view`). */
+  function settled(taskId: string, signal?: AbortSignal, view: TaskView = {}): Promise<Task> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const row = reader.getTask(taskId);
         if (!row) return finish(() => reject(new TaskError('task-not-found', `Task ${taskId} does not exist.`)));
         const state = stateFromName(row.state)!;
-        if (isTerminal(state) || interruptedStates.has(state)) finish(() => resolve(taskFromRow(reader, row)));
+        if (isTerminal(state) || interruptedStates.has(state)) finish(() => resolve(taskFromRow(reader, row, view)));
       };
       const unsubscribe = bus.subscribe(taskId, (e) => e.kind === 'statusUpdate' && check());
       const onAbort = () => finish(() => reject(signal?.reason));
