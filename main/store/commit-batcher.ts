@@ -12,6 +12,8 @@ export interface CommitBatcher {
   durable(): Promise<void>;
   /** Commits the open batch now (shutdown). */
   flush(): void;
+  /** True while a batch is open: the writer connection then also sees writes not yet committed. */
+  pending(): boolean;
 }
 
 /**
@@ -62,5 +64,6 @@ export function createCommitBatcher(db: Db, onCommitError: (err: unknown) => voi
       return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
     },
     flush,
+    pending: () => open,
   };
 }

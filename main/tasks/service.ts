@@ -17,7 +17,11 @@ import { agentOf, codebaseOf, type SendInput, type SendResult } from './send-inp
 export interface TaskServiceDeps {
   /** On the writer connection: state changes, and the reads they decide on. */
   repo: TaskRepository;
-  /** On a read-only connection: sees only committed data, so no reader is shown a write that may not survive. */
+  /**
+   * On a read-only connection: sees only committed data, so no reader is shown a write that may
+   * not survive. Used while a batch is open; between batches the writer (whose page cache the
+   * other connection's commits do not invalidate) serves reads, seeing the same committed data.
+   */
   reader: TaskRepository;
   batch: CommitBatcher;
   bus: TaskBus;
@@ -42,7 +46,8 @@ export interface TaskServiceDeps {
  * (`runLocal`) or hands them to remote workers through the runner's claim/report/requeue.
  */
 export function createTaskService(deps: TaskServiceDeps) {
-  const { repo, reader, batch, bus, log, agents } = deps;
+  const { repo, batch, bus, log, agents } = deps;
+  const committed = (): TaskRepository => (batch.pending() ? deps.reader : repo);
   const running = new Map<string, { controller: LazyAbort; done: Promise<void> }>();
   let closing = false;
 
@@ -219,19 +224,19 @@ export function createTaskService(deps: TaskServiceDeps) {
   }
 
   function mustRead(taskId: string): TaskRow {
-    const row = reader.getTask(taskId);
+    const row = committed().getTask(taskId);
     if (!row) throw new TaskError('task-not-found', `Task ${taskId} does not exist.`);
     return row;
   }
 
   function get(taskId: string, view: TaskView = {}): Task {
-    return taskFromRow(reader, mustRead(taskId), view);
+    return taskFromRow(committed(), mustRead(taskId), view);
   }
 
   /** The task with the seq of the last event it reflects, read together: a subscriber continues right after `seq`. */
   function snapshot(taskId: string, view: TaskView = {}): { task: Task; seq: number } {
     const row = mustRead(taskId);
-    return { task: taskFromRow(reader, row, view), seq: row.last_seq };
+    return { task: taskFromRow(committed(), row, view), seq: row.last_seq };
   }
 
   function normalizeIncoming(message: Message, contextId: string, taskId: string): Message {
@@ -315,21 +320,22 @@ export function createTaskService(deps: TaskServiceDeps) {
   }
 
   function list(input: ListInput): ListResult {
-    return listTasks(reader, input);
+    return listTasks(committed(), input);
   }
 
   function eventsAfter(taskId: string, afterSeq: number, limit?: number): TaskEvent[] {
-    return reader.eventsAfter(taskId, afterSeq, limit).map((r) => ({ taskId, seq: r.seq, kind: r.kind as TaskEventKind, json: r.body_json }));
+    return committed().eventsAfter(taskId, afterSeq, limit).map((r) => ({ taskId, seq: r.seq, kind: r.kind as TaskEventKind, json: r.body_json }));
   }
 
   /** Resolves once the task is terminal or waiting on the client, with the task as it then is (in `view`). */
   function settled(taskId: string, signal?: AbortSignal, view: TaskView = {}): Promise<Task> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const row = reader.getTask(taskId);
+        const source = committed();
+        const row = source.getTask(taskId);
         if (!row) return finish(() => reject(new TaskError('task-not-found', `Task ${taskId} does not exist.`)));
         const state = stateFromName(row.state)!;
-        if (isTerminal(state) || interruptedStates.has(state)) finish(() => resolve(taskFromRow(reader, row, view)));
+        if (isTerminal(state) || interruptedStates.has(state)) finish(() => resolve(taskFromRow(source, row, view)));
       };
       const unsubscribe = bus.subscribe(taskId, (e) => e.kind === 'statusUpdate' && check());
       const onAbort = () => finish(() => reject(signal?.reason));

@@ -48,6 +48,20 @@ describe('group commit', () => {
     db.close();
   });
 
+  it('says a batch is pending from its first write until its commit, callbacks included', async () => {
+    const { db, insert } = setup();
+    const batch = createCommitBatcher(db, () => {});
+    expect(batch.pending()).toBe(false);
+    batch.run(() => insert.run(1));
+    expect(batch.pending()).toBe(true);
+    let inCallback: boolean | undefined;
+    batch.afterCommit(() => (inCallback = batch.pending()));
+    await batch.durable();
+    expect(inCallback).toBe(false);
+    expect(batch.pending()).toBe(false);
+    db.close();
+  });
+
   it('runs a callback at once, and resolves durable at once, when nothing is pending', async () => {
     const { db } = setup();
     const batch = createCommitBatcher(db, () => {});
