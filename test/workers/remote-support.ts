@@ -38,9 +38,13 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** `codetether worker` as its own process; killed (SIGKILL) when the test ends if still running. */
-export function spawnWorker(args: string[]): WorkerProcess {
-  const child = spawn(process.execPath, [bin, 'worker', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CODETETHER_WORKER_TOKEN: '' } });
+/**
+ * `codetether worker` as its own process; killed (SIGKILL) when the test ends if still running.
+ * Its data dir (worker.db) is a temp dir unless `args` name one.
+ */
+export function spawnWorker(args: string[], env: NodeJS.ProcessEnv = {}): WorkerProcess {
+  const childEnv = { ...process.env, CODETETHER_WORKER_TOKEN: '', CODETETHER_DATA_DIR: tempDir('codetether-worker-data-'), ...env };
+  const child = spawn(process.execPath, [bin, 'worker', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../../host/config';
 import { createLogger } from '../../host/log';
-import type { AgentExecutor } from '../../tasks/executor';
-import { createCommandAdapter } from '../../workers/adapters/command';
 import { registerCodebase } from '../../workers/codebases';
-import { createPtyAgent } from '../../workers/pty-agent';
 import { createPtyHost } from '../../workers/pty-host/client';
 import { createHostClient } from '../../workers/remote/client';
 import { createCodebaseList } from '../../workers/remote/codebase-list';
-import { startWorker, WorkerFatalError } from '../../workers/remote/worker';
-import type { Command } from '../command';
+import { startWorker, WorkerFatalError, type WorkerOptions } from '../../workers/remote/worker';
+import { workerAgents } from '../../workers/remote/worker-agents';
+import { openWorkerSessions } from '../../workers/remote/worker-sessions';
+import type { CliIo, Command } from '../command';
 import { numberOrRaw, parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
 
@@ -25,23 +24,47 @@ function serverOrigin(text: string | undefined): string {
   return url.origin;
 }
 
+/** Serves until SIGINT/SIGTERM; 1 when the host is unreachable or refuses this worker. */
+async function serve(options: WorkerOptions, io: CliIo): Promise<number> {
+  const worker = startWorker(options);
+  const onSignal = () => worker.stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const what = `serving ${options.codebases.join(', ')} with ${[...options.agents.keys()].join(', ')}`;
+    await worker.run((s) => io.out(`codetether worker: connected to ${options.client.origin} (session ${s.sessionId}); ${what}`));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof WorkerFatalError)) throw err;
+    io.err(`codetether worker: ${err.message}`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 export const workerCommand: Command = {
   name: 'worker',
   summary: 'Run tasks for a host on this machine: its agents, in codebases here',
   usage: `codetether worker --server URL --token T --codebase NAME=PATH ... [options]
 
 Connects to a CodeTether host, takes the tasks for the codebases named here and runs them with
-this machine's agents (command agents from this machine's config), streaming output back.
+this machine's agents, streaming output back. Agents are the built-in coding agents (opencode,
+claude, codex, gemini) and the command agents under "agents" in this machine's config; the LLM
+settings (llmBaseUrl, llmApiKey, llmModel, agentEnv) come from that config too. Each context's
+agent session ids are kept in <data-dir>/worker.db, so a context's next task continues them.
 
 Options:
   --server <url>          the host (required)
   --token <token>         a token with the "worker" scope (required; or CODETETHER_WORKER_TOKEN)
   --codebase NAME=PATH    a codebase this worker serves; repeat for more (required)
-  --agents <a,b>          agents to run (default: every agent in the config)
+  --agents <a,b>          agents to run (default: every command agent in the config, and every
+                          built-in coding agent whose CLI is installed here)
   --concurrency <n>       tasks at once (default 2)
   --name <name>           how the host shows this worker (default: the host name)
-  --config <file>         config file with "agents" (default: <data-dir>/config.json)
-  --data-dir <dir>        where the default config file lives
+  --config <file>         config file with "agents" and the LLM settings (default: <data-dir>/config.json)
+  --data-dir <dir>        where the default config file and worker.db live
   --log-level <level>     debug | info | warn | error | silent (default info)`,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
@@ -61,43 +84,30 @@ Options:
     const concurrency = numberOrRaw(values.concurrency) ?? 2;
     if (typeof concurrency !== 'number' || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of at least 1, got "${values.concurrency}".`);
     const config = loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'], logLevel: values['log-level'] } });
-    const configured = Object.keys(config.agents);
-    const names = values.agents ? values.agents.split(',').map((a) => a.trim()).filter(Boolean) : configured;
-    const missing = names.filter((n) => !config.agents[n]);
-    if (missing.length) {
-      throw new UsageError(`Agent ${missing.map((n) => `"${n}"`).join(', ')} is not configured on this machine; add it under "agents" in the config (--config). Configured: ${configured.join(', ') || 'none'}.`);
-    }
-    if (names.length === 0) throw new UsageError('No agents to run: configure command agents under "agents" in the config (--config).');
 
     const codebases = createCodebaseList();
     for (const spec of values.codebase ?? []) {
       const eq = spec.indexOf('=');
       if (eq <= 0) throw new UsageError(`--codebase takes NAME=PATH, got "${spec}".`);
-      const r = registerCodebase(codebases, { name: spec.slice(0, eq), path: resolve(spec.slice(eq + 1)), knownAgents: names, now: Date.now() });
+      // A worker's codebases name no default or allowed agents, so there are none to check.
+      const r = registerCodebase(codebases, { name: spec.slice(0, eq), path: resolve(spec.slice(eq + 1)), knownAgents: [], now: Date.now() });
       if (!r.ok) throw new UsageError(r.error);
     }
     if (codebases.list().length === 0) throw new UsageError('At least one --codebase NAME=PATH is required.');
 
     const log = createLogger(config.logLevel);
     const ptyHost = createPtyHost({ log: log.child('pty') });
-    const agents = new Map<string, AgentExecutor>(
-      names.map((n) => [n, createPtyAgent(createCommandAdapter(n, config.agents[n]!), { ptyHost, codebases, log: log.child('agent') })]),
-    );
-    const worker = startWorker({ client: createHostClient(origin, token), agents, codebases: codebases.list().map((c) => c.name), concurrency, name: values.name, log: log.child('worker') });
-    const onSignal = () => worker.stop();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const sessions = openWorkerSessions(config.dataDir);
     try {
-      await worker.run((s) => io.out(`codetether worker: connected to ${origin} (session ${s.sessionId}); serving ${codebases.list().map((c) => c.name).join(', ')} with ${names.join(', ')}`));
-      return 0;
-    } catch (err) {
-      if (!(err instanceof WorkerFatalError)) throw err;
-      io.err(`codetether worker: ${err.message}`);
-      return 1;
+      const requested = values.agents?.split(',').map((a) => a.trim()).filter(Boolean);
+      const chosen = workerAgents(config, requested, { ptyHost, codebases, sessions, log: log.child('agent') });
+      if (!chosen.ok) throw new UsageError(chosen.error);
+      for (const name of chosen.value.notInstalled) io.err(`codetether worker: warning: agent "${name}" is not installed on this machine; its tasks fail (saying how to install it) until it is.`);
+      const client = createHostClient(origin, token);
+      return await serve({ client, agents: chosen.value.agents, codebases: codebases.list().map((c) => c.name), concurrency, name: values.name, log: log.child('worker') }, io);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       await ptyHost.stop(1000);
+      sessions.close();
     }
   },
 };

@@ -52,6 +52,11 @@ export interface CliAgentDeps {
   hostEnv: NodeJS.ProcessEnv;
 }
 
+/** A coding agent CLI's adapter, which also knows whether its binary is on the agent's PATH here. */
+export interface CliAdapter extends AgentAdapter {
+  readonly installed: boolean;
+}
+
 function hasCredentials(spec: CliAgentSpec, env: Readonly<Record<string, string>>): boolean {
   const home = env.HOME ?? '';
   return spec.passEnv.some((k) => env[k]) || (spec.credentials?.files ?? []).some((f) => existsSync(join(home, f)));
@@ -67,7 +72,7 @@ function stringMetadata(run: AgentRun, key: string): string | undefined {
  * the agent card lists it; when its binary is missing the description says so and a task fails
  * at once with the install command.
  */
-export function createCliAdapter(spec: CliAgentSpec, deps: CliAgentDeps): AgentAdapter {
+export function createCliAdapter(spec: CliAgentSpec, deps: CliAgentDeps): CliAdapter {
   const { name } = spec;
   const installed = findExecutable(spec.command, deps.env?.PATH ?? deps.hostEnv.PATH ?? '') !== undefined;
   const description = installed ? spec.description : `${spec.description} Not installed on this host: ${spec.install}.`;
@@ -75,6 +80,7 @@ export function createCliAdapter(spec: CliAgentSpec, deps: CliAgentDeps): AgentA
   return {
     name,
     description,
+    installed,
     skill: { id: name, name, description, tags: spec.tags },
     launch(run) {
       const passed = Object.fromEntries(spec.passEnv.flatMap((k) => (deps.hostEnv[k] ? [[k, deps.hostEnv[k]]] : [])));
