@@ -3,19 +3,15 @@ import { ClientFactory, ClientFactoryOptions } from '@a2a-js/sdk/client';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../main/host/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/codebases';
-import { findExecutable } from '../../main/workers/find-executable';
 import { tempDir } from '../helpers/temp-dir';
-import { contentText, startFakeLlm, type ChatRequest, type FakeLlm, type Reply } from '../support/fake-llm';
-
-const binDir = join(import.meta.dirname, '../../node_modules/.bin');
-const PATH = [binDir, process.env.PATH ?? '/usr/bin:/bin'].join(delimiter);
-const installed = findExecutable('opencode', PATH) !== undefined;
+import { startFakeLlm, type ChatRequest, type FakeLlm, type Reply } from '../support/fake-llm';
+import { agentSessionId, finalState, hermeticEnv, isTitleRequest, opencodeInstalled, outputText, progressTexts, statusText, userTexts } from '../support/opencode';
 
 const open: { host: Host; llm: FakeLlm }[] = [];
 afterEach(async () => {
@@ -24,26 +20,6 @@ afterEach(async () => {
     await llm.close();
   }
 });
-
-/** OpenCode's folders and update checks kept out of the real HOME and off the network (docs: notes on OpenCode). */
-function hermeticEnv(dir: string): Record<string, string> {
-  const home = join(dir, 'home');
-  mkdirSync(home);
-  return {
-    PATH,
-    HOME: home,
-    XDG_DATA_HOME: join(home, 'data'),
-    XDG_CONFIG_HOME: join(home, 'config'),
-    XDG_CACHE_HOME: join(home, 'cache'),
-    XDG_STATE_HOME: join(home, 'state'),
-    OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
-    OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
-    npm_config_offline: 'true',
-  };
-}
-
-const userTexts = (r: ChatRequest) => r.messages.filter((m) => m.role === 'user').map((m) => contentText(m.content));
-const isTitleRequest = (r: ChatRequest) => !r.tools?.length;
 
 async function setup(script: (request: ChatRequest, repo: string) => Reply, llmConfig: Record<string, unknown> = {}) {
   const dir = tempDir('codetether-opencode-');
@@ -73,29 +49,8 @@ function send(text: string, contextId?: string): SendMessageRequest {
   });
 }
 
-function statusText(events: StreamResponse[]): string | undefined {
-  for (const e of [...events].reverse()) {
-    if (e.payload?.$case !== 'statusUpdate') continue;
-    const part = e.payload.value.status?.message?.parts[0]?.content;
-    if (part?.$case === 'text') return part.value;
-  }
-  return undefined;
-}
-
-function finalState(events: StreamResponse[]): TaskState | undefined {
-  const last = events.at(-1)?.payload;
-  return last?.$case === 'statusUpdate' ? last.value.status?.state : undefined;
-}
-
-function outputText(events: StreamResponse[]): string {
-  return events
-    .flatMap((e) => (e.payload?.$case === 'artifactUpdate' && e.payload.value.artifact?.artifactId === 'output' ? e.payload.value.artifact.parts : []))
-    .map((p) => (p.content?.$case === 'text' ? p.content.value : ''))
-    .join('');
-}
-
 // Cold start of the real binary is ~3 s on 2 shared cores; a tool round trip adds another LLM call.
-describe.skipIf(!installed)('the real opencode binary in a pty, against a fake OpenAI-compatible LLM', () => {
+describe.skipIf(!opencodeInstalled)('the real opencode binary in a pty, against a fake OpenAI-compatible LLM', () => {
   it('writes a file in the codebase through a tool call, streams its reply, and continues its session in the next task of the context', async () => {
     const prompt = 'Create  hello.txt\nwith a "greeting" -x';
     const { llm, client, repo, host } = await setup((request, repoPath) => {
@@ -116,8 +71,7 @@ describe.skipIf(!installed)('the real opencode binary in a pty, against a fake O
     expect(statusText(first)).toBe('I wrote hello.txt for you.');
     expect(outputText(first)).toBe('I wrote hello.txt for you.\n');
     // The tool call showed as progress while it ran.
-    const progress = first.flatMap((e) => (e.payload?.$case === 'statusUpdate' ? e.payload.value.status?.message?.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')) ?? [] : []));
-    expect(progress.some((t) => t.startsWith('write: '))).toBe(true);
+    expect(progressTexts(first).some((t) => t.startsWith('write: '))).toBe(true);
     expect(readFileSync(join(repo, 'hello.txt'), 'utf8')).toBe('hello from opencode\n');
 
     // The prompt reached the model verbatim: double spaces, newline, quotes and a dash word intact.
@@ -129,8 +83,7 @@ describe.skipIf(!installed)('the real opencode binary in a pty, against a fake O
     expect(JSON.stringify(agentRequests[0]!.messages[0])).toContain(repo);
 
     const task = first[0]!.payload?.$case === 'task' ? first[0]!.payload.value : undefined;
-    const completed = first.at(-1)!.payload!.value as { metadata?: Record<string, unknown> };
-    const session = (completed.metadata?.agentSession as { agent: string; id: string } | undefined)?.id;
+    const session = agentSessionId(first);
     expect(session).toMatch(/^ses_/);
 
     // A second message in the same context is a new task that continues the same OpenCode session.
@@ -143,8 +96,7 @@ describe.skipIf(!installed)('the real opencode binary in a pty, against a fake O
     expect(userTexts(continued[0]!)).toEqual([prompt, 'What did I ask first?']);
     // The tool call and its result are part of the history OpenCode sent back: the same session.
     expect(continued[0]!.messages.some((m) => m.role === 'tool')).toBe(true);
-    const secondDone = second.at(-1)!.payload!.value as { metadata?: Record<string, unknown> };
-    expect((secondDone.metadata?.agentSession as { id: string }).id).toBe(session);
+    expect(agentSessionId(second)).toBe(session);
     const secondTask = second[0]!.payload?.$case === 'task' ? second[0]!.payload.value : undefined;
     expect(secondTask!.id).not.toBe(task!.id);
     expect(host.tasks.get(secondTask!.id).contextId).toBe(task!.contextId);
