@@ -23,6 +23,14 @@ export interface CommitBatcher {
  * acknowledged or fanned out before `afterCommit` / `durable` says it is on disk.
  */
 export function createCommitBatcher(db: Db, onCommitError: (err: unknown) => void): CommitBatcher {
+  // Prepared once: db.transaction(fn) builds a new wrapper per call, about 9 µs against 1 µs here.
+  const sql = {
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    savepoint: db.prepare('SAVEPOINT unit'),
+    release: db.prepare('RELEASE unit'),
+    undo: db.prepare('ROLLBACK TO unit'),
+  };
   let open = false;
   let callbacks: (() => void)[] = [];
   let waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
@@ -35,7 +43,7 @@ export function createCommitBatcher(db: Db, onCommitError: (err: unknown) => voi
     callbacks = [];
     waiters = [];
     try {
-      db.exec('COMMIT');
+      sql.commit.run();
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
       onCommitError(err);
@@ -49,11 +57,21 @@ export function createCommitBatcher(db: Db, onCommitError: (err: unknown) => voi
   return {
     run(fn) {
       if (!open) {
-        db.exec('BEGIN IMMEDIATE');
+        sql.begin.run();
         open = true;
         setImmediate(flush);
       }
-      return db.transaction(fn)();
+      sql.savepoint.run();
+      let value;
+      try {
+        value = fn();
+      } catch (err) {
+        sql.undo.run();
+        sql.release.run();
+        throw err;
+      }
+      sql.release.run();
+      return value;
     },
     afterCommit(callback) {
       if (open) callbacks.push(callback);
