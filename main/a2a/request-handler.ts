@@ -54,11 +54,11 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
   const { tasks, push } = deps;
 
   /** Commits the message (a new task or a continuation) and attaches its push config. */
-  async function startSend(params: SendMessageRequest): Promise<SendResult> {
+  async function startSend(params: SendMessageRequest, watch = false): Promise<SendResult> {
     validateSend(params);
     const config = params.configuration?.taskPushNotificationConfig;
     if (config) await asA2A(() => push.checkTarget(config.url));
-    const result = await tasks.send({ message: params.message as Message, metadata: params.metadata });
+    const result = await tasks.send({ message: params.message as Message, metadata: params.metadata }, { watch });
     if (config) {
       // fromSeq: the agent may already be reporting; the config still gets every event of this
       // send. The target passed the check above, but DNS may answer differently now: a refusal
@@ -68,6 +68,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
         // The config shares the connection's current group commit: answer once it is durable.
         await tasks.durable();
       } catch (err) {
+        result.watch?.close();
         await tasks.cancel(result.task.id).catch(() => {
           // Already terminal: nothing left to stop.
         });
@@ -91,12 +92,12 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
 
     sendMessage(params: SendMessageRequest, ctx: ServerCallContext): Promise<Task> {
       return asA2A(async () => {
-        const { task } = await startSend(params);
+        const blocking = !params.configuration?.returnImmediately;
+        const { task, watch } = await startSend(params, blocking);
         const historyLength = params.configuration?.historyLength;
-        if (params.configuration?.returnImmediately) {
-          return historyLength === undefined ? task : tasks.get(task.id, { historyLength });
-        }
-        return tasks.settled(task.id, signalOf(ctx), { historyLength });
+        if (!watch) return historyLength === undefined ? task : tasks.get(task.id, { historyLength });
+        // Answered from the events this send watched being committed: nothing to read back.
+        return watch.settled(signalOf(ctx), { historyLength });
       });
     },
 

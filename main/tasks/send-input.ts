@@ -1,4 +1,5 @@
 import type { Message, Task } from '@a2a-js/sdk';
+import type { TaskWatch } from './task-watch';
 
 export interface SendInput {
   message: Message;
@@ -10,6 +11,8 @@ export interface SendResult {
   task: Task;
   /** Seq of the first event this call committed: a stream of this send starts there. */
   firstSeq: number;
+  /** When asked for: the task followed from `task` on. Close it if it is not waited on. */
+  watch?: TaskWatch;
 }
 
 /** The agent the message asks for (request metadata first, then the message's); validated by the caller. */

@@ -12,6 +12,7 @@ import { canTransition, interruptedStates, isTerminal, stateFromName, stateName 
 import { TaskError } from './task-error';
 import type { TaskEvent, TaskEventKind } from './task-event';
 import { listTasks, type ListInput, type ListResult } from './list-tasks';
+import { watchTask, type TaskWatch } from './task-watch';
 import { agentOf, codebaseOf, type SendInput, type SendResult } from './send-input';
 
 export interface TaskServiceDeps {
@@ -61,7 +62,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     dirty.add(row);
     const json = toJson.response(response);
     repo.insertEvent(row.id, seq, kind, json, now);
-    return { taskId: row.id, seq, kind, json };
+    return { taskId: row.id, seq, kind, json, response };
   }
 
   function mustGet(taskId: string): TaskRow {
@@ -243,8 +244,20 @@ export function createTaskService(deps: TaskServiceDeps) {
     return { ...message, contextId, taskId };
   }
 
-  /** Commits the message (a new task, or the continuation of one waiting for input); resolves once durable. */
-  async function send(input: SendInput): Promise<SendResult> {
+  async function durableOrClose(watch: TaskWatch | undefined): Promise<void> {
+    try {
+      await batch.durable();
+    } catch (err) {
+      watch?.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Commits the message (a new task, or the continuation of one waiting for input); resolves
+   * once durable. With `watch`, the result follows the task from this message on.
+   */
+  async function send(input: SendInput, options: { watch?: boolean } = {}): Promise<SendResult> {
     if (closing) throw new TaskError('shutting-down', 'The host is shutting down; send the message again once it is back.');
     const { message } = input;
     if (message.parts.length === 0) throw new TaskError('invalid-params', 'message.parts must hold at least one part.');
@@ -275,8 +288,11 @@ export function createTaskService(deps: TaskServiceDeps) {
         const event = setStatus(row, TaskState.TASK_STATE_WORKING, undefined, now);
         return { events: [event], value: { row, incoming, firstSeq: event.seq } };
       }, () => dispatch(taskId, result.row.agent, result.incoming));
-      await batch.durable();
-      return { task: get(result.row.id), firstSeq: result.firstSeq };
+      const watch = options.watch ? watchTask(bus, taskId) : undefined;
+      await durableOrClose(watch);
+      const now = snapshot(taskId);
+      watch?.start(now.task, now.seq);
+      return { task: now.task, firstSeq: result.firstSeq, watch };
     }
 
     const agent = typeof requested === 'string' ? requested : deps.defaultAgent(codebaseOf(input));
@@ -296,12 +312,15 @@ export function createTaskService(deps: TaskServiceDeps) {
       repo.insertTask(row);
       repo.insertMessage({ messageId: incoming.messageId, contextId, taskId, role: 'user', json: toJson.message(incoming), now });
       const snapshot: Task = { id: taskId, contextId, status, artifacts: [], history: [incoming], metadata };
-      const json = toJson.response({ payload: { $case: 'task', value: snapshot } });
+      const response: StreamResponse = { payload: { $case: 'task', value: snapshot } };
+      const json = toJson.response(response);
       repo.insertEvent(taskId, 1, 'task', json, now);
-      return { events: [{ taskId, seq: 1, kind: 'task', json }], value: snapshot };
+      return { events: [{ taskId, seq: 1, kind: 'task', json, response }], value: snapshot };
     }, () => dispatch(taskId, agent, incoming, task));
-    await batch.durable();
-    return { task, firstSeq: 1 };
+    const watch = options.watch ? watchTask(bus, taskId) : undefined;
+    watch?.start(task, 1);
+    await durableOrClose(watch);
+    return { task, firstSeq: 1, watch };
   }
 
   async function cancel(taskId: string): Promise<Task> {

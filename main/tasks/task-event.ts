@@ -11,6 +11,8 @@ export interface TaskEvent {
   seq: number;
   kind: TaskEventKind;
   json: string;
+  /** The event decoded, when its writer in this process has it: in-process listeners skip decoding `json`. */
+  response?: StreamResponse;
 }
 
 export function decodeEvent(event: TaskEvent): StreamResponse {

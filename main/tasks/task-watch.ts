@@ -1,0 +1,90 @@
+import type { Task } from '@a2a-js/sdk';
+import type { TaskBus } from './bus';
+import type { TaskView } from './codec';
+import { interruptedStates, isTerminal } from './states';
+import { decodeEvent, type TaskEvent } from './task-event';
+import { foldEvent } from './task-fold';
+
+export interface TaskWatch {
+  /**
+   * Resolves once the task is terminal or waiting on the client, with the task as it then is
+   * (in `view`); rejects with the signal's reason if that aborts first.
+   */
+  settled(signal?: AbortSignal, view?: TaskView): Promise<Task>;
+  /** Stops watching (an aborted `settled` also stops it); a pending `settled` never resolves. */
+  close(): void;
+}
+
+export interface PendingWatch extends TaskWatch {
+  /** The task as committed at `seq`: events up to it are in it, later ones are folded in. */
+  start(task: Task, seq: number): void;
+}
+
+function inView(task: Task, view: TaskView): Task {
+  const n = view.historyLength;
+  if (n === undefined || n >= task.history.length) return task;
+  return { ...task, history: n === 0 ? [] : task.history.slice(-n) };
+}
+
+const settles = (task: Task) => isTerminal(task.status!.state) || interruptedStates.has(task.status!.state);
+
+/**
+ * Follows one task from the bus, subscribed before the events it must not miss are published,
+ * and keeps the task up to date by folding them in. A blocking send answers from this, without
+ * reading back the task it has just watched being written.
+ */
+export function watchTask(bus: Pick<TaskBus, 'subscribe'>, taskId: string): PendingWatch {
+  let task: Task | undefined;
+  let seq = 0;
+  let early: TaskEvent[] = [];
+  let done = false;
+  let waiter: ((task: Task) => void) | undefined;
+
+  const unsubscribe = bus.subscribe(taskId, (event) => {
+    if (!task) return void early.push(event);
+    apply(event);
+  });
+
+  function apply(event: TaskEvent): void {
+    if (done || event.seq <= seq) return;
+    seq = event.seq;
+    task = foldEvent(task!, event.response ?? decodeEvent(event));
+    if (!settles(task)) return;
+    done = true;
+    unsubscribe();
+    waiter?.(task);
+  }
+
+  return {
+    start(snapshot, atSeq) {
+      task = snapshot;
+      seq = atSeq;
+      done = settles(snapshot);
+      if (done) unsubscribe();
+      const buffered = early;
+      early = [];
+      for (const event of buffered) apply(event);
+    },
+    settled(signal, view = {}) {
+      if (done && task) return Promise.resolve(inView(task, view));
+      return new Promise((resolve, reject) => {
+        const onAbort = () => {
+          waiter = undefined;
+          done = true;
+          unsubscribe();
+          reject(signal?.reason);
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        waiter = (t) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(inView(t, view));
+        };
+      });
+    },
+    close() {
+      done = true;
+      unsubscribe();
+    },
+  };
+}
