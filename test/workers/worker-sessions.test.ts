@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openWorkerSessions } from '../../main/workers/remote/worker-sessions';
 import { tempDir } from '../helpers/temp-dir';
+import { appDir, spawnWorker } from './remote-support';
 
 const key = (contextId: string, agent = 'opencode', codebase = 'app') => ({ contextId, agent, codebase });
 const module = resolve(import.meta.dirname, '../../main/workers/remote/worker-sessions.ts');
@@ -41,5 +42,26 @@ describe('worker session store (<dataDir>/worker.db)', () => {
     const sessions = openWorkerSessions(dataDir);
     expect(sessions.get(key('c1'))).toBe('ses_crash');
     sessions.close();
+  });
+
+  it('the CLI exits 1 with one line naming worker.db, why it cannot be opened and what to do, and no stack trace', async () => {
+    const notADir = join(tempDir('codetether-worker-'), 'data');
+    writeFileSync(notADir, 'a file where the data dir should be');
+    const w = spawnWorker(['--server', 'http://127.0.0.1:1', '--token', 'ct_x', '--codebase', `app=${appDir()}`, '--data-dir', notADir]);
+    expect(await w.exited).toBe(1);
+    expect(w.stderr()).toBe(
+      `codetether worker: Cannot open the worker's database ${join(notADir, 'worker.db')}: ${notADir} is a file, not a folder. ` +
+        "Pass --data-dir a folder this user can write, or move a damaged worker.db aside (it holds only the agents' session ids).\n",
+    );
+    expect(w.stderr()).not.toMatch(/\n\s+at /);
+    expect(w.stdout()).toBe('');
+  });
+
+  it('the CLI says why when worker.db is not a database', async () => {
+    const dataDir = tempDir('codetether-worker-data-');
+    writeFileSync(join(dataDir, 'worker.db'), 'not sqlite');
+    const w = spawnWorker(['--server', 'http://127.0.0.1:1', '--token', 'ct_x', '--codebase', `app=${appDir()}`, '--data-dir', dataDir]);
+    expect(await w.exited).toBe(1);
+    expect(w.stderr()).toMatch(/^codetether worker: Cannot open the worker's database .+worker\.db: file is not a database\. Pass --data-dir .+\n$/);
   });
 });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../../host/config';
+import { HostStartError } from '../../host/errors';
 import { createLogger } from '../../host/log';
 import { registerCodebase } from '../../workers/codebases';
 import { createPtyHost } from '../../workers/pty-host/client';
@@ -7,7 +8,7 @@ import { createHostClient } from '../../workers/remote/client';
 import { createCodebaseList } from '../../workers/remote/codebase-list';
 import { startWorker, WorkerFatalError, type WorkerOptions } from '../../workers/remote/worker';
 import { workerAgents } from '../../workers/remote/worker-agents';
-import { openWorkerSessions } from '../../workers/remote/worker-sessions';
+import { openWorkerSessions, workerDatabaseFile, type WorkerSessions } from '../../workers/remote/worker-sessions';
 import type { CliIo, Command } from '../command';
 import { numberOrRaw, parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
@@ -22,6 +23,20 @@ function serverOrigin(text: string | undefined): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--server must be an http or https URL, got "${text}".`);
   return url.origin;
+}
+
+/** worker.db, or a one-line error naming the file, the OS's or SQLite's reason and what to do. */
+function openSessions(dataDir: string): WorkerSessions {
+  try {
+    return openWorkerSessions(dataDir);
+  } catch (err) {
+    // mkdir of a data dir that is a file says only "file already exists".
+    const reason = (err as NodeJS.ErrnoException).code === 'EEXIST' ? `${dataDir} is a file, not a folder` : (err as Error).message;
+    throw new HostStartError(
+      `Cannot open the worker's database ${workerDatabaseFile(dataDir)}: ${reason}. Pass --data-dir a folder this user can write, or move a damaged worker.db aside (it holds only the agents' session ids).`,
+      { cause: err },
+    );
+  }
 }
 
 /** Serves until SIGINT/SIGTERM; 1 when the host is unreachable or refuses this worker. */
@@ -96,8 +111,8 @@ Options:
     if (codebases.list().length === 0) throw new UsageError('At least one --codebase NAME=PATH is required.');
 
     const log = createLogger(config.logLevel);
+    const sessions = openSessions(config.dataDir);
     const ptyHost = createPtyHost({ log: log.child('pty') });
-    const sessions = openWorkerSessions(config.dataDir);
     try {
       const requested = values.agents?.split(',').map((a) => a.trim()).filter(Boolean);
       const chosen = workerAgents(config, requested, { ptyHost, codebases, sessions, log: log.child('agent') });

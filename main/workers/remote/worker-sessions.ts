@@ -15,13 +15,18 @@ export interface WorkerSessions extends AgentSessions {
   close(): void;
 }
 
+/** The worker's own database in its data dir. */
+export function workerDatabaseFile(dataDir: string): string {
+  return join(dataDir, 'worker.db');
+}
+
 /**
  * The CLI session ids of each A2A context this worker ran, in `<dataDir>/worker.db`, so the next
  * task of a context continues the CLI's session, also after the worker restarted. Each put is
  * committed at once: a crash loses none.
  */
 export function openWorkerSessions(dataDir: string): WorkerSessions {
-  const db = openDatabase(join(dataDir, 'worker.db'), { migrations: workerMigrations });
+  const db = openDatabase(workerDatabaseFile(dataDir), { migrations: workerMigrations });
   const repo = createAgentSessionRepository(db);
   return { get: repo.get, put: repo.put, close: () => closeDatabase(db) };
 }
