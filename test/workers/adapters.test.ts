@@ -162,7 +162,7 @@ describe('claude adapter', () => {
   it('says how to install it, and how to log in', () => {
     expect(launchError(createClaudeAdapter(world([]).deps()), run('x'))).toContain('Install it with: npm i -g @anthropic-ai/claude-code');
     expect(launchError(createClaudeAdapter(world(['claude']).deps()), run('x'))).toBe(
-      'Agent "claude" has no credentials: run "claude" once and log in, or set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN or ANTHROPIC_AUTH_TOKEN (in the host\'s environment or config "agentEnv.claude").',
+      'Agent "claude" has no credentials on the machine that runs it: run "claude" once and log in there, or set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN or ANTHROPIC_AUTH_TOKEN in its environment or in its config "agentEnv.claude".',
     );
   });
 });

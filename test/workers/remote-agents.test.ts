@@ -87,6 +87,6 @@ describe('a built-in agent that cannot start on the worker', () => {
 
     const loggedOut = (await client.sendMessage(request('fix it', { metadata: { agent: 'codex', codebase: 'app' } }))) as Task;
     expect(loggedOut.status?.state).toBe(TaskState.TASK_STATE_FAILED);
-    expect(statusText(loggedOut)).toBe('Agent "codex" has no credentials: run "codex login", or set OPENAI_API_KEY or CODEX_API_KEY (in the host\'s environment or config "agentEnv.codex").');
+    expect(statusText(loggedOut)).toBe('Agent "codex" has no credentials on the machine that runs it: run "codex login" there, or set OPENAI_API_KEY or CODEX_API_KEY in its environment or in its config "agentEnv.codex".');
   });
 });

@@ -90,7 +90,11 @@ export function createCliAdapter(spec: CliAgentSpec, deps: CliAgentDeps): CliAda
         return { ok: false, error: `Agent "${name}" cannot start: "${spec.command}" was not found on PATH (${base.PATH ?? ''}). Install it with: ${spec.install}` };
       }
       if (spec.credentials && !hasCredentials(spec, base)) {
-        return { ok: false, error: `Agent "${name}" has no credentials: ${spec.credentials.login}, or set ${spec.passEnv.join(' or ')} (in the host's environment or config "agentEnv.${name}").` };
+        // Read on the host, maybe about a remote worker: say the machine, not "the host".
+        return {
+          ok: false,
+          error: `Agent "${name}" has no credentials on the machine that runs it: ${spec.credentials.login} there, or set ${spec.passEnv.join(' or ')} in its environment or in its config "agentEnv.${name}".`,
+        };
       }
       const request: CliRequest = { prompt: messageText(run.message), session: deps.sessions.get(keyOf(run)), model: stringMetadata(run, 'model') };
       const extra = spec.env ? spec.env(request, base) : { ok: true as const, value: {} };
