@@ -1,4 +1,5 @@
 import { ServerCallContext, UnauthenticatedUser, type User } from '@a2a-js/sdk/server';
+import { stopSourceOf, type LazyAbort, type StopSource } from '../tasks/lazy-abort';
 
 /**
  * The SDK's StreamResponse has no field for our per-task event `seq`, so the request handler
@@ -17,7 +18,8 @@ const RESUME = 'codetether.resume';
 export interface CallContextOptions {
   user?: User;
   requestedVersion?: string;
-  signal?: AbortSignal;
+  /** Aborted when the caller is gone: a transport's own (lazy, as most calls never wait), or a signal. */
+  signal?: LazyAbort | AbortSignal;
   resumeAfterSeq?: number;
 }
 
@@ -43,9 +45,20 @@ export function shiftSeq(ctx: ServerCallContext): number | undefined {
   return (ctx.state?.get(SEQS) as number[] | undefined)?.shift();
 }
 
+function stopOf(ctx: ServerCallContext): LazyAbort | AbortSignal | undefined {
+  return ctx.state?.get(SIGNAL) as LazyAbort | AbortSignal | undefined;
+}
+
 /** Aborted when the caller is gone; undefined when the transport gave none. */
 export function signalOf(ctx: ServerCallContext): AbortSignal | undefined {
-  return ctx.state?.get(SIGNAL) as AbortSignal | undefined;
+  const stop = stopOf(ctx);
+  return stop instanceof AbortSignal ? stop : stop?.signal;
+}
+
+/** Says when the caller is gone, without making an AbortSignal for a wait that only listens. */
+export function stopSourceOfCall(ctx: ServerCallContext): StopSource | undefined {
+  const stop = stopOf(ctx);
+  return stop instanceof AbortSignal ? stopSourceOf(stop) : stop;
 }
 
 export function resumeSeqOf(ctx: ServerCallContext): number | undefined {

@@ -6,6 +6,7 @@ import { HttpError } from '../http/errors';
 import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
 import { lastEventId } from '../http/sse';
+import { lazyAbort } from '../tasks/lazy-abort';
 import { createCallContext } from './call-context';
 import { extendedCardNeedsAuth } from './errors';
 import { checkVersion, parseEnvelope, rpcError, type JsonRpcId, type RpcRequest } from './jsonrpc-envelope';
@@ -74,16 +75,16 @@ export function addJsonRpcRoutes(router: Router, deps: JsonRpcRouteDeps): void {
       return answer(res, rpcError(request.id, -32600, extendedCardNeedsAuth().message), 401, { 'www-authenticate': 'Bearer realm="codetether"' });
     }
 
-    const controller = new AbortController();
+    const stop = lazyAbort();
     const resumeAfterSeq = SUBSCRIBE_METHODS.has(request.method) ? lastEventId(req.headers['last-event-id']) : undefined;
-    const ctx = createCallContext({ user, requestedVersion: request.dialect === 'v1' ? '1.0' : '0.3', signal: controller.signal, resumeAfterSeq });
+    const ctx = createCallContext({ user, requestedVersion: request.dialect === 'v1' ? '1.0' : '0.3', signal: stop, resumeAfterSeq });
     // A blocking SendMessage stops waiting once its client is gone.
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) stop.abort();
     });
     const result = await transports[request.dialect].handle(request.body, ctx);
     if (isAsyncGenerator(result)) {
-      return streamJsonRpc(res, result, { ctx, id: request.id, dialect: request.dialect, abort: controller, onClose: deps.onClose });
+      return streamJsonRpc(res, result, { ctx, id: request.id, dialect: request.dialect, abort: stop, onClose: deps.onClose });
     }
     answer(res, result);
   }

@@ -13,7 +13,7 @@ export interface StreamOptions {
   id: JsonRpcId;
   dialect: 'v1' | 'v0.3';
   /** Aborted when the stream closes for any reason, which ends the handler's generator. */
-  abort: AbortController;
+  abort: { abort(): void };
   onClose: CloseRegistry;
 }
 

@@ -20,7 +20,7 @@ import type { A2ARequestHandler, ServerCallContext } from '@a2a-js/sdk/server';
 import type { PushConfigs } from '../push/push-configs';
 import type { SendResult } from '../tasks/send-input';
 import type { TaskService } from '../tasks/service';
-import { resumeSeqOf, signalOf } from './call-context';
+import { resumeSeqOf, stopSourceOfCall } from './call-context';
 import { asA2A, AuthenticationRequiredError, extendedCardNeedsAuth, toA2AError } from './errors';
 
 export { AuthenticationRequiredError };
@@ -97,7 +97,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
         const historyLength = params.configuration?.historyLength;
         if (!watch) return historyLength === undefined ? task : tasks.get(task.id, { historyLength });
         // Answered from the events this send watched being committed: nothing to read back.
-        return watch.settled(signalOf(ctx), { historyLength });
+        return watch.settled(stopSourceOfCall(ctx), { historyLength });
       });
     },
 

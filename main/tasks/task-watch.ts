@@ -1,6 +1,7 @@
 import type { Task } from '@a2a-js/sdk';
 import type { TaskBus } from './bus';
 import type { TaskView } from './codec';
+import type { StopSource } from './lazy-abort';
 import { interruptedStates, isTerminal } from './states';
 import { decodeEvent, type TaskEvent } from './task-event';
 import { foldEvent } from './task-fold';
@@ -8,9 +9,9 @@ import { foldEvent } from './task-fold';
 export interface TaskWatch {
   /**
    * Resolves once the task is terminal or waiting on the client, with the task as it then is
-   * (in `view`); rejects with the signal's reason if that aborts first.
+   * (in `view`); rejects if `stop` aborts first.
    */
-  settled(signal?: AbortSignal, view?: TaskView): Promise<Task>;
+  settled(stop?: StopSource, view?: TaskView): Promise<Task>;
   /** Stops watching (an aborted `settled` also stops it); a pending `settled` never resolves. */
   close(): void;
 }
@@ -65,19 +66,19 @@ export function watchTask(bus: Pick<TaskBus, 'subscribe'>, taskId: string): Pend
       early = [];
       for (const event of buffered) apply(event);
     },
-    settled(signal, view = {}) {
+    settled(stop, view = {}) {
       if (done && task) return Promise.resolve(inView(task, view));
       return new Promise((resolve, reject) => {
         const onAbort = () => {
           waiter = undefined;
           done = true;
           unsubscribe();
-          reject(signal?.reason);
+          reject(new Error(`Stopped waiting for task ${taskId}: the caller is gone.`));
         };
-        if (signal?.aborted) return onAbort();
-        signal?.addEventListener('abort', onAbort, { once: true });
+        if (stop?.aborted) return onAbort();
+        const forget = stop?.onAbort(onAbort);
         waiter = (t) => {
-          signal?.removeEventListener('abort', onAbort);
+          forget?.();
           resolve(inView(t, view));
         };
       });

@@ -1,6 +1,7 @@
 import { Role, TaskState, type Artifact, type Part } from '@a2a-js/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentExecutor } from '../../main/tasks/executor';
+import { lazyAbort } from '../../main/tasks/lazy-abort';
 import { openCore, userMessage, type Core } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -63,10 +64,10 @@ describe('a watched send', () => {
     cores.push(core);
     const { tasks } = core;
     const { task, watch } = await tasks.send({ message: userMessage('hello', { metadata: { delayMs: 200 } }) }, { watch: true });
-    const gone = new AbortController();
-    const waiting = watch!.settled(gone.signal);
-    gone.abort(new Error('client gone'));
-    await expect(waiting).rejects.toThrow('client gone');
+    const gone = lazyAbort();
+    const waiting = watch!.settled(gone);
+    gone.abort();
+    await expect(waiting).rejects.toThrow('the caller is gone');
     expect(tasks.listenerCount(task.id)).toBe(0);
   });
 });

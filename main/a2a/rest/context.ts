@@ -1,6 +1,7 @@
 import { A2A_PROTOCOL_VERSION } from '@a2a-js/sdk';
 import type { ServerCallContext } from '@a2a-js/sdk/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { lazyAbort } from '../../tasks/lazy-abort';
 import { createCallContext } from '../call-context';
 import { userOf } from '../rpc-user';
 
@@ -10,9 +11,9 @@ import { userOf } from '../rpc-user';
  * subscribe's Last-Event-ID.
  */
 export function restContext(req: IncomingMessage, res: ServerResponse, resumeAfterSeq?: number): ServerCallContext {
-  const controller = new AbortController();
+  const stop = lazyAbort();
   res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) stop.abort();
   });
-  return createCallContext({ user: userOf(req), requestedVersion: A2A_PROTOCOL_VERSION, signal: controller.signal, resumeAfterSeq });
+  return createCallContext({ user: userOf(req), requestedVersion: A2A_PROTOCOL_VERSION, signal: stop, resumeAfterSeq });
 }
