@@ -5,6 +5,7 @@ import type { TaskRepository, TaskRow } from '../store/task-repository';
 import type { TaskBus } from './bus';
 import { roleName, taskFromRow, toJson, type TaskView } from './codec';
 import type { AgentExecutor, TaskUpdate } from './executor';
+import { artifactEventJson, newTaskEventJson, statusEventJson, statusJson } from './event-json';
 import { newId } from './ids';
 import { lazyAbort, type LazyAbort } from './lazy-abort';
 import type { ClaimedRun, Dispatcher, DispatcherFactory, RunnableTask, TaskRunner } from './runner';
@@ -55,12 +56,11 @@ export function createTaskService(deps: TaskServiceDeps) {
   /** Rows changed by the current unit of work; `commit` saves each once, however many events it appended. */
   const dirty = new Set<TaskRow>();
 
-  /** Appends the task's next event; the row's counter moves in memory and is saved with the row. */
-  function appendEvent(row: TaskRow, kind: TaskEventKind, response: StreamResponse, now: number): TaskEvent {
+  /** Appends the task's next event (`json`: `response` encoded); the row's counter moves in memory and is saved with the row. */
+  function appendEvent(row: TaskRow, kind: TaskEventKind, response: StreamResponse, json: string, now: number): TaskEvent {
     const seq = ++row.last_seq;
     row.updated_at = now;
     dirty.add(row);
-    const json = toJson.response(response);
     repo.insertEvent(row.id, seq, kind, json, now);
     return { taskId: row.id, seq, kind, json, response };
   }
@@ -84,25 +84,29 @@ export function createTaskService(deps: TaskServiceDeps) {
       throw new TaskError('invalid-transition', `Task ${row.id} cannot go from ${row.state} to ${stateName(state)}.`);
     }
     const status: TaskStatus = { state, message, timestamp: new Date(now).toISOString() };
+    const messageJson = message && toJson.message(message);
     row.state = stateName(state);
-    row.status_json = toJson.status(status);
+    row.status_json = statusJson(state, status.timestamp, messageJson);
     if (message) {
-      repo.insertMessage({ messageId: message.messageId, contextId: row.context_id, taskId: row.id, role: roleName(message.role), json: toJson.message(message), now });
+      repo.insertMessage({ messageId: message.messageId, contextId: row.context_id, taskId: row.id, role: roleName(message.role), json: messageJson!, now });
     }
-    return appendEvent(row, 'statusUpdate', { payload: { $case: 'statusUpdate', value: { taskId: row.id, contextId: row.context_id, status, metadata } } }, now);
+    const response: StreamResponse = { payload: { $case: 'statusUpdate', value: { taskId: row.id, contextId: row.context_id, status, metadata } } };
+    return appendEvent(row, 'statusUpdate', response, statusEventJson(row.id, row.context_id, row.status_json, metadata), now);
   }
 
   function putArtifact(row: TaskRow, artifact: Artifact, append: boolean, lastChunk: boolean, now: number): TaskEvent {
     if (isTerminal(stateFromName(row.state)!)) {
       throw new TaskError('invalid-transition', `Task ${row.id} is ${row.state}; it takes no more artifacts.`);
     }
+    const artifactJson = toJson.artifact(artifact);
     // An append costs the size of what it adds, not of what is stored: output streams in many.
     if (append && repo.hasArtifact(row.id, artifact.artifactId)) {
       repo.appendArtifactParts(row.id, artifact.artifactId, JSON.stringify(artifact.parts.map((p) => Part.toJSON(p))));
     } else {
-      repo.putArtifact(row.id, artifact.artifactId, row.last_seq + 1, toJson.artifact(artifact));
+      repo.putArtifact(row.id, artifact.artifactId, row.last_seq + 1, artifactJson);
     }
-    return appendEvent(row, 'artifactUpdate', { payload: { $case: 'artifactUpdate', value: { taskId: row.id, contextId: row.context_id, artifact, append, lastChunk, metadata: undefined } } }, now);
+    const response: StreamResponse = { payload: { $case: 'artifactUpdate', value: { taskId: row.id, contextId: row.context_id, artifact, append, lastChunk, metadata: undefined } } };
+    return appendEvent(row, 'artifactUpdate', response, artifactEventJson(row.id, row.context_id, artifactJson, append, lastChunk), now);
   }
 
   /** Runs `work` atomically in the current batch; its events are published once that commits. */
@@ -304,16 +308,17 @@ export function createTaskService(deps: TaskServiceDeps) {
       const status: TaskStatus = { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: new Date(now).toISOString() };
       const metadata = input.metadata && Object.keys(input.metadata).length ? input.metadata : undefined;
       const row: TaskRow = {
-        id: taskId, context_id: contextId, agent, state: 'submitted', status_json: toJson.status(status),
+        id: taskId, context_id: contextId, agent, state: 'submitted', status_json: statusJson(status.state, status.timestamp, undefined),
         metadata_json: metadata ? JSON.stringify(metadata) : null, last_seq: 0, attempts: 1, created_at: now, updated_at: now,
       };
       // Inserted with its first event already counted: saving the row again for event #1 would cost an UPDATE per send.
       row.last_seq = 1;
       repo.insertTask(row);
-      repo.insertMessage({ messageId: incoming.messageId, contextId, taskId, role: 'user', json: toJson.message(incoming), now });
+      const messageJson = toJson.message(incoming);
+      repo.insertMessage({ messageId: incoming.messageId, contextId, taskId, role: 'user', json: messageJson, now });
       const snapshot: Task = { id: taskId, contextId, status, artifacts: [], history: [incoming], metadata };
       const response: StreamResponse = { payload: { $case: 'task', value: snapshot } };
-      const json = toJson.response(response);
+      const json = newTaskEventJson(taskId, contextId, row.status_json, messageJson, metadata);
       repo.insertEvent(taskId, 1, 'task', json, now);
       return { events: [{ taskId, seq: 1, kind: 'task', json, response }], value: snapshot };
     }, () => dispatch(taskId, agent, incoming, task));
