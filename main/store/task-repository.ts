@@ -38,7 +38,7 @@ export function createTaskRepository(db: Db) {
     insertSession: db.prepare('INSERT INTO sessions (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at'),
     insertTask: db.prepare(
       `INSERT INTO tasks (id, context_id, agent, state, status_json, metadata_json, last_seq, attempts, created_at, updated_at)
-       VALUES (@id, @context_id, @agent, @state, @status_json, @metadata_json, @last_seq, @attempts, @created_at, @updated_at)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     getTask: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
     saveTask: db.prepare('UPDATE tasks SET state = ?, status_json = ?, last_seq = ?, updated_at = ? WHERE id = ?'),
@@ -70,7 +70,8 @@ export function createTaskRepository(db: Db) {
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     sessionExists: (id: string) => s.sessionExists.get(id) !== undefined,
     touchSession: (id: string, now: number) => void s.insertSession.run(id, now, now),
-    insertTask: (row: TaskRow) => void s.insertTask.run(row),
+    // Positional, not named: binding an object by name costs a lookup per column on every send.
+    insertTask: (r: TaskRow) => void s.insertTask.run(r.id, r.context_id, r.agent, r.state, r.status_json, r.metadata_json, r.last_seq, r.attempts, r.created_at, r.updated_at),
     getTask: (id: string) => s.getTask.get(id),
     /** Writes the fields a unit of work changes (state, status, event counter) in one statement. */
     saveTask: (row: TaskRow) => void s.saveTask.run(row.state, row.status_json, row.last_seq, row.updated_at, row.id),
