@@ -1,12 +1,10 @@
 import type { Task} from '@a2a-js/sdk';
-import { Artifact, Message, StreamResponse, TaskStatus, Role } from '@a2a-js/sdk';
+import { Artifact, Message, TaskStatus, Role } from '@a2a-js/sdk';
 import type { TaskRepository, TaskRow } from '../store/task-repository';
 
 export const toJson = {
   message: (m: Message) => JSON.stringify(Message.toJSON(m)),
   artifact: (a: Artifact) => JSON.stringify(Artifact.toJSON(a)),
-  status: (s: TaskStatus) => JSON.stringify(TaskStatus.toJSON(s)),
-  response: (r: StreamResponse) => JSON.stringify(StreamResponse.toJSON(r)),
 };
 
 export function roleName(role: Role): string {
