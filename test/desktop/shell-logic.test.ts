@@ -1,11 +1,10 @@
-import { Message, Task, TaskState, type StreamResponse } from '@a2a-js/sdk';
+import { Message, StreamResponse, Task, TaskState } from '@a2a-js/sdk';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createAlertFilter, promptOf } from '../../main/app/task-alerts';
 import { trayStatus } from '../../main/app/tray-status';
 import { readWindowState, restoreBounds, windowStateFile, writeWindowState } from '../../main/app/window-state';
-import { toJson } from '../../main/tasks/codec';
 import type { TaskEvent } from '../../main/tasks/task-event';
 import { taskStateNames, type StateCounts } from '../../shared/monitor-api';
 import { tempDir } from '../helpers/temp-dir';
@@ -16,7 +15,7 @@ let seq = 0;
 function status(taskId: string, state: TaskState, text?: string): TaskEvent {
   const message = text ? Message.fromJSON({ messageId: `m${seq}`, role: 'ROLE_AGENT', parts: [{ text }] }) : undefined;
   const response: StreamResponse = { payload: { $case: 'statusUpdate', value: { taskId, contextId: 'c', status: { state, message, timestamp: undefined }, metadata: undefined } } };
-  return { taskId, seq: ++seq, kind: 'statusUpdate', json: toJson.response(response) };
+  return { taskId, seq: ++seq, kind: 'statusUpdate', json: JSON.stringify(StreamResponse.toJSON(response)) };
 }
 
 describe('desktop notifications', () => {
