@@ -40,6 +40,7 @@ import { codingAgents } from '../workers/coding-agents';
 import { createPtyHost } from '../workers/pty-host/client';
 import { createOutputLog } from '../workers/raw-output/output-log';
 import { createDispatcher, type HostDispatcher } from '../workers/dispatch/dispatcher';
+import { createRunSiteLookup } from '../workers/dispatch/run-sites';
 import { addWorkerRoutes } from '../workers/remote/host-routes';
 import { createWorkerRepository } from '../store/worker-repository';
 
@@ -148,6 +149,7 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
         claimWaitMs: config.workerClaimWaitMs,
         maxAttempts: config.maxAttempts,
         log: log.child('dispatch'),
+        lastSite: createRunSiteLookup(db),
       })),
   });
   let push: ReturnType<typeof createHostPush>;

@@ -1,7 +1,10 @@
 // Dispatch benchmark (issue 4): submit -> worker-has-task latency, one task in flight at a time.
 // Local: the in-process worker's agent starts. Remote: a worker (startWorker, the code behind
 // `codetether worker`, in this process, over real HTTP on 127.0.0.1) receives the assignment
-// from its waiting long-poll. The time runs from the call to tasks.send until the agent starts.
+// from its waiting long-poll. Affinity: a second worker joins, and every task is in one context
+// whose first task the second worker ran, so each goes to it though the first worker is first in
+// line (context affinity, decision 0010).
+// The time runs from the call to tasks.send until the agent starts.
 import { TaskState } from '@a2a-js/sdk';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTokenStore } from '../../main/auth/token-store';
@@ -44,22 +47,46 @@ export const dispatchBench: Bench = {
     const host = await startHost(loadConfig({ flags: { dataDir: options.workDir, port: 0, mcpPort: 0, logLevel: 'silent' }, env: {} }), { log: silent, agents: [probe] });
     const created = createTokenStore(host.db).create({ name: 'bench-worker', scopes: ['worker'] });
     if (!created.ok) throw new Error('worker token not created');
-    const worker = startWorker({
-      client: createHostClient(new URL(host.urls.health).origin, created.token),
-      agents: new Map([['probe', probe]]), codebases: ['app'], concurrency: 1, log: silent,
-    });
-    let registered!: () => void;
-    const ready = new Promise<void>((r) => (registered = r));
-    const serving = worker.run(() => registered());
-    await ready;
+    const secret = created.token;
+    const workers: { stop(): void; serving: Promise<void> }[] = [];
+    async function addWorker(name: string): Promise<void> {
+      const worker = startWorker({
+        client: createHostClient(new URL(host.urls.health).origin, secret),
+        agents: new Map([['probe', probe]]), codebases: ['app'], concurrency: 1, name, log: silent,
+      });
+      let registered!: () => void;
+      const ready = new Promise<void>((r) => (registered = r));
+      workers.push({ stop: () => worker.stop(), serving: worker.run(() => registered()) });
+      await ready;
+    }
+    await addWorker('bench-a');
 
-    /** One sample: ms from send to the agent's start. `codebase` app exists only on the remote worker. */
-    async function sample(codebase?: string): Promise<number> {
+    /** Adds worker bench-b and has it run the first task of `contextId`: two tasks at once, the first to bench-a. */
+    async function seedAffinity(contextId: string): Promise<void> {
+      await addWorker('bench-b');
+      arrived = undefined;
+      const sent = await Promise.all(
+        [undefined, contextId].map((ctx) => host.tasks.send({ message: userMessage('x', { contextId: ctx }), metadata: { agent: 'probe', codebase: 'app' } })),
+      );
+      await Promise.all(sent.map(({ task }) => host.tasks.settled(task.id)));
+      await sleep(3);
+    }
+
+    /** The worker each task of the affinity row was claimed by. */
+    const claimedBy = new Set<string>();
+    /** One sample: ms from send to the agent's start. `codebase` app exists only on the remote workers. */
+    async function sample(codebase?: string, contextId?: string): Promise<number> {
       const started = new Promise<number>((r) => (arrived = r));
       const t0 = performance.now();
-      const { task } = await host.tasks.send({ message: userMessage('x'), metadata: { agent: 'probe', ...(codebase ? { codebase } : {}) } });
+      const { task } = await host.tasks.send({ message: userMessage('x', { contextId }), metadata: { agent: 'probe', ...(codebase ? { codebase } : {}) } });
       const at = await started;
       await host.tasks.settled(task.id);
+      if (contextId) {
+        for (const e of host.tasks.eventsAfter(task.id, 0)) {
+          const worker = (JSON.parse(e.json) as { statusUpdate?: { metadata?: { worker?: string } } }).statusUpdate?.metadata?.worker;
+          if (worker) claimedBy.add(worker);
+        }
+      }
       // The remote worker claims again once its run is complete; let that claim be waiting, as it is on an idle worker.
       if (codebase) await sleep(3);
       return at - t0;
@@ -68,15 +95,25 @@ export const dispatchBench: Bench = {
     try {
       const results: ContenderResult[] = [];
       const ratios: Ratio[] = [];
-      for (const [label, codebase] of [['local worker (in-process)', undefined], ['remote worker (HTTP long-poll)', 'app']] as const) {
-        for (let i = 0; i < 30; i++) await sample(codebase);
+      const contenders = [
+        ['local worker (in-process)', undefined, undefined],
+        ['remote worker (HTTP long-poll)', 'app', undefined],
+        ['2 remote workers, one context (affinity)', 'app', 'bench-context'],
+      ] as const;
+      for (const [label, codebase, contextId] of contenders) {
+        if (contextId) await seedAffinity(contextId);
+        for (let i = 0; i < 30; i++) await sample(codebase, contextId);
         const perRound: number[][] = [];
         for (let round = 0; round < options.rounds; round++) {
           const times: number[] = [];
-          for (let i = 0; i < SAMPLES_PER_ROUND; i++) times.push(await sample(codebase));
+          for (let i = 0; i < SAMPLES_PER_ROUND; i++) times.push(await sample(codebase, contextId));
           times.sort((a, b) => a - b);
           perRound.push(times);
           options.log(`${label} round ${round + 1}/${options.rounds}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`);
+        }
+        // Every task of the one context ran on the worker that ran its first.
+        if (contextId && (claimedBy.size !== 1 || !claimedBy.values().next().value!.startsWith('bench-b '))) {
+          throw new Error(`the context's tasks ran on ${[...claimedBy].join(', ')}, not on bench-b alone`);
         }
         const p50 = median(perRound.map((t) => percentile(t, 50)));
         const p99 = median(perRound.map((t) => percentile(t, 99)));
@@ -88,8 +125,8 @@ export const dispatchBench: Bench = {
       }
       return { name: 'dispatch', title: 'Dispatch: submit -> worker has the task, one at a time (latency; the req/s column is 1000 / p50)', contenders: results, ratios };
     } finally {
-      worker.stop();
-      await serving.catch(() => {});
+      for (const w of workers) w.stop();
+      await Promise.all(workers.map((w) => w.serving.catch(() => {})));
       await host.stop();
     }
   },

@@ -9,9 +9,11 @@ import type { Dispatcher, RunnableTask, TaskRunner } from '../../tasks/runner';
 import { interruptedStates, isTerminal } from '../../tasks/states';
 import { TaskError } from '../../tasks/task-error';
 import type { Assignment, RegisterRequest, RegisterResponse } from '../remote/protocol';
+import { AFFINITY_WAIT_MS, chooseSite, createSiteMemory, localSite, type AffinityKey, type RunSite, type SiteView } from './affinity';
 import { placementOf } from './placement';
 import { createRunQueue } from './queue';
 import { reapLease } from './reaper';
+import { claimNote } from './run-sites';
 
 export interface DispatcherOptions {
   runner: TaskRunner;
@@ -27,15 +29,27 @@ export interface DispatcherOptions {
   maxAttempts: number;
   log: Logger;
   now?: () => number;
+  /**
+   * Where the previous task of a context (same agent and codebase) ran, for a context this
+   * dispatcher has not placed since it started: read from the task store (see ./run-sites).
+   */
+  lastSite?: (key: AffinityKey) => RunSite | undefined;
+  /** How long a task waits for the busy worker that ran its context's previous task; default AFFINITY_WAIT_MS. */
+  affinityWaitMs?: number;
 }
 
 /** Heartbeats also carry cancellations to the worker, so they come at least this often however long the lease. */
 const HEARTBEAT_CAP_MS = 1000;
 
+/** Contexts whose last run site is held in memory; older ones are read from the task store again. */
+const AFFINITY_MEMORY = 10_000;
+
 interface Entry {
   job: RunnableTask;
   codebase: string | undefined;
   priority: number;
+  /** Queued for the worker that ran the context's previous task (undefined workerId: this process) until `timer` fires. */
+  hold?: { workerId: string | undefined; timer: NodeJS.Timeout };
 }
 
 export interface Lease {
@@ -63,6 +77,8 @@ interface Session {
   leases: Map<string, Lease>;
   waiter?: (assignment: Assignment | undefined) => void;
   lastSeen: number;
+  /** The worker closed the connection of its waiting claim (it died, or lost the network) and has not called since. */
+  dropped: boolean;
 }
 
 /** What a remote call found; the routes turn each refusal into its HTTP answer. */
@@ -83,17 +99,97 @@ export function createDispatcher(options: DispatcherOptions) {
   /** Every worker that ever registered: a task for its codebase waits for it rather than failing. */
   const known = new Map(workers.list().map((w) => [w.id, w]));
   let localRunning = 0;
+  const heartbeatMs = Math.max(50, Math.min(HEARTBEAT_CAP_MS, Math.floor(options.leaseMs / 3)));
+  const affinityWaitMs = options.affinityWaitMs ?? AFFINITY_WAIT_MS;
+  const lastSites = createSiteMemory(AFFINITY_MEMORY, options.lastSite ?? (() => undefined));
+  /** Queued entries held for a worker (see Entry.hold). */
+  const held = new Set<Entry>();
 
   const localCodebase = (name: string | undefined) => name === undefined || codebases.get(name) !== undefined;
-  const localCan = (e: Entry) =>
-    localAgents.has(e.job.agent) && localCodebase(e.codebase) && (!limitedAgents.has(e.job.agent) || localRunning < options.localConcurrency);
-  const remoteCan = (s: Session, e: Entry) =>
-    e.codebase !== undefined && s.codebases.has(e.codebase) && s.agents.has(e.job.agent) && s.leases.size < s.worker.concurrency;
+  const localServes = (e: Entry) => localAgents.has(e.job.agent) && localCodebase(e.codebase);
+  const localFree = (e: Entry) => !limitedAgents.has(e.job.agent) || localRunning < options.localConcurrency;
+  const localCan = (e: Entry) => localServes(e) && localFree(e);
+  const remoteServes = (s: Session, e: Entry) => e.codebase !== undefined && s.codebases.has(e.codebase) && s.agents.has(e.job.agent);
+  const remoteCan = (s: Session, e: Entry) => remoteServes(s, e) && s.leases.size < s.worker.concurrency;
   const someoneServes = (e: Entry) =>
-    (localAgents.has(e.job.agent) && localCodebase(e.codebase)) ||
+    localServes(e) ||
     (e.codebase !== undefined && [...known.values()].some((w) => w.codebases.includes(e.codebase!) && w.agents.includes(e.job.agent)));
 
+  /**
+   * Still there: its claim is waiting, or it called within three heartbeats. A worker at its
+   * concurrency keeps no claim open but heartbeats; a killed one closed its claim's connection
+   * (noticed at once) or, cut off, goes silent.
+   */
+  const connected = (s: Session) => sessions.get(s.id) === s && !s.dropped && (s.waiter !== undefined || now() - s.lastSeen < 3 * heartbeatMs);
+  const siteOf = (s: Session): RunSite => ({ local: false, workerId: s.worker.id, name: s.worker.name });
+  const affinityKey = (e: Entry): AffinityKey => ({ contextId: e.job.task.contextId, agent: e.job.agent, codebase: e.codebase! });
+  const remember = (e: Entry, site: RunSite) => {
+    if (e.codebase !== undefined) lastSites.set(affinityKey(e), site);
+  };
+
+  /**
+   * Context affinity: the connected eligible worker that ran the previous task of the context
+   * (same agent and codebase), when there is a choice of workers at all.
+   */
+  function preferred(e: Entry) {
+    const sites: SiteView<Session | undefined>[] = [];
+    if (localServes(e)) sites.push({ ref: undefined, site: localSite, free: localFree(e) });
+    for (const s of sessions.values()) {
+      if (remoteServes(s, e) && connected(s)) sites.push({ ref: s, site: siteOf(s), free: s.waiter !== undefined && s.leases.size < s.worker.concurrency });
+    }
+    if (sites.length < 2) return { kind: 'any' } as const;
+    return chooseSite(lastSites.get(affinityKey(e)), sites);
+  }
+
+  /** Whether the worker `by` (undefined: this process) may take `e` now: it is not held for another worker that is still there. */
+  function mayTake(e: Entry, by: Session | undefined): boolean {
+    const h = e.hold;
+    if (!h) return true;
+    if (h.workerId === undefined) return by === undefined;
+    if (by?.worker.id === h.workerId) return true;
+    for (const s of sessions.values()) if (s.worker.id === h.workerId && remoteServes(s, e) && connected(s)) return false;
+    return true;
+  }
+
+  function hold(e: Entry, workerId: string | undefined): void {
+    const timer = setTimeout(() => {
+      unhold(e);
+      placeQueued();
+    }, affinityWaitMs);
+    timer.unref();
+    e.hold = { workerId, timer };
+    held.add(e);
+  }
+
+  function unhold(e: Entry): void {
+    if (!e.hold) return;
+    clearTimeout(e.hold.timer);
+    e.hold = undefined;
+    held.delete(e);
+  }
+
+  /** The first queued entry `by` can run and may take (undefined: this process). */
+  function take(by: Session | undefined): Entry | undefined {
+    const e = queue.take(by ? (q) => remoteCan(by, q) && mayTake(q, by) : (q) => localCan(q) && mayTake(q, undefined));
+    if (e) unhold(e);
+    return e;
+  }
+
+  /** Hands queued tasks to every worker with room: after a hold ended, or a worker it was held for went away. */
+  function placeQueued(): void {
+    if (queue.size === 0) return;
+    drainLocal();
+    for (const s of sessions.values()) fillClaim(s);
+  }
+
+  /** Assigns queued tasks to `s` while its claim waits and it has room. */
+  function fillClaim(s: Session): void {
+    let e: Entry | undefined;
+    while (s.waiter && s.leases.size < s.worker.concurrency && (e = take(s))) assign(s, e);
+  }
+
   function startLocal(e: Entry): void {
+    remember(e, localSite);
     if (!limitedAgents.has(e.job.agent)) {
       void runner.runLocal(e.job);
       return;
@@ -107,13 +203,14 @@ export function createDispatcher(options: DispatcherOptions) {
 
   function drainLocal(): void {
     let e: Entry | undefined;
-    while ((e = queue.take(localCan))) startLocal(e);
+    while ((e = take(undefined))) startLocal(e);
   }
 
   /** Claims the task for `s` and answers its waiting claim; false when the task may no longer run. */
   function assign(s: Session, e: Entry): boolean {
-    const claimed = runner.claim(e.job.taskId, `${s.worker.name} (${s.worker.id})`);
+    const claimed = runner.claim(e.job.taskId, claimNote(s.worker));
     if (!claimed) return false;
+    remember(e, siteOf(s));
     const lease: Lease = {
       id: randomUUID(), taskId: e.job.taskId, agent: e.job.agent, message: e.job.message, session: s, attempt: claimed.attempt,
       expiresAt: now() + options.leaseMs, applied: 0, canceled: false, reachedEnd: false,
@@ -128,6 +225,15 @@ export function createDispatcher(options: DispatcherOptions) {
 
   function offer(job: RunnableTask): void {
     const e: Entry = { job, ...placementOf(job.task, job.message) };
+    if (e.codebase !== undefined) {
+      const choice = preferred(e);
+      if (choice.kind === 'run') return choice.on ? void assign(choice.on, e) : startLocal(e);
+      if (choice.kind === 'wait') {
+        // Busy: queued for it, in its place by priority and arrival, for a bounded time.
+        hold(e, choice.for?.worker.id);
+        return queue.push(e);
+      }
+    }
     if (localCan(e)) return startLocal(e);
     for (const s of sessions.values()) {
       // A task canceled meanwhile is simply not assigned.
@@ -145,10 +251,10 @@ export function createDispatcher(options: DispatcherOptions) {
     known.set(worker.id, worker);
     // A worker registering again lost its earlier session (host restart or its own): those leases go to the reaper.
     for (const s of sessions.values()) if (s.worker.id === worker.id) dropSession(s);
-    const session: Session = { id: randomUUID(), worker, codebases: new Set(req.codebases), agents: new Set(req.agents), leases: new Map(), lastSeen: at };
+    const session: Session = { id: randomUUID(), worker, codebases: new Set(req.codebases), agents: new Set(req.agents), leases: new Map(), lastSeen: at, dropped: false };
     sessions.set(session.id, session);
     log.info('worker registered', { worker: worker.id, name: worker.name, codebases: req.codebases, agents: req.agents, concurrency: req.concurrency });
-    return { sessionId: session.id, leaseMs: options.leaseMs, heartbeatMs: Math.max(50, Math.min(HEARTBEAT_CAP_MS, Math.floor(options.leaseMs / 3))), claimWaitMs: options.claimWaitMs };
+    return { sessionId: session.id, leaseMs: options.leaseMs, heartbeatMs, claimWaitMs: options.claimWaitMs };
   }
 
   function dropSession(s: Session): void {
@@ -168,25 +274,34 @@ export function createDispatcher(options: DispatcherOptions) {
     const s = sessions.get(sessionId);
     if (!s) return unknownSession();
     s.lastSeen = now();
+    s.dropped = false;
     s.waiter?.(undefined);
     return {
       ok: true,
       value: new Promise((resolve) => {
         const finish = (a: Assignment | undefined) => {
           clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
+          signal.removeEventListener('abort', onClosed);
           s.lastSeen = now();
           resolve(a);
         };
-        const onAbort = () => {
+        const onTimeout = () => {
           if (s.waiter === finish) s.waiter = undefined;
           finish(undefined);
         };
-        const timer = setTimeout(onAbort, options.claimWaitMs);
-        signal.addEventListener('abort', onAbort, { once: true });
+        // The worker's end of the claim closed before an answer: tasks held for it need not wait.
+        const onClosed = () => {
+          const waiting = s.waiter === finish;
+          onTimeout();
+          if (waiting) {
+            s.dropped = true;
+            if (held.size > 0) placeQueued();
+          }
+        };
+        const timer = setTimeout(onTimeout, options.claimWaitMs);
+        signal.addEventListener('abort', onClosed, { once: true });
         s.waiter = finish;
-        let e: Entry | undefined;
-        while (s.waiter === finish && s.leases.size < s.worker.concurrency && (e = queue.take((q) => remoteCan(s, q)))) assign(s, e);
+        fillClaim(s);
       }),
     };
   }
@@ -196,6 +311,7 @@ export function createDispatcher(options: DispatcherOptions) {
     if (!s) return unknownSession();
     const at = now();
     s.lastSeen = at;
+    s.dropped = false;
     workers.seen(s.worker.id, at);
     const lost: string[] = [];
     const canceled: string[] = [];
@@ -268,15 +384,14 @@ export function createDispatcher(options: DispatcherOptions) {
     if (!lease.canceled && !lease.reachedEnd) {
       runner.fail(lease.taskId, error ? `Agent "${lease.agent}" failed: ${error}` : `Agent "${lease.agent}" finished without reporting a result.`);
     }
-    const s = lease.session;
-    let e: Entry | undefined;
-    while (s.waiter && s.leases.size < s.worker.concurrency && (e = queue.take((q) => remoteCan(s, q)))) assign(s, e);
+    fillClaim(lease.session);
     await runner.durable();
     return { ok: true, value: undefined };
   }
 
   function cancel(taskId: string): void {
-    queue.remove((e) => e.job.taskId === taskId);
+    const removed = queue.remove((e) => e.job.taskId === taskId);
+    if (removed) unhold(removed);
     const lease = leaseByTask.get(taskId);
     if (lease) lease.canceled = true;
   }
@@ -294,6 +409,8 @@ export function createDispatcher(options: DispatcherOptions) {
     for (const s of sessions.values()) {
       if (!s.waiter && s.leases.size === 0 && at - s.lastSeen > options.leaseMs) sessions.delete(s.id);
     }
+    // A worker that tasks are held for may have gone silent since.
+    if (held.size > 0) placeQueued();
   }
 
   const reaper = setInterval(sweep, Math.max(20, Math.min(1000, Math.floor(options.leaseMs / 4))));
@@ -316,6 +433,7 @@ export function createDispatcher(options: DispatcherOptions) {
     /** Answers every waiting claim and stops the reaper (shutdown). */
     stop(): void {
       clearInterval(reaper);
+      for (const e of held) unhold(e);
       for (const s of sessions.values()) {
         s.waiter?.(undefined);
         s.waiter = undefined;

@@ -24,9 +24,10 @@ export function createRunQueue<T extends { priority: number }>() {
       const i = items.findIndex((e) => accepts(e.item));
       return i < 0 ? undefined : items.splice(i, 1)[0]!.item;
     },
-    remove(match: (item: T) => boolean): void {
+    /** Removes and returns the first item that matches. */
+    remove(match: (item: T) => boolean): T | undefined {
       const i = items.findIndex((e) => match(e.item));
-      if (i >= 0) items.splice(i, 1);
+      return i < 0 ? undefined : items.splice(i, 1)[0]!.item;
     },
     get size() {
       return items.length;
