@@ -7,6 +7,7 @@ import { roleName, taskFromRow, toJson, type TaskView } from './codec';
 import type { AgentExecutor, TaskUpdate } from './executor';
 import { artifactEventJson, newTaskEventJson, statusEventJson, statusJson } from './event-json';
 import { newId } from './ids';
+import { createRowCache } from './row-cache';
 import { lazyAbort, type LazyAbort } from './lazy-abort';
 import type { ClaimedRun, Dispatcher, DispatcherFactory, RunnableTask, TaskRunner } from './runner';
 import { canTransition, interruptedStates, isTerminal, stateFromName, stateName } from './states';
@@ -55,6 +56,9 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   /** Rows changed by the current unit of work; `commit` saves each once, however many events it appended. */
   const dirty = new Set<TaskRow>();
+  /** Rows the current unit inserted: remembered after commit like the dirty ones, but not saved again. */
+  const inserted = new Set<TaskRow>();
+  const rowCache = createRowCache();
 
   /** Appends the task's next event (`json`: `response` encoded); the row's counter moves in memory and is saved with the row. */
   function appendEvent(row: TaskRow, kind: TaskEventKind, response: StreamResponse, json: string, now: number): TaskEvent {
@@ -66,7 +70,7 @@ export function createTaskService(deps: TaskServiceDeps) {
   }
 
   function mustGet(taskId: string): TaskRow {
-    const row = repo.getTask(taskId);
+    const row = rowCache.get(taskId) ?? repo.getTask(taskId);
     if (!row) throw new TaskError('task-not-found', `Task ${taskId} does not exist.`);
     return row;
   }
@@ -111,17 +115,21 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   /** Runs `work` atomically in the current batch; its events are published once that commits. */
   function commit<T>(work: (now: number) => { events: TaskEvent[]; value: T }, afterCommit?: () => void): T {
-    const { events, value } = batch.run(() => {
+    if (!batch.pending()) rowCache.batchClosed();
+    const { events, value, remember } = batch.run(() => {
       dirty.clear();
+      inserted.clear();
       try {
         const result = work(Date.now());
         for (const row of dirty) repo.saveTask(row);
-        return result;
+        return { ...result, remember: rowCache.wrote([...dirty, ...inserted]) };
       } finally {
         dirty.clear();
+        inserted.clear();
       }
     });
     batch.afterCommit(() => {
+      remember();
       bus.publish(events);
       afterCommit?.();
     });
@@ -210,6 +218,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     return commit((now) => {
       const row = mustGet(taskId);
       repo.bumpAttempts(taskId);
+      row.attempts += 1;
       const event = setStatus(row, TaskState.TASK_STATE_SUBMITTED, hostNote(taskId, row.context_id, reason), now);
       return { events: [event], value: taskFromRow(repo, row) };
     });
@@ -314,6 +323,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       // Inserted with its first event already counted: saving the row again for event #1 would cost an UPDATE per send.
       row.last_seq = 1;
       repo.insertTask(row);
+      inserted.add(row);
       const messageJson = toJson.message(incoming);
       repo.insertMessage({ messageId: incoming.messageId, contextId, taskId, role: 'user', json: messageJson, now });
       const snapshot: Task = { id: taskId, contextId, status, artifacts: [], history: [incoming], metadata };
@@ -421,6 +431,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       await all();
     }
     batch.flush();
+    rowCache.clear();
   }
 
   return { send, get, snapshot, cancel, list, eventsAfter, settled, recover, stop, durable: batch.durable, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll, listenerCount: bus.listenerCount };
