@@ -110,11 +110,12 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   const ptyHost = createPtyHost({ log: log.child('pty') });
   const codebases = createCodebaseRepository(db);
   const output = createOutputLog({ dir: join(config.dataDir, 'output'), onError: (err) => log.error('raw output not stored', { error: err.message }) });
+  const worktreesDir = join(config.dataDir, 'worktrees');
   const ptyAgents = [
-    ...codingAgents(config, { ptyHost, codebases, output, sessions: createAgentSessionRepository(db), log: log.child('workers') }),
+    ...codingAgents(config, { ptyHost, codebases, output, worktreesDir, sessions: createAgentSessionRepository(db), log: log.child('workers') }),
   ];
   for (const agent of ptyAgents) agents.set(agent.name, agent);
-  for (const agent of commandAgents(config, { ptyHost, codebases, output, log: log.child('workers') })) {
+  for (const agent of commandAgents(config, { ptyHost, codebases, output, worktreesDir, log: log.child('workers') })) {
     ptyAgents.push(agent);
     if (agents.has(agent.name)) {
       closeStore();

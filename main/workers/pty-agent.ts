@@ -3,11 +3,12 @@ import type { Logger } from '../host/log';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import type { AgentExecutor, ExecutionContext, TaskUpdate } from '../tasks/executor';
 import type { AgentAdapter, AgentRun, Launch } from './adapters/adapter';
-import { agentMessage } from './agent-message';
+import { agentMessage, textPart } from './agent-message';
 import { resolveCodebase } from './codebases';
 import { createLineSplitter } from './line-splitter';
 import type { PtyHost } from './pty-host/client';
 import type { OutputLog } from './raw-output/output-log';
+import { taskWorktree, worktreeWanted, type Worktree } from './worktrees';
 
 export interface PtyAgentDeps {
   ptyHost: PtyHost;
@@ -21,6 +22,8 @@ export interface PtyAgentDeps {
   lingerMs?: number;
   /** Keeps the raw bytes for the monitor's terminal; a remote worker has none (its host shows the artifact text). */
   output?: Pick<OutputLog, 'append' | 'end'>;
+  /** `<dataDir>/worktrees`: where tasks with metadata `worktree: true` get their git worktree. Without it such tasks fail. */
+  worktreesDir?: string;
 }
 
 /** PATH, HOME, LANG and TERM from here, PWD set to the codebase: nothing else leaks into an agent. */
@@ -35,10 +38,23 @@ function minimalEnv(cwd: string): Record<string, string> {
   };
 }
 
-/** The codebase a task asked for: request metadata, else the metadata of the message that created it. */
-function requestedCodebase(ctx: ExecutionContext): unknown {
+/** Metadata `key` the task was created with: request metadata, else the metadata of the message that created it. */
+function requested(ctx: ExecutionContext, key: 'codebase' | 'worktree'): unknown {
   const first = ctx.task.history.find((m) => m.role === Role.ROLE_USER) ?? ctx.message;
-  return ctx.task.metadata?.codebase ?? first.metadata?.codebase;
+  return ctx.task.metadata?.[key] ?? first.metadata?.[key];
+}
+
+/** Says where the task works, once, when its worktree is made: a working status for the client and an artifact that stays. */
+function worktreeUpdates(ctx: ExecutionContext, wt: Worktree): TaskUpdate[] {
+  const line = `worked in worktree ${wt.dir} on branch ${wt.branch}`;
+  return [
+    { kind: 'status', state: TaskState.TASK_STATE_WORKING, message: agentMessage(ctx.task, `Working in worktree ${wt.dir} on branch ${wt.branch}`), metadata: { worktree: { path: wt.dir, branch: wt.branch } } },
+    {
+      kind: 'artifact',
+      lastChunk: true,
+      artifact: { artifactId: 'worktree', name: 'worktree', description: 'The git worktree and branch the agent worked in; kept for review and merge.', parts: [textPart(line)], metadata: { path: wt.dir, branch: wt.branch }, extensions: [] },
+    },
+  ];
 }
 
 function runProcess(adapter: AgentAdapter, deps: PtyAgentDeps, ctx: ExecutionContext, run: AgentRun, launch: Launch): Promise<void> {
@@ -99,13 +115,25 @@ export function createPtyAgent(adapter: AgentAdapter, deps: PtyAgentDeps): Agent
     skill: adapter.skill,
     async execute(ctx) {
       const fail = (text: string) => ctx.update({ kind: 'status', state: TaskState.TASK_STATE_FAILED, message: agentMessage(ctx.task, text) });
-      const codebase = resolveCodebase(deps.codebases, { requested: requestedCodebase(ctx), defaultName: deps.defaultCodebase, agent: adapter.name });
+      const codebase = resolveCodebase(deps.codebases, { requested: requested(ctx, 'codebase'), defaultName: deps.defaultCodebase, agent: adapter.name });
       if (!codebase.ok) return fail(codebase.error);
-      const run: AgentRun = { task: ctx.task, message: ctx.message, codebase: codebase.value, baseEnv: minimalEnv(codebase.value.path) };
+      const wanted = worktreeWanted(requested(ctx, 'worktree'));
+      if (!wanted.ok) return fail(wanted.error);
+      let worktree: Worktree | undefined;
+      if (wanted.value) {
+        if (!deps.worktreesDir) return fail(`Agent "${adapter.name}" cannot run in a worktree on this machine: it has no data folder for worktrees.`);
+        const made = await taskWorktree(codebase.value, ctx.task.id, deps.worktreesDir);
+        if (!made.ok) return fail(made.error);
+        worktree = made.value;
+      }
+      // In a worktree the agent sees it as the codebase: its cwd, PWD and the path it is told.
+      const where = worktree ? { ...codebase.value, path: worktree.cwd } : codebase.value;
+      const run: AgentRun = { task: ctx.task, message: ctx.message, codebase: where, baseEnv: minimalEnv(where.path) };
       const launch = adapter.launch(run);
       if (!launch.ok) return fail(launch.error);
-      if (ctx.task.status?.state === TaskState.TASK_STATE_SUBMITTED) ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
       try {
+        if (worktree?.created) ctx.update(...worktreeUpdates(ctx, worktree));
+        else if (ctx.task.status?.state === TaskState.TASK_STATE_SUBMITTED) ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
         await runProcess(adapter, deps, ctx, run, launch.value);
       } finally {
         launch.value.cleanup();

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfig } from '../../host/config';
 import { HostStartError } from '../../host/errors';
 import { createLogger } from '../../host/log';
@@ -115,7 +115,7 @@ Options:
     const ptyHost = createPtyHost({ log: log.child('pty') });
     try {
       const requested = values.agents?.split(',').map((a) => a.trim()).filter(Boolean);
-      const chosen = workerAgents(config, requested, { ptyHost, codebases, sessions, log: log.child('agent') });
+      const chosen = workerAgents(config, requested, { ptyHost, codebases, sessions, worktreesDir: join(config.dataDir, 'worktrees'), log: log.child('agent') });
       if (!chosen.ok) throw new UsageError(chosen.error);
       for (const name of chosen.value.notInstalled) io.err(`codetether worker: warning: agent "${name}" is not installed on this machine; its tasks fail (saying how to install it) until it is.`);
       const client = createHostClient(origin, token);
