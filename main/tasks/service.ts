@@ -1,16 +1,16 @@
-import { Part, Role, TaskState, type Artifact, type Message, type StreamResponse, type Task, type TaskStatus } from '@a2a-js/sdk';
+import { Role, TaskState, type Message, type StreamResponse, type Task, type TaskStatus } from '@a2a-js/sdk';
 import type { Logger } from '../host/log';
 import type { CommitBatcher } from '../store/commit-batcher';
 import type { TaskRepository, TaskRow } from '../store/task-repository';
 import type { TaskBus } from './bus';
-import { roleName, taskFromRow, toJson, type TaskView } from './codec';
+import { taskFromRow, toJson, type TaskView } from './codec';
 import type { AgentExecutor, TaskUpdate } from './executor';
-import { artifactEventJson, newTaskEventJson, statusEventJson, statusJson } from './event-json';
+import { newTaskEventJson, statusJson } from './event-json';
 import { newId } from './ids';
-import { createRowCache } from './row-cache';
+import { createTaskWriter } from './task-writer';
 import { lazyAbort, type LazyAbort } from './lazy-abort';
 import type { ClaimedRun, Dispatcher, DispatcherFactory, RunnableTask, TaskRunner } from './runner';
-import { canTransition, interruptedStates, isTerminal, stateFromName, stateName } from './states';
+import { interruptedStates, isTerminal, stateFromName } from './states';
 import { TaskError } from './task-error';
 import type { TaskEvent, TaskEventKind } from './task-event';
 import { listTasks, type ListInput, type ListResult } from './list-tasks';
@@ -54,87 +54,7 @@ export function createTaskService(deps: TaskServiceDeps) {
   const running = new Map<string, { controller: LazyAbort; done: Promise<void> }>();
   let closing = false;
 
-  /** Rows changed by the current unit of work; `commit` saves each once, however many events it appended. */
-  const dirty = new Set<TaskRow>();
-  /** Rows the current unit inserted: remembered after commit like the dirty ones, but not saved again. */
-  const inserted = new Set<TaskRow>();
-  const rowCache = createRowCache();
-
-  /** Appends the task's next event (`json`: `response` encoded); the row's counter moves in memory and is saved with the row. */
-  function appendEvent(row: TaskRow, kind: TaskEventKind, response: StreamResponse, json: string, now: number): TaskEvent {
-    const seq = ++row.last_seq;
-    row.updated_at = now;
-    dirty.add(row);
-    repo.insertEvent(row.id, seq, kind, json, now);
-    return { taskId: row.id, seq, kind, json, response };
-  }
-
-  function mustGet(taskId: string): TaskRow {
-    const row = rowCache.get(taskId) ?? repo.getTask(taskId);
-    if (!row) throw new TaskError('task-not-found', `Task ${taskId} does not exist.`);
-    return row;
-  }
-
-  /** A task synced from another device is a read-only copy: only the device that runs it changes it. */
-  function mustBeLocal(row: TaskRow): void {
-    if (row.origin) {
-      throw new TaskError('unsupported-operation', `Task ${row.id} runs on another device (${row.origin}) and is read-only here. Send a message without taskId in context ${row.context_id} to continue the session on this device.`);
-    }
-  }
-
-  function setStatus(row: TaskRow, state: TaskState, message: Message | undefined, now: number, metadata?: Record<string, unknown>): TaskEvent {
-    const from = stateFromName(row.state)!;
-    if (!canTransition(from, state)) {
-      throw new TaskError('invalid-transition', `Task ${row.id} cannot go from ${row.state} to ${stateName(state)}.`);
-    }
-    const status: TaskStatus = { state, message, timestamp: new Date(now).toISOString() };
-    const messageJson = message && toJson.message(message);
-    row.state = stateName(state);
-    row.status_json = statusJson(state, status.timestamp, messageJson);
-    if (message) {
-      repo.insertMessage({ messageId: message.messageId, contextId: row.context_id, taskId: row.id, role: roleName(message.role), json: messageJson!, now });
-    }
-    const response: StreamResponse = { payload: { $case: 'statusUpdate', value: { taskId: row.id, contextId: row.context_id, status, metadata } } };
-    return appendEvent(row, 'statusUpdate', response, statusEventJson(row.id, row.context_id, row.status_json, metadata), now);
-  }
-
-  function putArtifact(row: TaskRow, artifact: Artifact, append: boolean, lastChunk: boolean, now: number): TaskEvent {
-    if (isTerminal(stateFromName(row.state)!)) {
-      throw new TaskError('invalid-transition', `Task ${row.id} is ${row.state}; it takes no more artifacts.`);
-    }
-    const artifactJson = toJson.artifact(artifact);
-    // An append costs the size of what it adds, not of what is stored: output streams in many.
-    if (append && repo.hasArtifact(row.id, artifact.artifactId)) {
-      repo.appendArtifactParts(row.id, artifact.artifactId, JSON.stringify(artifact.parts.map((p) => Part.toJSON(p))));
-    } else {
-      repo.putArtifact(row.id, artifact.artifactId, row.last_seq + 1, artifactJson);
-    }
-    const response: StreamResponse = { payload: { $case: 'artifactUpdate', value: { taskId: row.id, contextId: row.context_id, artifact, append, lastChunk, metadata: undefined } } };
-    return appendEvent(row, 'artifactUpdate', response, artifactEventJson(row.id, row.context_id, artifactJson, append, lastChunk), now);
-  }
-
-  /** Runs `work` atomically in the current batch; its events are published once that commits. */
-  function commit<T>(work: (now: number) => { events: TaskEvent[]; value: T }, afterCommit?: () => void): T {
-    if (!batch.pending()) rowCache.batchClosed();
-    const { events, value, remember } = batch.run(() => {
-      dirty.clear();
-      inserted.clear();
-      try {
-        const result = work(Date.now());
-        for (const row of dirty) repo.saveTask(row);
-        return { ...result, remember: rowCache.wrote([...dirty, ...inserted]) };
-      } finally {
-        dirty.clear();
-        inserted.clear();
-      }
-    });
-    batch.afterCommit(() => {
-      remember();
-      bus.publish(events);
-      afterCommit?.();
-    });
-    return value;
-  }
+  const { commit, mustGet, mustBeLocal, setStatus, putArtifact, insertTask, forgetRows } = createTaskWriter({ repo, batch, bus });
 
   function applyUpdates(taskId: string, updates: TaskUpdate[]): void {
     commit((now) => {
@@ -322,8 +242,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       };
       // Inserted with its first event already counted: saving the row again for event #1 would cost an UPDATE per send.
       row.last_seq = 1;
-      repo.insertTask(row);
-      inserted.add(row);
+      insertTask(row);
       const messageJson = toJson.message(incoming);
       repo.insertMessage({ messageId: incoming.messageId, contextId, taskId, role: 'user', json: messageJson, now });
       const snapshot: Task = { id: taskId, contextId, status, artifacts: [], history: [incoming], metadata };
@@ -431,7 +350,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       await all();
     }
     batch.flush();
-    rowCache.clear();
+    forgetRows();
   }
 
   return { send, get, snapshot, cancel, list, eventsAfter, settled, recover, stop, durable: batch.durable, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll, listenerCount: bus.listenerCount };
