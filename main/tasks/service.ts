@@ -8,13 +8,13 @@ import type { AgentExecutor, TaskUpdate } from './executor';
 import { newTaskEventJson, statusJson } from './event-json';
 import { newId } from './ids';
 import { createTaskWriter } from './task-writer';
-import { lazyAbort, type LazyAbort } from './lazy-abort';
+import { lazyAbort, stopSourceOf, type LazyAbort } from './lazy-abort';
 import type { ClaimedRun, Dispatcher, DispatcherFactory, RunnableTask, TaskRunner } from './runner';
 import { interruptedStates, isTerminal, stateFromName } from './states';
 import { TaskError } from './task-error';
 import type { TaskEvent, TaskEventKind } from './task-event';
 import { listTasks, type ListInput, type ListResult } from './list-tasks';
-import { watchTask, type TaskWatch } from './task-watch';
+import { watchTask, type PendingWatch, type TaskWatch } from './task-watch';
 import { agentOf, codebaseOf, type SendInput, type SendResult } from './send-input';
 
 export interface TaskServiceDeps {
@@ -177,6 +177,13 @@ export function createTaskService(deps: TaskServiceDeps) {
     return { ...message, contextId, taskId };
   }
 
+  /** Starts `watch` (subscribed already) from the task as committed now; returns that snapshot. */
+  function startWatch(watch: PendingWatch | undefined, taskId: string): { task: Task; seq: number } {
+    const now = snapshot(taskId);
+    watch?.start(now.task, now.seq);
+    return now;
+  }
+
   async function durableOrClose(watch: TaskWatch | undefined): Promise<void> {
     try {
       await batch.durable();
@@ -223,9 +230,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       }, () => dispatch(taskId, result.row.agent, result.incoming));
       const watch = options.watch ? watchTask(bus, taskId) : undefined;
       await durableOrClose(watch);
-      const now = snapshot(taskId);
-      watch?.start(now.task, now.seq);
-      return { task: now.task, firstSeq: result.firstSeq, watch };
+      return { task: startWatch(watch, taskId).task, firstSeq: result.firstSeq, watch };
     }
 
     const agent = typeof requested === 'string' ? requested : deps.defaultAgent(codebaseOf(input));
@@ -238,10 +243,9 @@ export function createTaskService(deps: TaskServiceDeps) {
       const metadata = input.metadata && Object.keys(input.metadata).length ? input.metadata : undefined;
       const row: TaskRow = {
         id: taskId, context_id: contextId, agent, state: 'submitted', status_json: statusJson(status.state, status.timestamp, undefined),
-        metadata_json: metadata ? JSON.stringify(metadata) : null, last_seq: 0, attempts: 1, created_at: now, updated_at: now,
+        // Inserted with its first event already counted: saving the row again for event #1 would cost an UPDATE per send.
+        metadata_json: metadata ? JSON.stringify(metadata) : null, last_seq: 1, attempts: 1, created_at: now, updated_at: now,
       };
-      // Inserted with its first event already counted: saving the row again for event #1 would cost an UPDATE per send.
-      row.last_seq = 1;
       insertTask(row);
       const messageJson = toJson.message(incoming);
       repo.insertMessage({ messageId: incoming.messageId, contextId, taskId, role: 'user', json: messageJson, now });
@@ -280,26 +284,16 @@ export function createTaskService(deps: TaskServiceDeps) {
     return committed().eventsAfter(taskId, afterSeq, limit).map((r) => ({ taskId, seq: r.seq, kind: r.kind as TaskEventKind, json: r.body_json }));
   }
 
-  /** Resolves once the task is terminal or waiting on the client, with the task as it then is (in `view`). */
-  function settled(taskId: string, signal?: AbortSignal, view: TaskView = {}): Promise<Task> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const source = committed();
-        const row = source.getTask(taskId);
-        if (!row) return finish(() => reject(new TaskError('task-not-found', `Task ${taskId} does not exist.`)));
-        const state = stateFromName(row.state)!;
-        if (isTerminal(state) || interruptedStates.has(state)) finish(() => resolve(taskFromRow(source, row, view)));
-      };
-      const unsubscribe = bus.subscribe(taskId, (e) => e.kind === 'statusUpdate' && check());
-      const onAbort = () => finish(() => reject(signal?.reason));
-      const finish = (settle: () => void) => {
-        unsubscribe();
-        signal?.removeEventListener('abort', onAbort);
-        settle();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      check();
-    });
+  /** Resolves once the task is terminal or waiting on the client, with the task as it then is. */
+  function settled(taskId: string, signal?: AbortSignal): Promise<Task> {
+    const watch = watchTask(bus, taskId);
+    try {
+      startWatch(watch, taskId);
+    } catch (err) {
+      watch.close();
+      return Promise.reject(err);
+    }
+    return watch.settled(signal && stopSourceOf(signal));
   }
 
   /**
