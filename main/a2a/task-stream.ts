@@ -2,7 +2,7 @@ import type { StreamResponse, TaskState } from '@a2a-js/sdk';
 import { UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import type { ServerCallContext } from '@a2a-js/sdk/server';
 import type { TaskService } from '../tasks/service';
-import { interruptedStates, isTerminal, stateName } from '../tasks/states';
+import { isSettled, isTerminal, stateName } from '../tasks/states';
 import { decodeEvent, type TaskEvent } from '../tasks/task-event';
 import { pushSeq, signalOf } from './call-context';
 import { toA2AError } from './errors';
@@ -18,7 +18,7 @@ const STATE_ONLY = { includeArtifacts: false, historyLength: 0 };
 
 /** A stream ends where the task stops for good or waits on the client. */
 function endsStream(state: TaskState | undefined): boolean {
-  return state !== undefined && (isTerminal(state) || interruptedStates.has(state));
+  return state !== undefined && isSettled(state);
 }
 
 function stateOf(response: StreamResponse): TaskState | undefined {

@@ -1,6 +1,6 @@
 import { Message } from '@a2a-js/sdk';
 import type { SyncRepository, SyncTaskRow } from '../store/sync-repository';
-import { interruptedStates, isTerminal, stateFromName } from '../tasks/states';
+import { isSettled, stateFromName } from '../tasks/states';
 import { partsText } from '../mcp/task-text';
 import type { TaskSummary } from './records';
 
@@ -11,7 +11,7 @@ const TITLE_CHARS = 80;
 /** Artifacts are final once the task ends or waits on its client; before that they are still being streamed. */
 function hasFinalArtifacts(state: string): boolean {
   const s = stateFromName(state);
-  return s !== undefined && (isTerminal(s) || interruptedStates.has(s));
+  return s !== undefined && isSettled(s);
 }
 
 function boundedArtifact(json: string): string {

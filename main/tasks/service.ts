@@ -10,7 +10,7 @@ import { newId } from './ids';
 import { createTaskWriter } from './task-writer';
 import { lazyAbort, stopSourceOf, type LazyAbort } from './lazy-abort';
 import type { ClaimedRun, Dispatcher, DispatcherFactory, RunnableTask, TaskRunner } from './runner';
-import { interruptedStates, isTerminal, stateFromName } from './states';
+import { interruptedStates, isSettled, isTerminal, stateFromName } from './states';
 import { TaskError } from './task-error';
 import type { TaskEvent, TaskEventKind } from './task-event';
 import { listTasks, type ListInput, type ListResult } from './list-tasks';
@@ -110,7 +110,7 @@ export function createTaskService(deps: TaskServiceDeps) {
               throw new TaskError('invalid-transition', `Task ${taskId}'s run has ended; it may not report more.`);
             }
             applyUpdates(taskId, updates);
-            reachedEnd = updates.some((u) => u.kind === 'status' && (isTerminal(u.state) || interruptedStates.has(u.state)));
+            reachedEnd = updates.some((u) => u.kind === 'status' && isSettled(u.state));
           },
         });
         if (controller.aborted) return;

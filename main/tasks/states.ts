@@ -46,6 +46,11 @@ export function isTerminal(state: TaskState): boolean {
   return terminalStates.has(state);
 }
 
+/** The run is over for now: the task ended, or it waits on the client. */
+export function isSettled(state: TaskState): boolean {
+  return terminalStates.has(state) || interruptedStates.has(state);
+}
+
 export function canTransition(from: TaskState, to: TaskState): boolean {
   return allowed.get(from)?.has(to) ?? false;
 }

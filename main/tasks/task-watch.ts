@@ -2,7 +2,7 @@ import type { Task } from '@a2a-js/sdk';
 import type { TaskBus } from './bus';
 import type { TaskView } from './codec';
 import type { StopSource } from './lazy-abort';
-import { interruptedStates, isTerminal } from './states';
+import { isSettled } from './states';
 import { decodeEvent, type TaskEvent } from './task-event';
 import { foldEvent } from './task-fold';
 
@@ -27,7 +27,7 @@ function inView(task: Task, view: TaskView): Task {
   return { ...task, history: n === 0 ? [] : task.history.slice(-n) };
 }
 
-const settles = (task: Task) => isTerminal(task.status!.state) || interruptedStates.has(task.status!.state);
+const settles = (task: Task) => isSettled(task.status!.state);
 
 /**
  * Follows one task from the bus, subscribed before the events it must not miss are published,

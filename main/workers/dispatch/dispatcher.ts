@@ -6,7 +6,7 @@ import type { CodebaseRepository } from '../../store/codebase-repository';
 import type { WorkerRecord, WorkerRepository } from '../../store/worker-repository';
 import type { TaskUpdate } from '../../tasks/executor';
 import type { Dispatcher, RunnableTask, TaskRunner } from '../../tasks/runner';
-import { interruptedStates, isTerminal } from '../../tasks/states';
+import { isSettled } from '../../tasks/states';
 import { TaskError } from '../../tasks/task-error';
 import type { Assignment, RegisterRequest, RegisterResponse } from '../remote/protocol';
 import { AFFINITY_WAIT_MS, chooseSite, createSiteMemory, localSite, type AffinityKey, type RunSite, type SiteView } from './affinity';
@@ -357,7 +357,7 @@ export function createDispatcher(options: DispatcherOptions) {
       if (err instanceof TaskError) return runEnded(lease, err.message);
       throw err;
     }
-    if (updates.some((u) => u.kind === 'status' && (isTerminal(u.state) || interruptedStates.has(u.state)))) lease.reachedEnd = true;
+    if (updates.some((u) => u.kind === 'status' && isSettled(u.state))) lease.reachedEnd = true;
     const done = runner.durable();
     lease.inflight = { seq, done };
     try {
