@@ -390,7 +390,7 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   function cancel(taskId: string): void {
-    const removed = queue.remove((e) => e.job.taskId === taskId);
+    const removed = queue.take((e) => e.job.taskId === taskId);
     if (removed) unhold(removed);
     const lease = leaseByTask.get(taskId);
     if (lease) lease.canceled = true;

@@ -19,14 +19,9 @@ export function createRunQueue<T extends { priority: number }>() {
       }
       items.splice(lo, 0, entry);
     },
-    /** Removes and returns the first item `accepts` takes. */
+    /** Removes and returns the first item `accepts` takes (a worker's pick, or a cancel's match). */
     take(accepts: (item: T) => boolean): T | undefined {
       const i = items.findIndex((e) => accepts(e.item));
-      return i < 0 ? undefined : items.splice(i, 1)[0]!.item;
-    },
-    /** Removes and returns the first item that matches. */
-    remove(match: (item: T) => boolean): T | undefined {
-      const i = items.findIndex((e) => match(e.item));
       return i < 0 ? undefined : items.splice(i, 1)[0]!.item;
     },
     get size() {
