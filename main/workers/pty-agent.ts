@@ -1,4 +1,4 @@
-import { Role, TaskState } from '@a2a-js/sdk';
+import { TaskState } from '@a2a-js/sdk';
 import type { Logger } from '../host/log';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import type { AgentExecutor, ExecutionContext, TaskUpdate } from '../tasks/executor';
@@ -6,6 +6,7 @@ import type { AgentAdapter, AgentRun, Launch } from './adapters/adapter';
 import { agentMessage, textPart } from './agent-message';
 import { resolveCodebase } from './codebases';
 import { createLineSplitter } from './line-splitter';
+import { taskSetting } from './task-setting';
 import type { PtyHost } from './pty-host/client';
 import type { OutputLog } from './raw-output/output-log';
 import { taskWorktree, worktreeWanted, type Worktree } from './worktrees';
@@ -36,12 +37,6 @@ function minimalEnv(cwd: string): Record<string, string> {
     // Some CLIs (OpenCode) take their project from $PWD rather than from their cwd.
     PWD: cwd,
   };
-}
-
-/** Metadata `key` the task was created with: request metadata, else the metadata of the message that created it. */
-function requested(ctx: ExecutionContext, key: 'codebase' | 'worktree'): unknown {
-  const first = ctx.task.history.find((m) => m.role === Role.ROLE_USER) ?? ctx.message;
-  return ctx.task.metadata?.[key] ?? first.metadata?.[key];
 }
 
 /** Says where the task works, once, when its worktree is made: a working status for the client and an artifact that stays. */
@@ -115,9 +110,9 @@ export function createPtyAgent(adapter: AgentAdapter, deps: PtyAgentDeps): Agent
     skill: adapter.skill,
     async execute(ctx) {
       const fail = (text: string) => ctx.update({ kind: 'status', state: TaskState.TASK_STATE_FAILED, message: agentMessage(ctx.task, text) });
-      const codebase = resolveCodebase(deps.codebases, { requested: requested(ctx, 'codebase'), defaultName: deps.defaultCodebase, agent: adapter.name });
+      const codebase = resolveCodebase(deps.codebases, { requested: taskSetting(ctx.task, ctx.message, 'codebase'), defaultName: deps.defaultCodebase, agent: adapter.name });
       if (!codebase.ok) return fail(codebase.error);
-      const wanted = worktreeWanted(requested(ctx, 'worktree'));
+      const wanted = worktreeWanted(taskSetting(ctx.task, ctx.message, 'worktree'));
       if (!wanted.ok) return fail(wanted.error);
       let worktree: Worktree | undefined;
       if (wanted.value) {

@@ -1,10 +1,5 @@
-import { Role, type Message, type Task } from '@a2a-js/sdk';
-
-/** A setting of the task: request metadata first, then the metadata of the message that created it. */
-function taskSetting(task: Task, message: Message, key: string): unknown {
-  const first = task.history.find((m) => m.role === Role.ROLE_USER) ?? message;
-  return task.metadata?.[key] ?? first.metadata?.[key];
-}
+import type { Message, Task } from '@a2a-js/sdk';
+import { taskSetting } from '../task-setting';
 
 /** Where a task may run: the codebase it names (none: this host only) and its queue priority (default 0). */
 export function placementOf(task: Task, message: Message): { codebase: string | undefined; priority: number } {
