@@ -59,19 +59,12 @@ export function createAgentOutputParser(run: AgentRun, options: AgentOutputOptio
       return settled;
     },
     lines(lines) {
-      const updates: TaskUpdate[] = [];
-      let text = '';
-      const flush = () => {
-        if (text) updates.push(out.append(text));
-        text = '';
-      };
+      const batch = out.batch();
       for (const raw of lines) {
         if (settled) break;
         const line = jsonObject(raw);
         if (!line) {
-          if (!raw.trim()) continue;
-          text += raw + '\n';
-          out.remember(raw);
+          if (raw.trim()) batch.plain(raw);
           continue;
         }
         for (const event of map(line)) {
@@ -81,33 +74,27 @@ export function createAgentOutputParser(run: AgentRun, options: AgentOutputOptio
               if (event.id === session) break;
               session = event.id;
               options.onSession(event.id);
-              flush();
-              updates.push(status(TaskState.TASK_STATE_WORKING, undefined));
+              batch.push(status(TaskState.TASK_STATE_WORKING, undefined));
               break;
             case 'text':
-              text += event.text;
+              batch.text(event.text);
               reply += event.text;
-              out.remember(event.text);
               break;
             case 'progress':
-              flush();
               reply = '';
               out.remember(event.text);
-              updates.push(status(TaskState.TASK_STATE_WORKING, event.text));
+              batch.push(status(TaskState.TASK_STATE_WORKING, event.text));
               break;
             case 'failed':
-              flush();
-              updates.push(status(TaskState.TASK_STATE_FAILED, event.text));
+              batch.push(status(TaskState.TASK_STATE_FAILED, event.text));
               break;
             case 'completed':
-              flush();
-              updates.push(completed(event.text));
+              batch.push(completed(event.text));
               break;
           }
         }
       }
-      flush();
-      return updates;
+      return batch.done();
     },
     end(exit: RunEnd) {
       if (settled) return [];

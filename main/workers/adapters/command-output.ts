@@ -2,6 +2,7 @@ import { Part, TaskState } from '@a2a-js/sdk';
 import type { TaskUpdate } from '../../tasks/executor';
 import { agentMessage, textPart } from '../agent-message';
 import type { AgentRun, OutputParser, RunEnd } from './adapter';
+import { jsonObject, type JsonObject } from './json-line';
 import { createRunOutput, OUTPUT_ARTIFACT } from './run-output';
 
 
@@ -12,17 +13,6 @@ const states: Record<string, TaskState> = {
   completed: TaskState.TASK_STATE_COMPLETED,
 };
 
-type Line = Record<string, unknown>;
-
-function asObject(line: string): Line | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Line) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function parts(value: unknown): Part[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
@@ -47,7 +37,7 @@ export function createCommandOutputParser(run: AgentRun, agentName: string): Out
   }
 
   /** The update a protocol event makes, or undefined when the line is plain output. */
-  function event(line: Line): TaskUpdate | undefined {
+  function event(line: JsonObject): TaskUpdate | undefined {
     const text = typeof line.text === 'string' ? line.text : undefined;
     switch (line.type) {
       case 'artifact': {
@@ -73,31 +63,20 @@ export function createCommandOutputParser(run: AgentRun, agentName: string): Out
       return settled;
     },
     lines(lines) {
-      const updates: TaskUpdate[] = [];
-      let text = '';
-      const flush = () => {
-        if (text) updates.push(out.append(text));
-        text = '';
-      };
+      const batch = out.batch();
       for (const raw of lines) {
         if (settled) break;
-        const line = asObject(raw);
+        // Only a line that starts with "{" can be a protocol event: indented JSON is output.
+        const line = raw.startsWith('{') ? jsonObject(raw) : undefined;
         if (line?.type === 'text' && typeof line.text === 'string') {
-          text += line.text;
-          out.remember(line.text);
+          batch.text(line.text);
           continue;
         }
         const update = line && event(line);
-        if (update) {
-          flush();
-          updates.push(update);
-          continue;
-        }
-        text += raw + '\n';
-        out.remember(raw);
+        if (update) batch.push(update);
+        else batch.plain(raw);
       }
-      flush();
-      return updates;
+      return batch.done();
     },
     end(exit: RunEnd) {
       if (settled) return [];
