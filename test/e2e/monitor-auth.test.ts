@@ -1,45 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTokenStore } from '../../main/auth/token-store';
-import { configSchema } from '../../main/host/config-schema';
-import { startHost, type Host } from '../../main/host/host';
 import { userMessage } from '../helpers/task-core';
-import { builtMonitor, ensureScreenshotDir, launchChromium } from './support';
+import { ensureScreenshotDir, useMonitorHost } from './support';
 
-let host: Host;
-let base: string;
-let browser: Browser;
-let dataDir: string;
-let monitor: ReturnType<typeof builtMonitor>;
-
-beforeAll(async () => {
-  monitor = builtMonitor();
-  dataDir = mkdtempSync(join(tmpdir(), 'codetether-e2e-auth-'));
-  const config = configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, requireAuth: true });
-  host = await startHost(config, { monitorDir: monitor.dir });
-  base = new URL(host.urls.health).origin;
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  monitor?.cleanup();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const env = useMonitorHost('codetether-e2e-auth-', { requireAuth: true });
 
 describe('the monitor against a host that requires a token', () => {
   it('says a token is needed, refuses a wrong one, then works live with the right one, also after a reload', async () => {
-    const created = createTokenStore(host.db).create({ name: 'lan', scopes: ['read', 'admin'] });
+    const created = createTokenStore(env.host.db).create({ name: 'lan', scopes: ['read', 'admin'] });
     if (!created.ok) throw new Error('token not created');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(err.message));
 
-    await page.goto(base);
+    await page.goto(env.base);
     await page.getByTestId('token-needed').waitFor();
     expect(await page.getByTestId('connection').innerText()).toBe('Token needed');
     expect(await page.getByTestId('token-needed').innerText()).toContain('access token');
@@ -55,7 +30,7 @@ describe('the monitor against a host that requires a token', () => {
     expect(await page.getByTestId('token-needed').count()).toBe(0);
 
     // Live: a task sent now shows up in the list by the (authorized) feed, and its view streams.
-    const { task } = await host.tasks.send({ message: userMessage('hello over the LAN') });
+    const { task } = await env.host.tasks.send({ message: userMessage('hello over the LAN') });
     const row = page.locator(`[data-task-id="${task.id}"]`);
     await row.waitFor({ timeout: 10_000 });
     await row.click();

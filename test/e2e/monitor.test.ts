@@ -1,50 +1,22 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TaskState } from '@a2a-js/sdk';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { CodetetherApi } from '../../shared/ipc-contract';
-import { configSchema } from '../../main/host/config-schema';
-import { startHost, type Host } from '../../main/host/host';
-import { builtMonitor, ensureScreenshotDir, launchChromium } from './support';
+import { ensureScreenshotDir, useMonitorHost } from './support';
 
 const fixtures = join(process.cwd(), 'test/fixtures/agents');
 
-let host: Host;
-let base: string;
-let browser: Browser;
-let dataDir: string;
-let monitor: ReturnType<typeof builtMonitor>;
-
-beforeAll(async () => {
-  monitor = builtMonitor();
-  dataDir = mkdtempSync(join(tmpdir(), 'codetether-e2e-'));
-  const config = configSchema.parse({
-    dataDir,
-    port: 0,
-    mcpPort: 0,
-    logLevel: 'silent',
-    shutdownGraceMs: 200,
-    agents: {
-      slow: { command: process.execPath, args: [join(fixtures, 'slow.js')], description: 'Streams numbered lines slowly' },
-      proto: { command: process.execPath, args: [join(fixtures, 'protocol.js')], description: 'Speaks the agent protocol' },
-    },
-  });
-  host = await startHost(config, { monitorDir: monitor.dir });
-  base = new URL(host.urls.health).origin;
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  monitor?.cleanup();
-  rmSync(dataDir, { recursive: true, force: true });
+const env = useMonitorHost('codetether-e2e-', {
+  agents: {
+    slow: { command: process.execPath, args: [join(fixtures, 'slow.js')], description: 'Streams numbered lines slowly' },
+    proto: { command: process.execPath, args: [join(fixtures, 'protocol.js')], description: 'Speaks the agent protocol' },
+  },
 });
 
 async function openPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('dialog', (d) => void d.accept());
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(err.message));
@@ -72,14 +44,14 @@ const terminalText = (page: Page) => page.getByTestId('terminal').locator('.xter
 describe('the monitor in headless Chromium against a real host', () => {
   it('adds a codebase, streams a task live, answers a question, cancels, and manages tokens', async () => {
     const page = await openPage();
-    await page.goto(base);
+    await page.goto(env.base);
     await expect.poll(() => page.getByTestId('connection').innerText()).toBe('Live');
 
     // Codebase, by the browser's path field.
-    const folder = join(dataDir, 'app');
+    const folder = join(env.dataDir, 'app');
     mkdirSync(folder);
     await page.getByRole('link', { name: 'Codebases' }).click();
-    await page.getByTestId('codebase-path').fill(join(dataDir, 'missing'));
+    await page.getByTestId('codebase-path').fill(join(env.dataDir, 'missing'));
     await page.getByTestId('codebase-name').fill('app');
     await page.getByRole('button', { name: 'Add codebase' }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('does not exist');
@@ -121,7 +93,7 @@ describe('the monitor in headless Chromium against a real host', () => {
     await expect.poll(() => terminalText(page), { timeout: 10_000 }).toContain('tick 1 of 1000');
     await page.getByRole('button', { name: 'Cancel task' }).click();
     await expect.poll(() => page.getByTestId('task-state').innerText(), { timeout: 10_000 }).toContain('Canceled');
-    expect(host.tasks.get(canceled).status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    expect(env.host.tasks.get(canceled).status?.state).toBe(TaskState.TASK_STATE_CANCELED);
 
     // The overview, live: three tasks in the list, counted by state.
     await page.getByRole('link', { name: 'Overview', exact: true }).click();
@@ -137,7 +109,7 @@ describe('the monitor in headless Chromium against a real host', () => {
     await page.getByRole('button', { name: 'Create token' }).click();
     const token = (await page.getByTestId('new-token').locator('code').innerText()).trim();
     expect(token).toMatch(/^ct_[\w-]{43}$/);
-    const asToken = () => fetch(`${base}/v1/tasks`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    const asToken = () => fetch(`${env.base}/v1/tasks`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
     expect(await asToken()).toBe(200);
     await page.getByRole('button', { name: 'Done' }).click();
     expect(await page.getByTestId('new-token').count()).toBe(0);
@@ -152,15 +124,15 @@ describe('the monitor in headless Chromium against a real host', () => {
 
   it('lists 1,000 tasks in a virtualized list that keeps up with the live feed', async () => {
     // Counted from what the host holds already, so the test stands on its own.
-    const before = host.tasks.list({ pageSize: 1 }).totalSize;
-    const completedBefore = host.tasks.list({ pageSize: 1, state: TaskState.TASK_STATE_COMPLETED }).totalSize;
+    const before = env.host.tasks.list({ pageSize: 1 }).totalSize;
+    const completedBefore = env.host.tasks.list({ pageSize: 1, state: TaskState.TASK_STATE_COMPLETED }).totalSize;
     const sends = [];
     for (let i = 0; i < 1000; i++) {
-      sends.push(host.tasks.send({ message: { messageId: `bulk-${i}`, contextId: '', taskId: '', role: 1, parts: [{ content: { $case: 'text', value: `bulk ${i}` }, metadata: undefined, filename: '', mediaType: '' }], metadata: undefined, extensions: [], referenceTaskIds: [] } }));
+      sends.push(env.host.tasks.send({ message: { messageId: `bulk-${i}`, contextId: '', taskId: '', role: 1, parts: [{ content: { $case: 'text', value: `bulk ${i}` }, metadata: undefined, filename: '', mediaType: '' }], metadata: undefined, extensions: [], referenceTaskIds: [] } }));
     }
     await Promise.all(sends);
     const page = await openPage();
-    await page.goto(base);
+    await page.goto(env.base);
     await expect.poll(() => page.getByTestId('count-total').innerText(), { timeout: 15_000 }).toBe(String(before + 1000));
     await expect.poll(() => page.getByTestId('count-completed').innerText(), { timeout: 15_000 }).toBe(String(completedBefore + 1000));
     const rendered = await page.locator('[data-task-id]').count();
@@ -180,7 +152,7 @@ describe('the monitor in headless Chromium against a real host', () => {
 
   it('runs with the preload API stubbed exactly as the IPC contract types it, and shows when the host is gone', async () => {
     const page = await openPage();
-    const stubbed = { hostUrl: base, folder: join(dataDir, 'app') };
+    const stubbed = { hostUrl: env.base, folder: join(env.dataDir, 'app') };
     await page.addInitScript((s) => {
       let openAtLogin = false;
       const openTask: ((payload: { taskId: string }) => void)[] = [];
@@ -199,7 +171,7 @@ describe('the monitor in headless Chromium against a real host', () => {
       // What main does when a notification is clicked: the test plays that part.
       Object.defineProperty(window, 'clickNotification', { value: (taskId: string) => openTask.forEach((l) => l({ taskId })) });
     }, stubbed);
-    await page.goto(`${base}/#/codebases`);
+    await page.goto(`${env.base}/#/codebases`);
     await expect.poll(() => page.getByTestId('connection').innerText()).toBe('Live');
     expect(await page.locator('.version').innerText()).toBe('v9.9.9-desktop');
     await page.getByRole('button', { name: 'Choose folder…' }).click();
@@ -207,7 +179,7 @@ describe('the monitor in headless Chromium against a real host', () => {
     expect(await page.getByTestId('codebase-name').inputValue()).toBe('app');
 
     // A clicked notification opens its task; Settings has the desktop app's open-at-login switch.
-    const [first] = host.tasks.list({ pageSize: 1 }).tasks;
+    const [first] = env.host.tasks.list({ pageSize: 1 }).tasks;
     await page.evaluate((id) => (window as unknown as { clickNotification(id: string): void }).clickNotification(id), first!.id);
     await page.waitForURL(new RegExp(`#/tasks/${first!.id}$`));
     await page.getByTestId('task-state').waitFor();
@@ -217,7 +189,7 @@ describe('the monitor in headless Chromium against a real host', () => {
     await login.check();
     await expect.poll(() => login.isChecked()).toBe(true);
 
-    await host.stop();
+    await env.host.stop();
     await page.getByTestId('disconnected').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('connection').innerText()).toBe('Disconnected');
     await page.close();

@@ -1,40 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../main/host/config-schema';
-import { startHost, type Host } from '../../main/host/host';
-import { builtMonitor, launchChromium } from './support';
+import { describe, expect, it } from 'vitest';
+import { useMonitorHost } from './support';
 
-let host: Host;
-let base: string;
-let browser: Browser;
-let dataDir: string;
-let monitor: ReturnType<typeof builtMonitor>;
-
-beforeAll(async () => {
-  monitor = builtMonitor();
-  dataDir = mkdtempSync(join(tmpdir(), 'codetether-e2e-settings-'));
-  const agents = { lint: { command: 'node', args: ['lint.js', '{prompt}'] } };
-  host = await startHost(configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, agents }), { monitorDir: monitor.dir });
-  base = new URL(host.urls.health).origin;
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  monitor?.cleanup();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const env = useMonitorHost('codetether-e2e-settings-', { agents: { lint: { command: 'node', args: ['lint.js', '{prompt}'] } } });
 
 describe('Settings › Agents and LLM endpoint', () => {
   it('shows config agents with their command line and saves the endpoint to config.json, saying a restart applies it', async () => {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(err.message));
-    await page.goto(base);
+    await page.goto(env.base);
     await page.getByRole('link', { name: 'Settings' }).click();
     const section = page.getByTestId('agent-settings');
     await expect.poll(() => section.getByRole('list', { name: 'Agents' }).innerText()).toContain('node lint.js {prompt}');
@@ -44,7 +20,7 @@ describe('Settings › Agents and LLM endpoint', () => {
     await section.getByRole('textbox', { name: /^API key/ }).fill('sk-typed');
     await section.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => section.getByTestId('settings-saved').innerText()).toContain('Restart');
-    expect(JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8'))).toEqual({ llmBaseUrl: 'http://127.0.0.1:8080/v1', llmModel: 'coder', llmApiKey: 'sk-typed' });
+    expect(JSON.parse(readFileSync(join(env.dataDir, 'config.json'), 'utf8'))).toEqual({ llmBaseUrl: 'http://127.0.0.1:8080/v1', llmModel: 'coder', llmApiKey: 'sk-typed' });
     expect(await section.getByRole('textbox', { name: /^API key/ }).inputValue()).toBe('');
     expect(await section.getByRole('checkbox', { name: 'Remove the saved API key' }).count()).toBe(1);
     expect(problems).toEqual([]);
@@ -52,10 +28,10 @@ describe('Settings › Agents and LLM endpoint', () => {
   }, 60_000);
 
   it('saves LAN mode for the next start, with its warning, and switches it back', async () => {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(err.message));
-    await page.goto(base);
+    await page.goto(env.base);
     await page.getByRole('link', { name: 'Settings' }).click();
     const lan = page.getByRole('checkbox', { name: /LAN mode at the next start/ });
     await expect.poll(() => lan.isEnabled()).toBe(true);
@@ -64,11 +40,11 @@ describe('Settings › Agents and LLM endpoint', () => {
     // A click, not check(): the box follows what the host saved, a moment after the request.
     await lan.click();
     await expect.poll(() => page.locator('#lan-note').innerText()).toContain('restart the host to apply it');
-    expect(JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')).host).toBe('0.0.0.0');
+    expect(JSON.parse(readFileSync(join(env.dataDir, 'config.json'), 'utf8')).host).toBe('0.0.0.0');
     expect(await page.locator('#lan-note').innerText()).toContain('This host listens on loopback only now.');
     await expect.poll(() => lan.isChecked()).toBe(true);
     await lan.click();
-    await expect.poll(() => JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')).host).toBe('127.0.0.1');
+    await expect.poll(() => JSON.parse(readFileSync(join(env.dataDir, 'config.json'), 'utf8')).host).toBe('127.0.0.1');
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

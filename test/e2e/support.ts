@@ -3,7 +3,10 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { needsBuild } from '../../main/app/build-freshness';
+import { configSchema } from '../../main/host/config-schema';
+import { startHost, type Host } from '../../main/host/host';
 
 const root = process.cwd();
 
@@ -48,4 +51,36 @@ export function launchChromium(): Promise<Browser> {
 export function ensureScreenshotDir(): string {
   mkdirSync(screenshotDir, { recursive: true });
   return screenshotDir;
+}
+
+export interface MonitorHost {
+  host: Host;
+  /** The host's origin, where the monitor is served. */
+  base: string;
+  browser: Browser;
+  dataDir: string;
+}
+
+/**
+ * A real host on a temp data dir (`config` added to the test defaults) serving the built
+ * monitor, and headless Chromium: started before the file's tests, stopped and removed after.
+ */
+export function useMonitorHost(prefix: string, config: Record<string, unknown> = {}): MonitorHost {
+  const env = {} as MonitorHost;
+  let monitor: ReturnType<typeof builtMonitor> | undefined;
+  beforeAll(async () => {
+    monitor = builtMonitor();
+    env.dataDir = mkdtempSync(join(tmpdir(), prefix));
+    const parsed = configSchema.parse({ dataDir: env.dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, ...config });
+    env.host = await startHost(parsed, { monitorDir: monitor.dir });
+    env.base = new URL(env.host.urls.health).origin;
+    env.browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.host?.stop();
+    monitor?.cleanup();
+    if (env.dataDir) rmSync(env.dataDir, { recursive: true, force: true });
+  });
+  return env;
 }
