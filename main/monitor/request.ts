@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { readJson } from '../http/body';
 import { HttpError } from '../http/errors';
+import { lastEventId } from '../http/sse';
 
 /** A JSON object body, or a 400 that says what was wrong with it. */
 export async function readObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
@@ -11,6 +12,16 @@ export async function readObject(req: IncomingMessage, limit: number): Promise<R
 
 export function badRequest(message: string): HttpError {
   return new HttpError(400, 'invalid_request', message);
+}
+
+/**
+ * Where a stream resumes: the Last-Event-ID of a reconnecting EventSource, else `?<param>=`
+ * (`what` it counts, for the 400), else 0.
+ */
+export function resumePoint(req: IncomingMessage, url: URL, param: string, what: string): number {
+  const query = url.searchParams.get(param);
+  if (query !== null && !/^\d{1,15}$/.test(query)) throw badRequest(`${param} must be a non-negative integer ${what}.`);
+  return lastEventId(req.headers['last-event-id']) ?? Number(query ?? 0);
 }
 
 /** An optional string field; a 400 naming the field when it is present but not a string. */

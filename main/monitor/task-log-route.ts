@@ -1,10 +1,10 @@
 import type { HttpServer } from '../http/server';
-import { lastEventId, openSse } from '../http/sse';
+import { openSse } from '../http/sse';
 import { sendError } from '../http/respond';
 import type { Router } from '../http/router';
 import type { TaskService } from '../tasks/service';
 import type { TaskEvent } from '../tasks/task-event';
-import { badRequest } from './request';
+import { resumePoint } from './request';
 import type { TaskReads } from './task-reads';
 
 /**
@@ -19,9 +19,7 @@ const REPLAY_PAGE = 64;
 export function addTaskLogRoute(router: Router, deps: { tasks: TaskService; reads: TaskReads; onClose: HttpServer['onClose'] }): void {
   router.add('GET', '/api/tasks/{id}/events', (req, res, { id }, url) => {
     const taskId = id!;
-    const query = url.searchParams.get('after');
-    if (query !== null && !/^\d{1,15}$/.test(query)) throw badRequest('after must be a non-negative integer seq.');
-    let last = lastEventId(req.headers['last-event-id']) ?? Number(query ?? 0);
+    let last = resumePoint(req, url, 'after', 'seq');
     if (!deps.reads.summary(taskId)) return sendError(res, 404, 'not_found', `Task ${taskId} does not exist.`);
 
     const sse = openSse(res);

@@ -1,11 +1,11 @@
 import { terminalStateNames } from '../../shared/monitor-api';
 import type { HttpServer } from '../http/server';
-import { lastEventId, openSse } from '../http/sse';
+import { openSse } from '../http/sse';
 import { sendError } from '../http/respond';
 import type { Router } from '../http/router';
 import type { TaskService } from '../tasks/service';
 import type { OutputLog } from '../workers/raw-output/output-log';
-import { badRequest } from './request';
+import { resumePoint } from './request';
 import type { TaskReads } from './task-reads';
 
 /** One event carries at most this much; a replay of a large log goes out in many. */
@@ -24,9 +24,7 @@ const HIGH_WATER = 512 * 1024;
 export function addTaskOutputRoute(router: Router, deps: { tasks: TaskService; reads: TaskReads; output: OutputLog; onClose: HttpServer['onClose'] }): void {
   router.add('GET', '/api/tasks/{id}/output', (req, res, { id }, url) => {
     const taskId = id!;
-    const query = url.searchParams.get('from');
-    if (query !== null && !/^\d{1,15}$/.test(query)) throw badRequest('from must be a non-negative integer byte offset.');
-    let sent = lastEventId(req.headers['last-event-id']) ?? Number(query ?? 0);
+    let sent = resumePoint(req, url, 'from', 'byte offset');
     if (!deps.reads.summary(taskId)) return sendError(res, 404, 'not_found', `Task ${taskId} does not exist.`);
 
     const sse = openSse(res);
