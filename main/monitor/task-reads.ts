@@ -1,18 +1,8 @@
 import { taskStateNames, type SessionSummary, type StateCounts, type TaskStateName, type TaskSummary } from '../../shared/monitor-api';
 import type { Db } from '../store/open';
+import type { TaskRow } from '../store/task-repository';
 
-interface SummaryRow {
-  id: string;
-  context_id: string;
-  agent: string;
-  state: string;
-  status_json: string;
-  metadata_json: string | null;
-  created_at: number;
-  updated_at: number;
-  origin: string | null;
-  first_message: string | null;
-}
+type SummaryRow = Omit<TaskRow, 'last_seq' | 'attempts' | 'origin'> & { origin: string | null; first_message: string | null };
 
 interface SessionRow {
   id: string;

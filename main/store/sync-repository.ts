@@ -1,20 +1,10 @@
 import { createArtifactReader } from './artifact-reader';
 import type { Db } from './open';
+import type { TaskRow } from './task-repository';
 import { createRoamingRepository } from './roaming-repository';
 
 /** A task as sync reads it: the columns of `tasks` a summary is built from. */
-export interface SyncTaskRow {
-  id: string;
-  context_id: string;
-  agent: string;
-  state: string;
-  status_json: string;
-  metadata_json: string | null;
-  last_seq: number;
-  origin: string | null;
-  created_at: number;
-  updated_at: number;
-}
+export type SyncTaskRow = Omit<TaskRow, 'attempts' | 'origin'> & { origin: string | null };
 
 export interface SyncMessageRow {
   seq: number;
