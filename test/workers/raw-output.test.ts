@@ -5,6 +5,7 @@ import { configSchema } from '../../main/host/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { createOutputLog } from '../../main/workers/raw-output/output-log';
 import { userMessage } from '../helpers/task-core';
+import { sseFrames } from '../helpers/sse-frames';
 import { tempDir } from '../helpers/temp-dir';
 import { fixtures } from './support';
 
@@ -34,32 +35,14 @@ async function readSse(url: string, headers: Record<string, string> = {}, until 
   const ctl = new AbortController();
   const res = await fetch(url, { headers, signal: ctl.signal });
   expect(res.headers.get('content-type')).toContain('text/event-stream');
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: SseEvent[] = [];
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return events;
-    buffer += value;
-    let cut: number;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      if (frame.startsWith(':')) continue;
-      const e: SseEvent = { data: '' };
-      for (const line of frame.split('\n')) {
-        const [key, ...rest] = line.split(': ');
-        if (key === 'data') e.data += rest.join(': ');
-        else if (key === 'id') e.id = rest.join(': ');
-        else if (key === 'event') e.event = rest.join(': ');
-      }
-      events.push(e);
-      if (until(e)) {
-        ctl.abort();
-        return events;
-      }
-    }
+  for await (const frame of sseFrames(res)) {
+    const e: SseEvent = { data: frame.data, ...(frame.id !== undefined && { id: String(frame.id) }), ...(frame.event !== undefined && { event: frame.event }) };
+    events.push(e);
+    if (until(e)) break;
   }
+  ctl.abort();
+  return events;
 }
 
 const textOf = (events: SseEvent[]) => events.filter((e) => !e.event).map((e) => JSON.parse(e.data) as string).join('');

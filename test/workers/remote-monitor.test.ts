@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedEvent, Overview, WorkerInfo } from '../../shared/monitor-api';
 import { configSchema } from '../../main/host/config-schema';
 import { startHost, type Host } from '../../main/host/host';
+import { sseFrames } from '../helpers/sse-frames';
 import { tempDir } from '../helpers/temp-dir';
 import { token } from './remote-support';
 
@@ -14,25 +15,13 @@ afterEach(async () => {
 async function feedUntil(url: string, until: (e: FeedEvent) => boolean): Promise<FeedEvent[]> {
   const ctl = new AbortController();
   const res = await fetch(url, { signal: ctl.signal });
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: FeedEvent[] = [];
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return events;
-    buffer += value;
-    let cut: number;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const data = buffer.slice(0, cut).split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-      buffer = buffer.slice(cut + 2);
-      if (!data) continue;
-      events.push(JSON.parse(data) as FeedEvent);
-      if (until(events.at(-1)!)) {
-        ctl.abort();
-        return events;
-      }
-    }
+  for await (const frame of sseFrames(res)) {
+    events.push(JSON.parse(frame.data) as FeedEvent);
+    if (until(events.at(-1)!)) break;
   }
+  ctl.abort();
+  return events;
 }
 
 describe('remote workers in the monitor', () => {
