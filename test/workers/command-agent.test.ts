@@ -1,26 +1,11 @@
 import { TaskState, type Task } from '@a2a-js/sdk';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CommandAgentConfig } from '../../main/host/config-schema';
-import { createLogger } from '../../main/host/log';
-import { createCodebaseRepository } from '../../main/store/codebase-repository';
-import { closeDatabase, openDatabase, type Db } from '../../main/store/open';
-import { registerCodebase } from '../../main/workers/codebases';
-import { commandAgents } from '../../main/workers/command-agents';
-import { createPtyHost, type PtyHost } from '../../main/workers/pty-host/client';
-import { openCore, userMessage, type Core } from '../helpers/task-core';
+import { userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';
-import { alive, fixtures, waitFor } from './support';
-
-const open: { core: Core; ptyHost: PtyHost; db: Db }[] = [];
-afterEach(async () => {
-  for (const { core, ptyHost, db } of open.splice(0)) {
-    await core.close();
-    await ptyHost.stop();
-    closeDatabase(db);
-  }
-});
+import { alive, commandAgentCore, fixtures, statusText, waitFor } from './support';
 
 const node = (script: string, extra: Partial<CommandAgentConfig> = {}): CommandAgentConfig => ({
   command: process.execPath,
@@ -37,31 +22,19 @@ interface Setup {
 /** A real task core with command agents on a real pty host; codebases through a second connection to the same file. */
 function setup(opts: Setup = {}) {
   const dir = tempDir();
-  const db = openDatabase(join(dir, 'codetether.db'));
-  const codebases = createCodebaseRepository(db);
-  const ptyHost = createPtyHost({ log: createLogger('silent') });
   const agents = opts.agents ?? { proto: node('protocol.js'), tree: node('tree.js') };
   const paths: Record<string, string> = {};
   for (const name of opts.codebases ?? ['app']) {
     const path = join(dir, name);
     mkdirSync(path);
     paths[name] = realpathSync(path);
-    const r = registerCodebase(codebases, { name, path, knownAgents: Object.keys(agents), now: Date.now() });
-    if (!r.ok) throw new Error(r.error);
   }
-  const core = openCore(dir, commandAgents({ agents, defaultCodebase: opts.defaultCodebase }, { ptyHost, codebases, log: createLogger('silent') }));
-  open.push({ core, ptyHost, db });
-  return { tasks: core.tasks, ptyHost, paths, codebases };
+  return { ...commandAgentCore(dir, agents, paths, { defaultCodebase: opts.defaultCodebase }), paths };
 }
 
 function text(task: Task, artifactId: string): string {
   const artifact = task.artifacts.find((a) => a.artifactId === artifactId);
   return (artifact?.parts ?? []).map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('');
-}
-
-function statusText(task: Task): string {
-  const part = task.status?.message?.parts[0];
-  return part?.content?.$case === 'text' ? part.content.value : '';
 }
 
 describe('command agent in a pty', () => {

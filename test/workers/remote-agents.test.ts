@@ -11,7 +11,7 @@ import { openWorkerSessions } from '../../main/workers/remote/worker-sessions';
 import { request, startRpcHost } from '../a2a/support';
 import { tempDir } from '../helpers/temp-dir';
 import { appDir, connected, spawnWorker, token } from './remote-support';
-import { fixtures } from './support';
+import { fixtures, statusText } from './support';
 
 const paced = { command: process.execPath, args: [join(fixtures, 'paced.js')] };
 
@@ -34,11 +34,6 @@ function choose(config: Record<string, unknown>, requested?: string[]) {
   const chosen = workerAgents(configSchema.parse({ dataDir, ...config }), requested, deps);
   sessions.close();
   return chosen;
-}
-
-function statusText(task: Task): string {
-  const part = task.status?.message?.parts[0]?.content;
-  return part?.$case === 'text' ? part.value : '';
 }
 
 describe('the agents a remote worker offers', () => {

@@ -1,4 +1,4 @@
-import { TaskState, type Task } from '@a2a-js/sdk';
+import { TaskState } from '@a2a-js/sdk';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -9,12 +9,7 @@ import { registerCodebase } from '../../main/workers/codebases';
 import { blockerAgent } from '../a2a/support';
 import { userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';
-import { fixtures, waitFor } from './support';
-
-function statusText(task: Task): string {
-  const part = task.status?.message?.parts[0]?.content;
-  return part?.$case === 'text' ? part.value : '';
-}
+import { fixtures, statusText, waitFor } from './support';
 
 describe('host restart and maxAttempts', () => {
   it('a run lost to a restart costs an attempt, said in the event log; at maxAttempts the task fails with the reason', async () => {

@@ -2,26 +2,11 @@ import { TaskState, type Task } from '@a2a-js/sdk';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../main/host/log';
-import { createCodebaseRepository } from '../../main/store/codebase-repository';
-import { closeDatabase, openDatabase, type Db } from '../../main/store/open';
-import { registerCodebase } from '../../main/workers/codebases';
+import { describe, expect, it } from 'vitest';
 import { taskWorktree } from '../../main/workers/worktrees';
-import { commandAgents } from '../../main/workers/command-agents';
-import { createPtyHost, type PtyHost } from '../../main/workers/pty-host/client';
-import { openCore, userMessage, type Core } from '../helpers/task-core';
+import { userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';
-import { fixtures } from './support';
-
-const open: { core: Core; ptyHost: PtyHost; db: Db }[] = [];
-afterEach(async () => {
-  for (const { core, ptyHost, db } of open.splice(0)) {
-    await core.close();
-    await ptyHost.stop();
-    closeDatabase(db);
-  }
-});
+import { commandAgentCore, fixtures, statusText } from './support';
 
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
@@ -44,9 +29,6 @@ function makeFolder(path: string, opts: { git?: boolean; commits?: number } = {}
 /** A real task core with the worktree command agent on a real pty host; worktrees under `<dir>/data/worktrees`. */
 function setup(codebases: Record<string, { folder: string; git?: boolean; commits?: number }>) {
   const dir = tempDir();
-  const db = openDatabase(join(dir, 'codetether.db'));
-  const repo = createCodebaseRepository(db);
-  const ptyHost = createPtyHost({ log: createLogger('silent') });
   const agents = { wt: { command: process.execPath, args: [join(fixtures, 'worktree.js')] } };
   const paths: Record<string, string> = {};
   for (const [name, c] of Object.entries(codebases)) {
@@ -54,21 +36,12 @@ function setup(codebases: Record<string, { folder: string; git?: boolean; commit
     if (!existsSync(root)) makeFolder(root, c);
     mkdirSync(join(dir, c.folder), { recursive: true });
     paths[name] = realpathSync(join(dir, c.folder));
-    const r = registerCodebase(repo, { name, path: paths[name], knownAgents: ['wt'], now: Date.now() });
-    if (!r.ok) throw new Error(r.error);
   }
   const worktreesDir = join(dir, 'data', 'worktrees');
-  const core = openCore(dir, commandAgents({ agents, defaultCodebase: undefined }, { ptyHost, codebases: repo, worktreesDir, log: createLogger('silent') }));
-  open.push({ core, ptyHost, db });
-  return { tasks: core.tasks, paths, worktreesDir };
+  return { tasks: commandAgentCore(dir, agents, paths, { worktreesDir }).tasks, paths, worktreesDir };
 }
 
 const meta = (codebase: string, extra: Record<string, unknown> = { worktree: true }) => ({ metadata: { agent: 'wt', codebase, ...extra } });
-
-function statusText(task: Task): string {
-  const part = task.status?.message?.parts[0];
-  return part?.content?.$case === 'text' ? part.content.value : '';
-}
 
 function artifactText(task: Task, id: string): string {
   const artifact = task.artifacts.find((a) => a.artifactId === id);
