@@ -1,4 +1,4 @@
-import { TaskStatus, type TaskState } from '@a2a-js/sdk';
+import { TaskState, taskStateToJSON } from '@a2a-js/sdk';
 
 /**
  * ProtoJSON text of the records a unit of work stores, built around JSON it already holds.
@@ -22,9 +22,9 @@ const str = (s: string) => (s === '' ? undefined : JSON.stringify(s));
 const struct = (v: Record<string, unknown> | undefined) => (v === undefined ? undefined : JSON.stringify(v));
 
 export function statusJson(state: TaskState, timestamp: string | undefined, messageJson: string | undefined): string {
-  const { state: name } = TaskStatus.toJSON({ state, message: undefined, timestamp: undefined }) as { state?: string };
   return object([
-    ['state', name === undefined ? undefined : JSON.stringify(name)],
+    // ProtoJSON leaves out a field at its default, and UNSPECIFIED is the enum's.
+    ['state', state === TaskState.TASK_STATE_UNSPECIFIED ? undefined : JSON.stringify(taskStateToJSON(state))],
     ['message', messageJson],
     ['timestamp', timestamp === undefined ? undefined : JSON.stringify(timestamp)],
   ]);
