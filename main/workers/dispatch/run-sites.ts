@@ -1,4 +1,6 @@
+import { TaskState, taskStateFromJSON } from '@a2a-js/sdk';
 import type { Db } from '../../store/open';
+import { interruptedStates } from '../../tasks/states';
 import { localSite, type AffinityKey, type RunSite } from './affinity';
 
 /** The note a remote claim puts in the status metadata (`{ worker: note }`) of the task's event log. */
@@ -19,9 +21,11 @@ export interface RunStatus {
   worker?: unknown;
 }
 
-/** States a run reports; a task that reached one of these since the last claim ran in this process. */
-const runStates = new Set(['TASK_STATE_WORKING', 'TASK_STATE_COMPLETED', 'TASK_STATE_INPUT_REQUIRED', 'TASK_STATE_AUTH_REQUIRED']);
-const interrupted = new Set(['TASK_STATE_INPUT_REQUIRED', 'TASK_STATE_AUTH_REQUIRED']);
+/**
+ * States a run reports; a task that reached one of these since the last claim ran in this
+ * process. Failed, canceled and rejected say nothing: the host sets them without a run too.
+ */
+const runStates: ReadonlySet<TaskState> = new Set([TaskState.TASK_STATE_WORKING, TaskState.TASK_STATE_COMPLETED, ...interruptedStates]);
 
 /**
  * Where the latest run of a task ran, from its status events oldest first. A run starts at the
@@ -35,19 +39,20 @@ export function siteOfRuns(statuses: readonly RunStatus[]): RunSite | undefined 
   let site: RunSite | undefined;
   let claim: RunSite | undefined;
   let ran = false;
-  let previous = 'TASK_STATE_SUBMITTED';
+  let previous: TaskState = TaskState.TASK_STATE_SUBMITTED;
   const endRun = () => {
     site = claim ?? (ran ? localSite : site);
     claim = undefined;
     ran = false;
   };
   for (const s of statuses) {
+    const state = taskStateFromJSON(s.state);
     const claimed = parseClaimNote(s.worker);
-    const starts = s.state === 'TASK_STATE_SUBMITTED' || (s.state === 'TASK_STATE_WORKING' && interrupted.has(previous));
+    const starts = state === TaskState.TASK_STATE_SUBMITTED || (state === TaskState.TASK_STATE_WORKING && interruptedStates.has(previous));
     if (starts) endRun();
     if (claimed) claim = claimed;
-    else if (!starts && runStates.has(s.state)) ran = true;
-    previous = s.state;
+    else if (!starts && runStates.has(state)) ran = true;
+    previous = state;
   }
   endRun();
   return site;
