@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { Bench } from './bench';
-import { compare, ratio, type Contender } from './compare';
+import { compare, ratio, type Contender, type ContenderResult, type Ratio } from './compare';
 import type { LoadSpec } from './load';
+import { median } from './stats';
+import { measureStoreShare, type StoreShare } from './store-share';
 
 /** `[<id>]` makes autocannon put a fresh messageId in every request. */
 const body = JSON.stringify({
@@ -62,6 +64,8 @@ export const a2aBench: Bench = {
       contender('raw node:http (precomputed)', 'a2a-raw', '/a2a'),
     ];
     const [info, warn, sdk, raw] = await compare(contenders, options);
+    options.log('task core alone (no HTTP), timing its SQLite statements');
+    const store = await measureStoreShare(options.workDir);
     return {
       name: 'a2a',
       title: 'A2A SendMessage (echo, blocking), JSON-RPC, 64 connections',
@@ -71,7 +75,34 @@ export const a2aBench: Bench = {
         ratio('ours (info) / raw', info!, raw!, 0.5),
         ratio('ours (warn) / SDK', warn!, sdk!, 2),
         ratio('ours (warn) / raw', warn!, raw!, 0.5),
+        storeCeiling(store, raw!),
+        coreCeiling(store, raw!),
+      ],
+      measures: [
+        { label: 'task core alone (no HTTP): blocking echo sends', value: store.sendsPerSec, unit: 'sends/s' },
+        { label: 'task core alone: time inside SQLite statements', value: store.sqliteUsPerSend, unit: 'µs/send' },
+        { label: 'task core alone: of which COMMIT', value: store.commitUsPerSend, unit: 'µs/send' },
+        { label: 'raw node:http: one whole request', value: 1e6 / raw!.rps, unit: 'µs/req' },
       ],
     };
   },
 };
+
+/**
+ * The best ours / raw could be if everything but SQLite cost nothing: on one core a request
+ * takes raw's whole time plus the send's statements. Per round, against that round's raw run.
+ */
+function storeCeiling(store: StoreShare, raw: ContenderResult): Ratio {
+  return ceiling('ceiling ours / raw from SQLite time alone', raw, (rawUs) => rawUs / (rawUs + store.sqliteUsPerSend));
+}
+
+/** The same bound from the whole task core's time per send (no HTTP, JSON-RPC or auth in it). */
+function coreCeiling(store: StoreShare, raw: ContenderResult): Ratio {
+  const coreUs = 1e6 / store.sendsPerSec;
+  return ceiling('ceiling ours / raw from task core time alone', raw, (rawUs) => rawUs / (rawUs + coreUs));
+}
+
+function ceiling(label: string, raw: ContenderResult, bound: (rawUs: number) => number): Ratio {
+  const perRound = raw.runs.map((r) => bound(1e6 / r.rps));
+  return { label, value: median(perRound), perRound };
+}

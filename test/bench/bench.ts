@@ -5,6 +5,14 @@ export interface BenchReport {
   title: string;
   contenders: ContenderResult[];
   ratios: Ratio[];
+  /** Figures measured beside the load runs, such as a floor that bounds a ratio. */
+  measures?: Measure[];
+}
+
+export interface Measure {
+  label: string;
+  value: number;
+  unit: string;
 }
 
 export interface Bench {

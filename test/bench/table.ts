@@ -37,5 +37,13 @@ export function formatReport(report: BenchReport, rounds: number, durationSec: n
       ]),
     ]),
   );
+  if (report.measures?.length) {
+    lines.push('');
+    lines.push(...grid([['measured beside', 'value', 'unit'], ...report.measures.map((m) => [m.label, formatValue(m.value), m.unit])]));
+  }
   return lines.join('\n');
+}
+
+function formatValue(v: number): string {
+  return Math.abs(v) >= 100 ? Math.round(v).toString() : v.toFixed(Math.abs(v) >= 1 ? 1 : 2);
 }
