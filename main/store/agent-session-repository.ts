@@ -4,6 +4,7 @@ import type { Db } from './open';
 export interface SessionKey {
   contextId: string;
   agent: string;
+  /** The codebase's name, or for a run in a task's worktree, the name and that worktree's folder. */
   codebase: string;
 }
 

@@ -123,7 +123,7 @@ export function createPtyAgent(adapter: AgentAdapter, deps: PtyAgentDeps): Agent
       }
       // In a worktree the agent sees it as the codebase: its cwd, PWD and the path it is told.
       const where = worktree ? { ...codebase.value, path: worktree.cwd } : codebase.value;
-      const run: AgentRun = { task: ctx.task, message: ctx.message, codebase: where, baseEnv: minimalEnv(where.path) };
+      const run: AgentRun = { task: ctx.task, message: ctx.message, codebase: where, worktree: worktree?.dir, baseEnv: minimalEnv(where.path) };
       const launch = adapter.launch(run);
       if (!launch.ok) return fail(launch.error);
       try {

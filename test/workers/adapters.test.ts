@@ -78,6 +78,20 @@ describe('opencode adapter', () => {
     expect(launched(adapter, run('new', { model: 'anthropic/claude-x' }, 'ctx-2')).args).toEqual(['run', '--format', 'json', '--model', 'anthropic/claude-x', '--', 'new']);
   });
 
+  it("keeps a worktree run's session apart from the codebase folder's and from other worktrees", () => {
+    const adapter = createOpencodeAdapter({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', model: 'm1' }, world(['opencode']).deps());
+    const inWorktree = (text: string, dir: string): AgentRun => ({ ...run(text), worktree: dir });
+    const sessionArg = (r: AgentRun) => launched(adapter, r).args.slice(3, 5);
+
+    adapter.parser(run('x')).lines(['{"type":"step_start","sessionID":"ses_plain","part":{}}']);
+    expect(sessionArg(inWorktree('first', '/data/worktrees/app/t1'))).toEqual(['--', 'first']);
+    adapter.parser(inWorktree('x', '/data/worktrees/app/t1')).lines(['{"type":"step_start","sessionID":"ses_wt1","part":{}}']);
+
+    expect(sessionArg(inWorktree('again', '/data/worktrees/app/t1'))).toEqual(['--session', 'ses_wt1']);
+    expect(sessionArg(inWorktree('other', '/data/worktrees/app/t2'))).toEqual(['--', 'other']);
+    expect(sessionArg(run('plain'))).toEqual(['--session', 'ses_plain']);
+  });
+
   it('parses step_start, text, tool_use, step_finish into output, progress and a completed reply', () => {
     const adapter = createOpencodeAdapter({ baseUrl: 'http://x/v1', model: 'm' }, world(['opencode']).deps());
     const parser = adapter.parser(run('x'));

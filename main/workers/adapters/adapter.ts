@@ -11,6 +11,8 @@ export interface AgentRun {
   message: Message;
   /** Where the process runs: its cwd. */
   codebase: Codebase;
+  /** The task's own git worktree (its folder), when the run is in one; `codebase.path` is then inside it. */
+  worktree?: string;
   /** The minimal environment every agent gets; the launch adds to it. */
   baseEnv: Readonly<Record<string, string>>;
 }

@@ -76,7 +76,13 @@ export function createCliAdapter(spec: CliAgentSpec, deps: CliAgentDeps): CliAda
   const { name } = spec;
   const installed = findExecutable(spec.command, deps.env?.PATH ?? deps.hostEnv.PATH ?? '') !== undefined;
   const description = installed ? spec.description : `${spec.description} Not installed on this host: ${spec.install}.`;
-  const keyOf = (run: AgentRun): SessionKey => ({ contextId: run.task.contextId, agent: name, codebase: run.codebase.name });
+  // A CLI keeps its sessions per project folder: a run in its task's worktree must not resume a
+  // session begun in the codebase's own folder (or in another task's worktree), nor hand its own on.
+  const keyOf = (run: AgentRun): SessionKey => ({
+    contextId: run.task.contextId,
+    agent: name,
+    codebase: run.worktree ? `${run.codebase.name} in worktree ${run.worktree}` : run.codebase.name,
+  });
   return {
     name,
     description,
