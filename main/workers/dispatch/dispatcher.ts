@@ -6,10 +6,9 @@ import type { CodebaseRepository } from '../../store/codebase-repository';
 import type { WorkerRecord, WorkerRepository } from '../../store/worker-repository';
 import type { TaskUpdate } from '../../tasks/executor';
 import type { Dispatcher, RunnableTask, TaskRunner } from '../../tasks/runner';
-import { isSettled } from '../../tasks/states';
-import { TaskError } from '../../tasks/task-error';
 import type { Assignment, RegisterRequest, RegisterResponse } from '../remote/protocol';
 import { AFFINITY_WAIT_MS, chooseSite, createSiteMemory, localSite, type AffinityKey, type RunSite, type SiteView } from './affinity';
+import { createLeaseBook, unknownSession, type RemoteResult, type Session } from './leases';
 import { placementOf } from './placement';
 import { createRunQueue } from './queue';
 import { reapLease } from './reaper';
@@ -52,39 +51,6 @@ interface Entry {
   hold?: { workerId: string | undefined; timer: NodeJS.Timeout };
 }
 
-export interface Lease {
-  id: string;
-  taskId: string;
-  agent: string;
-  message: Message;
-  session: Session;
-  attempt: number;
-  expiresAt: number;
-  /** Seq of the last batch of updates committed for this run. */
-  applied: number;
-  /** The batch being committed, so a retry that arrives meanwhile waits for it instead of applying it again. */
-  inflight?: { seq: number; done: Promise<void> };
-  canceled: boolean;
-  /** The run reported a state that ends it (terminal, or waiting on the client). */
-  reachedEnd: boolean;
-}
-
-interface Session {
-  id: string;
-  worker: WorkerRecord;
-  codebases: ReadonlySet<string>;
-  agents: ReadonlySet<string>;
-  leases: Map<string, Lease>;
-  waiter?: (assignment: Assignment | undefined) => void;
-  lastSeen: number;
-  /** The worker closed the connection of its waiting claim (it died, or lost the network) and has not called since. */
-  dropped: boolean;
-}
-
-/** What a remote call found; the routes turn each refusal into its HTTP answer. */
-export type RemoteRefusal = 'session_unknown' | 'lease_lost' | 'run_ended' | 'out_of_order';
-export type RemoteResult<T> = { ok: true; value: T } | { ok: false; refusal: RemoteRefusal; message: string };
-
 /**
  * Push dispatch. A task made runnable by a commit goes at once to an eligible worker with room:
  * this process (the local worker), or a remote worker whose claim request is waiting; otherwise it
@@ -95,7 +61,7 @@ export function createDispatcher(options: DispatcherOptions) {
   const now = options.now ?? Date.now;
   const queue = createRunQueue<Entry>();
   const sessions = new Map<string, Session>();
-  const leaseByTask = new Map<string, Lease>();
+  const leases = createLeaseBook({ runner, leaseMs: options.leaseMs, now });
   /** Every worker that ever registered: a task for its codebase waits for it rather than failing. */
   const known = new Map(workers.list().map((w) => [w.id, w]));
   let localRunning = 0;
@@ -211,12 +177,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const claimed = runner.claim(e.job.taskId, claimNote(s.worker));
     if (!claimed) return false;
     remember(e, siteOf(s));
-    const lease: Lease = {
-      id: randomUUID(), taskId: e.job.taskId, agent: e.job.agent, message: e.job.message, session: s, attempt: claimed.attempt,
-      expiresAt: now() + options.leaseMs, applied: 0, canceled: false, reachedEnd: false,
-    };
-    s.leases.set(lease.id, lease);
-    leaseByTask.set(lease.taskId, lease);
+    const lease = leases.open(s, { taskId: e.job.taskId, agent: e.job.agent, message: e.job.message, attempt: claimed.attempt });
     const waiter = s.waiter!;
     s.waiter = undefined;
     waiter({ leaseId: lease.id, taskId: lease.taskId, agent: lease.agent, attempt: lease.attempt, task: Task.toJSON(claimed.task), message: Message.toJSON(e.job.message) });
@@ -265,10 +226,6 @@ export function createDispatcher(options: DispatcherOptions) {
     for (const lease of s.leases.values()) lease.expiresAt = Math.min(lease.expiresAt, now());
   }
 
-  const unknownSession = (): RemoteResult<never> => ({
-    ok: false, refusal: 'session_unknown', message: 'This worker session is not known here (the host restarted or dropped it); register again.',
-  });
-
   /** Long-poll: resolves with a task for the worker, or undefined after claimWaitMs or when `signal` aborts. */
   function claim(sessionId: string, signal: AbortSignal): RemoteResult<Promise<Assignment | undefined>> {
     const s = sessions.get(sessionId);
@@ -313,78 +270,21 @@ export function createDispatcher(options: DispatcherOptions) {
     s.lastSeen = at;
     s.dropped = false;
     workers.seen(s.worker.id, at);
-    const lost: string[] = [];
-    const canceled: string[] = [];
-    for (const id of leaseIds) {
-      const lease = s.leases.get(id);
-      if (!lease) lost.push(id);
-      else {
-        lease.expiresAt = at + options.leaseMs;
-        if (lease.canceled) canceled.push(id);
-      }
-    }
-    return { ok: true, value: { lost, canceled } };
+    return { ok: true, value: leases.heartbeat(s, leaseIds, at) };
   }
-
-  function leaseOf(sessionId: string, leaseId: string): RemoteResult<Lease> {
-    const s = sessions.get(sessionId);
-    if (!s) return unknownSession();
-    const lease = s.leases.get(leaseId);
-    if (!lease) return { ok: false, refusal: 'lease_lost', message: `Lease ${leaseId} is not held any more (it expired and the task was requeued, or the run ended).` };
-    return { ok: true, value: lease };
-  }
-
-  const runEnded = (lease: Lease, why: string): RemoteResult<never> => ({ ok: false, refusal: 'run_ended', message: `Task ${lease.taskId} takes no more updates from this run: ${why}` });
 
   /** Commits one batch of a remote run's updates, once per seq; resolves when durable. */
   async function report(sessionId: string, leaseId: string, seq: number, updates: TaskUpdate[]): Promise<RemoteResult<number>> {
-    const found = leaseOf(sessionId, leaseId);
-    if (!found.ok) return found;
-    const lease = found.value;
-    lease.expiresAt = Math.max(lease.expiresAt, now() + options.leaseMs);
-    if (seq <= lease.applied) return { ok: true, value: lease.applied };
-    if (lease.inflight?.seq === seq) {
-      await lease.inflight.done;
-      return { ok: true, value: seq };
-    }
-    if (seq !== lease.applied + 1 || lease.inflight) {
-      return { ok: false, refusal: 'out_of_order', message: `Batch ${seq} arrived, but the next batch of this run is ${lease.applied + 1}.` };
-    }
-    if (lease.canceled) return runEnded(lease, 'it was canceled.');
-    try {
-      runner.report(lease.taskId, updates);
-    } catch (err) {
-      if (err instanceof TaskError) return runEnded(lease, err.message);
-      throw err;
-    }
-    if (updates.some((u) => u.kind === 'status' && isSettled(u.state))) lease.reachedEnd = true;
-    const done = runner.durable();
-    lease.inflight = { seq, done };
-    try {
-      await done;
-      lease.applied = seq;
-    } finally {
-      lease.inflight = undefined;
-    }
-    return { ok: true, value: seq };
+    const found = leases.find(sessions.get(sessionId), leaseId);
+    return found.ok ? leases.report(found.value, seq, updates) : found;
   }
 
-  function release(lease: Lease): void {
-    lease.session.leases.delete(lease.id);
-    if (leaseByTask.get(lease.taskId) === lease) leaseByTask.delete(lease.taskId);
-  }
-
-  /** The run ended on the worker; a run that reported no result fails its task, as a local one would. */
+  /** The run ended on the worker: the worker's slot takes the next queued task. */
   async function complete(sessionId: string, leaseId: string, error: string | undefined): Promise<RemoteResult<void>> {
-    const found = leaseOf(sessionId, leaseId);
+    const found = leases.find(sessions.get(sessionId), leaseId);
     if (!found.ok) return found;
-    const lease = found.value;
-    if (lease.inflight) await lease.inflight.done;
-    release(lease);
-    if (!lease.canceled && !lease.reachedEnd) {
-      runner.fail(lease.taskId, error ? `Agent "${lease.agent}" failed: ${error}` : `Agent "${lease.agent}" finished without reporting a result.`);
-    }
-    fillClaim(lease.session);
+    await leases.complete(found.value, error);
+    fillClaim(found.value.session);
     await runner.durable();
     return { ok: true, value: undefined };
   }
@@ -392,16 +292,13 @@ export function createDispatcher(options: DispatcherOptions) {
   function cancel(taskId: string): void {
     const removed = queue.take((e) => e.job.taskId === taskId);
     if (removed) unhold(removed);
-    const lease = leaseByTask.get(taskId);
-    if (lease) lease.canceled = true;
+    leases.cancel(taskId);
   }
 
   /** Requeues or fails the tasks of expired leases, and forgets sessions that went silent. */
   function sweep(): void {
     const at = now();
-    for (const lease of [...leaseByTask.values()]) {
-      if (lease.expiresAt > at) continue;
-      release(lease);
+    for (const lease of leases.takeExpired(at)) {
       if (lease.canceled) continue;
       const task = reapLease(lease, { runner, workers, log, maxAttempts: options.maxAttempts, now: at });
       if (task) offer({ taskId: lease.taskId, agent: lease.agent, message: lease.message, task });

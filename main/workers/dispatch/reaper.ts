@@ -2,7 +2,7 @@ import type { Task } from '@a2a-js/sdk';
 import type { Logger } from '../../host/log';
 import type { WorkerRepository } from '../../store/worker-repository';
 import type { TaskRunner } from '../../tasks/runner';
-import type { Lease } from './dispatcher';
+import type { Lease } from './leases';
 
 export interface ReapDeps {
   runner: TaskRunner;

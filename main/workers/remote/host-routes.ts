@@ -4,7 +4,8 @@ import { readBody, readJson } from '../../http/body';
 import { HttpError } from '../../http/errors';
 import { sendError, sendJson } from '../../http/respond';
 import type { Router } from '../../http/router';
-import type { HostDispatcher, RemoteRefusal, RemoteResult } from '../dispatch/dispatcher';
+import type { HostDispatcher } from '../dispatch/dispatcher';
+import type { RemoteRefusal, RemoteResult } from '../dispatch/leases';
 import { completeRequest, decodeUpdate, eventsRequest, heartbeatRequest, registerRequest } from './protocol';
 
 export interface WorkerRouteDeps {
