@@ -86,6 +86,20 @@ function worker(dispatcher: HostDispatcher, name: string) {
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
+/**
+ * Workers `idle` and `ran` are registered; the first task of `contextId` ran on `ran`, which
+ * still holds it, and `idle` has a claim open.
+ */
+async function contextRanOn(dispatcher: HostDispatcher, names: { idle: string; ran: string }, contextId: string) {
+  const idle = worker(dispatcher, names.idle);
+  const ran = worker(dispatcher, names.ran);
+  ran.claim();
+  dispatcher.offer(job(contextId));
+  idle.claim();
+  await tick();
+  return { idle, ran };
+}
+
 describe('context affinity in dispatch', () => {
   it('places the next task of a context on the worker that ran the previous one, though another is first in line', async () => {
     const { dispatcher } = setup();
@@ -122,14 +136,8 @@ describe('context affinity in dispatch', () => {
 
   it('waits for the busy worker that ran the context, not for other contexts; it takes the task once it claims again', async () => {
     const { dispatcher } = setup();
-    const a = worker(dispatcher, 'a');
-    const b = worker(dispatcher, 'b');
-    b.claim();
-    const c1 = job('ctx-c');
-    dispatcher.offer(c1);
-    a.claim();
-    await tick();
-    expect(b.got?.taskId).toBe(c1.taskId);
+    const { idle: a, ran: b } = await contextRanOn(dispatcher, { idle: 'a', ran: 'b' }, 'ctx-c');
+    expect(b.got).toBeDefined();
 
     // b still holds c1 (its run ended, its complete has not arrived): c2 waits for b, a stays free.
     const c2 = job('ctx-c');
@@ -152,12 +160,7 @@ describe('context affinity in dispatch', () => {
 
   it('waits no longer than affinityWaitMs: then any eligible worker takes it', async () => {
     const { dispatcher } = setup({ affinityWaitMs: 150 });
-    const a = worker(dispatcher, 'a');
-    const b = worker(dispatcher, 'b');
-    b.claim();
-    dispatcher.offer(job('ctx-c'));
-    a.claim();
-    await tick();
+    const { idle: a, ran: b } = await contextRanOn(dispatcher, { idle: 'a', ran: 'b' }, 'ctx-c');
     const c2 = job('ctx-c');
     const t0 = Date.now();
     dispatcher.offer(c2);
@@ -175,12 +178,7 @@ describe('context affinity in dispatch', () => {
 
   it('does not wait for a worker that is gone: its claim connection closed, or it went silent', { timeout: 10_000 }, async () => {
     const { dispatcher } = setup({ leaseMs: 300 });
-    const a = worker(dispatcher, 'a');
-    const b = worker(dispatcher, 'b');
-    b.claim();
-    dispatcher.offer(job('ctx-c'));
-    a.claim();
-    await tick();
+    const { idle: a, ran: b } = await contextRanOn(dispatcher, { idle: 'a', ran: 'b' }, 'ctx-c');
     await b.finish();
     b.claim();
     // b dies while idle: the next task of its context goes to a at once.
@@ -195,12 +193,7 @@ describe('context affinity in dispatch', () => {
     // e ran on f; f is busy and stops heartbeating (cut off): the held task leaves for a after
     // three heartbeats (3 s), before f's lease lapses (6 s) and long before affinityWaitMs (10 s).
     const { dispatcher: d2 } = setup({ leaseMs: 6000 });
-    const a2 = worker(d2, 'a');
-    const f = worker(d2, 'f');
-    f.claim();
-    d2.offer(job('ctx-e'));
-    a2.claim();
-    await tick();
+    const { idle: a2, ran: f } = await contextRanOn(d2, { idle: 'a', ran: 'f' }, 'ctx-e');
     expect(f.got).toBeDefined();
     const e2 = job('ctx-e');
     const t0 = Date.now();
@@ -246,12 +239,7 @@ describe('context affinity in dispatch', () => {
 
   it('drops a held task that is canceled', async () => {
     const { dispatcher } = setup();
-    const a = worker(dispatcher, 'a');
-    const b = worker(dispatcher, 'b');
-    b.claim();
-    dispatcher.offer(job('ctx-c'));
-    a.claim();
-    await tick();
+    const { ran: b } = await contextRanOn(dispatcher, { idle: 'a', ran: 'b' }, 'ctx-c');
     const c2 = job('ctx-c');
     dispatcher.offer(c2);
     expect(dispatcher.queued).toBe(1);
