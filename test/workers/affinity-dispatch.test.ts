@@ -195,6 +195,8 @@ describe('context affinity in dispatch', () => {
     const { dispatcher: d2 } = setup({ leaseMs: 6000 });
     const { idle: a2, ran: f } = await contextRanOn(d2, { idle: 'a', ran: 'f' }, 'ctx-e');
     expect(f.got).toBeDefined();
+    // f confirmed its task with one heartbeat, so its lease runs its full 6 s.
+    f.beat();
     const e2 = job('ctx-e');
     const t0 = Date.now();
     d2.offer(e2);
@@ -249,5 +251,51 @@ describe('context affinity in dispatch', () => {
     b.claim();
     await tick();
     expect(b.got).toBeUndefined();
+  });
+
+  it('requeues a task whose worker never confirms it within three heartbeats, long before its lease would lapse', { timeout: 10_000 }, async () => {
+    // leaseMs 30 s: heartbeats every 1 s, so an unconfirmed assignment lasts 3 s.
+    const { dispatcher } = setup({ leaseMs: 30_000 });
+    const dead = worker(dispatcher, 'dead');
+    const live = worker(dispatcher, 'live');
+    dead.claim();
+    const lost = job('ctx-lost');
+    dispatcher.offer(lost);
+    live.claim();
+    const kept = job('ctx-kept');
+    dispatcher.offer(kept);
+    await tick();
+    expect(dead.got?.taskId).toBe(lost.taskId);
+    expect(live.got?.taskId).toBe(kept.taskId);
+
+    // The dead worker got its assignment as it died: it never heartbeats. The live one does.
+    const t0 = Date.now();
+    await live.finish();
+    live.claim();
+    while (live.got?.taskId !== lost.taskId) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (Date.now() - t0 > 6000) throw new Error('the unconfirmed task was not requeued');
+    }
+    const waited = Date.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(2900);
+    expect(waited).toBeLessThan(5000);
+  });
+
+  it('keeps a confirmed lease for its whole length though heartbeats are the only sign of life', { timeout: 10_000 }, async () => {
+    const { dispatcher } = setup({ leaseMs: 30_000 });
+    const busy = worker(dispatcher, 'busy');
+    const other = worker(dispatcher, 'other');
+    busy.claim();
+    const running = job('ctx-running');
+    dispatcher.offer(running);
+    await tick();
+    other.claim();
+    const t0 = Date.now();
+    while (Date.now() - t0 < 4000) {
+      busy.beat();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(busy.got?.taskId).toBe(running.taskId);
+    expect(other.got).toBeUndefined();
   });
 });

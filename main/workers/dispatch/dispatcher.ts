@@ -61,11 +61,12 @@ export function createDispatcher(options: DispatcherOptions) {
   const now = options.now ?? Date.now;
   const queue = createRunQueue<Entry>();
   const sessions = new Map<string, Session>();
-  const leases = createLeaseBook({ runner, leaseMs: options.leaseMs, now });
   /** Every worker that ever registered: a task for its codebase waits for it rather than failing. */
   const known = new Map(workers.list().map((w) => [w.id, w]));
   let localRunning = 0;
   const heartbeatMs = Math.max(50, Math.min(HEARTBEAT_CAP_MS, Math.floor(options.leaseMs / 3)));
+  // A live worker names a new lease in its next heartbeat; three missed ones, and it never got it.
+  const leases = createLeaseBook({ runner, leaseMs: options.leaseMs, ackMs: 3 * heartbeatMs, now });
   const affinityWaitMs = options.affinityWaitMs ?? AFFINITY_WAIT_MS;
   const lastSites = createSiteMemory(AFFINITY_MEMORY, options.lastSite ?? (() => undefined));
   /** Queued entries held for a worker (see Entry.hold). */

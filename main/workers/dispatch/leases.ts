@@ -36,6 +36,8 @@ export interface Lease {
   canceled: boolean;
   /** The run reported a state that ends it (terminal, or waiting on the client). */
   reachedEnd: boolean;
+  /** The worker has named the lease in a heartbeat or report: it got the assignment. */
+  acked: boolean;
 }
 
 /** What a remote call found; the routes turn each refusal into its HTTP answer. */
@@ -51,6 +53,11 @@ const runEnded = (lease: Lease, why: string): RemoteResult<never> => ({ ok: fals
 export interface LeaseBookOptions {
   runner: Pick<TaskRunner, 'report' | 'fail' | 'durable'>;
   leaseMs: number;
+  /**
+   * How long a new lease lasts until the worker names it in a heartbeat or report. An assignment
+   * written to a claim whose worker died in that instant is otherwise lost for a whole lease.
+   */
+  ackMs: number;
   now: () => number;
 }
 
@@ -59,11 +66,13 @@ export interface LeaseBookOptions {
  * seq, in order, durable before they are acknowledged) and its end. Placement lives in the
  * dispatcher; this is what happens to a task once a worker holds it.
  */
-export function createLeaseBook({ runner, leaseMs, now }: LeaseBookOptions) {
+export function createLeaseBook({ runner, leaseMs, ackMs, now }: LeaseBookOptions) {
   const byTask = new Map<string, Lease>();
 
   function open(session: Session, run: { taskId: string; agent: string; message: Message; attempt: number }): Lease {
-    const lease: Lease = { id: randomUUID(), ...run, session, expiresAt: now() + leaseMs, applied: 0, canceled: false, reachedEnd: false };
+    const lease: Lease = {
+      id: randomUUID(), ...run, session, expiresAt: now() + Math.min(ackMs, leaseMs), applied: 0, canceled: false, reachedEnd: false, acked: false,
+    };
     session.leases.set(lease.id, lease);
     byTask.set(lease.taskId, lease);
     return lease;
@@ -89,6 +98,7 @@ export function createLeaseBook({ runner, leaseMs, now }: LeaseBookOptions) {
       const lease = session.leases.get(id);
       if (!lease) lost.push(id);
       else {
+        lease.acked = true;
         lease.expiresAt = at + leaseMs;
         if (lease.canceled) canceled.push(id);
       }
@@ -98,6 +108,7 @@ export function createLeaseBook({ runner, leaseMs, now }: LeaseBookOptions) {
 
   /** Commits one batch of a remote run's updates, once per seq; resolves when durable. */
   async function report(lease: Lease, seq: number, updates: TaskUpdate[]): Promise<RemoteResult<number>> {
+    lease.acked = true;
     lease.expiresAt = Math.max(lease.expiresAt, now() + leaseMs);
     if (seq <= lease.applied) return { ok: true, value: lease.applied };
     if (lease.inflight?.seq === seq) {

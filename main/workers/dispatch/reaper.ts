@@ -13,13 +13,15 @@ export interface ReapDeps {
 }
 
 /**
- * The lease of a silent worker ran out: its task gets another attempt, or fails once it has had
+ * The lease of a silent worker ran out (or one it never confirmed getting): its task gets another attempt, or fails once it has had
  * `maxAttempts`. Either way the reason goes into the task's event log and the audit log.
  * Returns the requeued task, to be offered again; undefined when it failed or could not move.
  */
 export function reapLease(lease: Lease, deps: ReapDeps): Task | undefined {
   const { worker } = lease.session;
-  const who = `worker ${worker.name} (${worker.id}) stopped heartbeating`;
+  const who = lease.acked
+    ? `worker ${worker.name} (${worker.id}) stopped heartbeating`
+    : `worker ${worker.name} (${worker.id}) never confirmed it got the task`;
   const giveUp = lease.attempt >= deps.maxAttempts;
   const reason = giveUp
     ? `${who}; failed after ${lease.attempt} of ${deps.maxAttempts} attempts`
