@@ -1,30 +1,12 @@
 import { TaskState, type Task } from '@a2a-js/sdk';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { taskWorktree } from '../../main/workers/worktrees';
+import { git, makeFolder } from '../helpers/git-repo';
 import { userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';
 import { commandAgentCore, fixtures, statusText } from './support';
-
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
-
-/** A repository with one commit (README.md), or `commits: 0` for a fresh `git init`, or `git: false` for a plain folder. */
-function makeFolder(path: string, opts: { git?: boolean; commits?: number } = {}): string {
-  mkdirSync(join(path, 'sub'), { recursive: true });
-  writeFileSync(join(path, 'README.md'), 'hello\n');
-  writeFileSync(join(path, 'sub', 'keep.txt'), 'sub\n');
-  if (opts.git !== false) {
-    git(path, 'init', '-q', '-b', 'main');
-    if ((opts.commits ?? 1) > 0) {
-      git(path, 'add', '.');
-      git(path, 'commit', '-q', '-m', 'first');
-    }
-  }
-  return realpathSync(path);
-}
 
 /** A real task core with the worktree command agent on a real pty host; worktrees under `<dir>/data/worktrees`. */
 function setup(codebases: Record<string, { folder: string; git?: boolean; commits?: number }>) {

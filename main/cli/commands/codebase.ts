@@ -10,6 +10,7 @@ import { builtInAgents } from '../../tasks/agents';
 import { codebaseNameRule, registerCodebase } from '../../workers/codebases';
 import type { CliIo, Command } from '../command';
 import { parseFlags } from '../flags';
+import { table } from '../table';
 import { UsageError } from '../usage-error';
 
 function withCodebases<T>(values: { 'data-dir'?: string; config?: string }, use: (repo: CodebaseRepository, config: Config) => T): T {
@@ -25,11 +26,6 @@ function where(c: CodebaseInfo): string {
   const others = c.elsewhere.join(', ');
   if (!c.onThisDevice) return `on ${others}, not on this device`;
   return others ? `here, also on ${others}` : 'here';
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
 function agentList(text: string | undefined): string[] | undefined {

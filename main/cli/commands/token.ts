@@ -6,6 +6,7 @@ import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database'
 import { runSubcommand, type Subcommand } from '../subcommands';
 import type { CliIo, Command } from '../command';
 import { parseFlags } from '../flags';
+import { table } from '../table';
 import { UsageError } from '../usage-error';
 
 /** Runs `use` with the token store of the host's database. */
@@ -19,11 +20,6 @@ function iso(ms: number | null): string | null {
 
 function shortTime(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + 'Z';
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
 function asJson(t: TokenRecord) {
