@@ -23,6 +23,17 @@ export function withHostDatabase<T>(values: { 'data-dir'?: string; config?: stri
   }
 }
 
+/** `withHostDatabase` for a command that awaits (git, say) while it reads the database. */
+export async function withHostDatabaseAsync<T>(values: { 'data-dir'?: string; config?: string }, use: (db: Db, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } });
+  const db = openDatabase(databaseFile(config.dataDir));
+  try {
+    return await use(db, config);
+  } finally {
+    closeDatabase(db);
+  }
+}
+
 /** The usage lines of `storeFlags`, shared by the commands that take them. */
 export const storeFlagsUsage = `Common options:
   --data-dir <dir>  the host's data dir (default ~/.config/codetether)

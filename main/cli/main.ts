@@ -10,9 +10,10 @@ import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
 import { tokenCommand } from './commands/token';
 import { workerCommand } from './commands/worker';
+import { worktreeCommand } from './commands/worktree';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand];
+export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand, worktreeCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),

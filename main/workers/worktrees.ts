@@ -22,10 +22,15 @@ export function worktreeWanted(value: unknown): Outcome<boolean> {
   return { ok: false, error: 'Metadata "worktree" must be true or false.' };
 }
 
+/** The branch a task's worktree is made on. */
+export function taskBranch(taskId: string): string {
+  return `codetether/${taskId}`;
+}
+
 // Task ids are made by the host (UUIDs); anything else is refused rather than put into a path or a ref name.
 const safeId = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
-interface GitResult {
+export interface GitResult {
   ok: boolean;
   stdout: string;
   /** git's own message, or why git could not run. */
@@ -33,7 +38,8 @@ interface GitResult {
   missing: boolean;
 }
 
-function git(args: string[], cwd: string): Promise<GitResult> {
+/** Runs git in `cwd`; resolves with how it went, never rejects. */
+export function git(args: string[], cwd: string): Promise<GitResult> {
   return new Promise((resolve) => {
     // argv, no shell; no prompt for credentials or an editor in a process nobody watches.
     execFile('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }, timeout: 60_000 }, (err, stdout, stderr) => {
@@ -65,7 +71,7 @@ function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
 export async function taskWorktree(codebase: Codebase, taskId: string, root: string): Promise<Outcome<Worktree>> {
   if (!safeId.test(taskId)) return { ok: false, error: `Task id "${taskId}" cannot name a worktree folder or branch.` };
   const dir = join(root, codebase.name, taskId);
-  const branch = `codetether/${taskId}`;
+  const branch = taskBranch(taskId);
   const notRepo = (detail = '') =>
     `Codebase "${codebase.name}" at ${codebase.path} is not a git repository${detail}; worktree needs one. Run "git init" and commit there, or send the task without metadata "worktree".`;
 
