@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { spawnServer, type RunningServer, type ServerSpec } from './child';
+import { startCpuShare, type CpuShare } from './cpu';
 import { failureCount, runLoad, type LoadResult, type LoadSpec } from './load';
 import { median } from './stats';
 
@@ -26,6 +27,8 @@ export interface ContenderResult {
   p99Ms: number;
   /** One load run per round, in round order. */
   runs: LoadResult[];
+  /** Medians over rounds of where the CPU went, when the platform tells (Linux). */
+  cpu?: CpuShare;
 }
 
 /**
@@ -47,11 +50,14 @@ export async function compare(contenders: Contender[], options: CompareOptions):
       check(c, await runLoad(running[i]!.url, c.load, options.warmupSec));
     }
     const runs: LoadResult[][] = contenders.map(() => []);
+    const cpu: (CpuShare | undefined)[][] = contenders.map(() => []);
     for (let round = 0; round < options.rounds; round++) {
       for (let k = 0; k < contenders.length; k++) {
         const i = (k + round) % contenders.length;
         const c = contenders[i]!;
+        const stopCpu = startCpuShare(running[i]!.pid);
         const result = check(c, await runLoad(running[i]!.url, c.load, options.durationSec));
+        cpu[i]![round] = stopCpu(result.requests);
         options.log(`round ${round + 1}/${options.rounds} ${c.label}: ${Math.round(result.rps)} req/s`);
         runs[i]![round] = result;
       }
@@ -62,10 +68,21 @@ export async function compare(contenders: Contender[], options: CompareOptions):
       p50Ms: median(runs[i]!.map((r) => r.p50Ms)),
       p99Ms: median(runs[i]!.map((r) => r.p99Ms)),
       runs: runs[i]!,
+      cpu: medianCpu(cpu[i]!),
     }));
   } finally {
     await Promise.all(running.map((s) => s.stop()));
   }
+}
+
+function medianCpu(shares: (CpuShare | undefined)[]): CpuShare | undefined {
+  const known = shares.filter((s): s is CpuShare => s !== undefined);
+  if (known.length === 0) return undefined;
+  return {
+    serverUsPerReq: median(known.map((s) => s.serverUsPerReq)),
+    serverPct: median(known.map((s) => s.serverPct)),
+    loadgenPct: median(known.map((s) => s.loadgenPct)),
+  };
 }
 
 function slug(label: string): string {

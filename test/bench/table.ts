@@ -1,4 +1,5 @@
 import type { BenchReport } from './bench';
+import type { ContenderResult } from './compare';
 
 function pad(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -12,14 +13,18 @@ function grid(rows: string[][]): string[] {
 /** The human summary: absolute numbers per server, then the ratios with their targets. */
 export function formatReport(report: BenchReport, rounds: number, durationSec: number): string {
   const lines = [`${report.title}  (${rounds} x ${durationSec} s per server, medians)`];
+  const withCpu = report.contenders.some((c) => c.cpu);
+  const cpuCells = (c: ContenderResult) =>
+    !withCpu ? [] : c.cpu ? [Math.round(c.cpu.serverUsPerReq).toString(), `${Math.round(c.cpu.serverPct)}%`, `${Math.round(c.cpu.loadgenPct)}%`] : ['', '', ''];
   lines.push(
     ...grid([
-      ['server', 'req/s', 'p50 ms', 'p99 ms', 'req/s per round'],
+      ['server', 'req/s', 'p50 ms', 'p99 ms', ...(withCpu ? ['server CPU µs/req', 'server CPU', 'loadgen CPU'] : []), 'req/s per round'],
       ...report.contenders.map((c) => [
         c.label,
         Math.round(c.rps).toString(),
         c.p50Ms.toFixed(1),
         c.p99Ms.toFixed(1),
+        ...cpuCells(c),
         c.runs.map((r) => Math.round(r.rps)).join(' '),
       ]),
     ]),
