@@ -52,7 +52,8 @@ function contender(label: string, entry: string, path: string, args: string[] = 
  * Issue 3: blocking SendMessage to the echo agent over JSON-RPC. Ours is the real host (SQLite
  * in a temp dir, auth guard, request logging at the production default 'info', and again at
  * 'warn'); the ceiling is raw node:http with a precomputed answer; the reference is the a2a-js
- * SDK's express server with an in-memory store.
+ * SDK's express server with an in-memory store. The floor is node:http writing a send's rows
+ * through our store and nothing else: how close to raw any server on this store can come.
  */
 export const a2aBench: Bench = {
   name: 'a2a',
@@ -62,19 +63,22 @@ export const a2aBench: Bench = {
       contender('ours (host, log warn)', 'a2a-host', '/a2a', [join(options.workDir, 'host-warn'), 'warn']),
       contender('a2a-js SDK express', 'a2a-sdk', '/a2a'),
       contender('raw node:http (precomputed)', 'a2a-raw', '/a2a'),
+      contender('floor: node:http + the store writes of a send', 'a2a-floor', '/a2a', [join(options.workDir, 'floor')]),
     ];
-    const [info, warn, sdk, raw] = await compare(contenders, options);
+    const [info, warn, sdk, raw, floor] = await compare(contenders, options);
     options.log('task core alone (no HTTP), timing its SQLite statements');
     const store = await measureStoreShare(options.workDir);
     return {
       name: 'a2a',
       title: 'A2A SendMessage (echo, blocking), JSON-RPC, 64 connections',
-      contenders: [info!, warn!, sdk!, raw!],
+      contenders: [info!, warn!, sdk!, raw!, floor!],
       ratios: [
         ratio('ours (info) / SDK', info!, sdk!, 2),
         ratio('ours (info) / raw', info!, raw!, 0.5),
         ratio('ours (warn) / SDK', warn!, sdk!, 2),
         ratio('ours (warn) / raw', warn!, raw!, 0.5),
+        ratio('floor / raw', floor!, raw!),
+        ratio('ours (info) / floor', info!, floor!),
         storeCeiling(store, raw!),
         coreCeiling(store, raw!),
       ],
