@@ -12,6 +12,8 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Path of a better_sqlite3.node built for another runtime (Electron's ABI); default: the one npm built for Node. */
   nativeBinding?: string;
+  /** How long to wait for another process's lock; default 5000 ms. */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { readonly: options.readonly ?? false, nativeBinding: options.nativeBinding });
   try {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

@@ -28,14 +28,11 @@ describe('chooseSite', () => {
     expect(chooseSite(localSite, [view(a, true), view(localSite, false)])).toEqual({ kind: 'wait', for: 'local' });
   });
 
-  it('takes a worker of the same name when the one with the id is gone (a restarted worker keeps its name and worker.db)', () => {
-    const restarted: RunSite = { local: false, workerId: 'id-a2', name: 'box' };
-    expect(chooseSite(a, [view(b, true), view(restarted, true)])).toEqual({ kind: 'run', on: 'id-a2' });
-    // The id wins over the name.
+  it('matches by id only: another worker of the same name is not the one that ran the context', () => {
     const twin: RunSite = { local: false, workerId: 'id-c', name: 'box' };
+    expect(chooseSite(a, [view(b, true), view(twin, true)])).toEqual({ kind: 'any' });
     expect(chooseSite(a, [view(twin, true), view(a, false)])).toEqual({ kind: 'wait', for: 'id-a' });
-    // A local run does not match a remote worker by name.
-    expect(chooseSite(localSite, [view(restarted, true), view(b, true)])).toEqual({ kind: 'any' });
+    expect(chooseSite(localSite, [view(twin, true), view(b, true)])).toEqual({ kind: 'any' });
   });
 });
 

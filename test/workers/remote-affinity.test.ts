@@ -67,6 +67,28 @@ describe('context affinity with remote workers', () => {
     expect(c3.claimedAt - c3.sentAt).toBeLessThan(1500);
   }, 60_000);
 
+  it("sends a context back to its worker after that worker restarts: its id lives in its worker.db, not in the process", async () => {
+    const { host } = await startRpcHost({ mcpPort: 0, workerLeaseMs: 30_000 });
+    const dataDirs = { 'w-a': tempDir('codetether-worker-data-'), 'w-b': tempDir('codetether-worker-data-') };
+    const start = async (name: 'w-a' | 'w-b') => {
+      const w = spawnWorker(workerArgs(host, name), { CODETETHER_DATA_DIR: dataDirs[name] });
+      await connected(w);
+      return w;
+    };
+    const workers = { 'w-a': await start('w-a'), 'w-b': await start('w-b') };
+    const [c1, d1] = await Promise.all([run(host, 'ctx-c', 'lines 3 100'), run(host, 'ctx-d', 'lines 3 100')]);
+    expect(new Set([c1.worker, d1.worker])).toEqual(new Set(['w-a', 'w-b']));
+
+    // The worker that ran ctx-c restarts on its data dir; the other stays first in line.
+    const ranC = c1.worker as 'w-a' | 'w-b';
+    workers[ranC].child.kill('SIGKILL');
+    await workers[ranC].exited;
+    workers[ranC] = await start(ranC);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await run(host, 'ctx-c')).worker).toBe(ranC);
+    expect((await run(host, 'ctx-d')).worker).toBe(d1.worker);
+  }, 60_000);
+
   it("keeps a context's worker across a host restart, from the claims in the task store", async () => {
     const dataDir = tempDir('codetether-affinity-restart-');
     const config = (port: number) => loadConfig({ flags: { dataDir, port, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }, env: {} });

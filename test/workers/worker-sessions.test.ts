@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openWorkerSessions } from '../../main/workers/remote/worker-sessions';
+import { openWorkerSessions, WorkerDataDirBusyError } from '../../main/workers/remote/worker-sessions';
 import { tempDir } from '../helpers/temp-dir';
 import { appDir, spawnWorker } from './remote-support';
 
@@ -30,6 +30,25 @@ describe('worker session store (<dataDir>/worker.db)', () => {
     again.close();
   });
 
+  it('keeps one worker id per data dir across reopens; a second worker on the data dir is refused at once', () => {
+    const dataDir = tempDir('codetether-worker-sessions-');
+    const first = openWorkerSessions(dataDir);
+    const id = first.workerId;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const t0 = Date.now();
+    expect(() => openWorkerSessions(dataDir)).toThrow(WorkerDataDirBusyError);
+    expect(() => openWorkerSessions(dataDir)).toThrow(`${join(dataDir, 'worker.db')} is in use by another codetether worker; give each worker its own --data-dir.`);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    first.close();
+
+    const again = openWorkerSessions(dataDir);
+    expect(again.workerId).toBe(id);
+    again.close();
+    const other = openWorkerSessions(tempDir('codetether-worker-sessions-'));
+    expect(other.workerId).not.toBe(id);
+    other.close();
+  });
+
   it('keeps a put of a worker process that is SIGKILLed right after it', () => {
     const dataDir = tempDir('codetether-worker-sessions-');
     const script = `
@@ -55,6 +74,18 @@ describe('worker session store (<dataDir>/worker.db)', () => {
     );
     expect(w.stderr()).not.toMatch(/\n\s+at /);
     expect(w.stdout()).toBe('');
+  });
+
+  it('the CLI stops with one line when another worker holds the data dir', async () => {
+    const dataDir = tempDir('codetether-worker-data-');
+    const holder = openWorkerSessions(dataDir);
+    try {
+      const w = spawnWorker(['--server', 'http://127.0.0.1:1', '--token', 'ct_x', '--codebase', `app=${appDir()}`, '--data-dir', dataDir]);
+      expect(await w.exited).toBe(1);
+      expect(w.stderr()).toBe(`codetether worker: Cannot start: ${join(dataDir, 'worker.db')} is in use by another codetether worker; give each worker its own --data-dir.\n`);
+    } finally {
+      holder.close();
+    }
   });
 
   it('the CLI says why when worker.db is not a database', async () => {

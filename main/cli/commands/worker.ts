@@ -8,7 +8,7 @@ import { createHostClient } from '../../workers/remote/client';
 import { createCodebaseList } from '../../workers/remote/codebase-list';
 import { startWorker, WorkerFatalError, type WorkerOptions } from '../../workers/remote/worker';
 import { workerAgents } from '../../workers/remote/worker-agents';
-import { openWorkerSessions, workerDatabaseFile, type WorkerSessions } from '../../workers/remote/worker-sessions';
+import { openWorkerSessions, WorkerDataDirBusyError, workerDatabaseFile, type WorkerSessions } from '../../workers/remote/worker-sessions';
 import type { CliIo, Command } from '../command';
 import { numberOrRaw, parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
@@ -30,6 +30,7 @@ function openSessions(dataDir: string): WorkerSessions {
   try {
     return openWorkerSessions(dataDir);
   } catch (err) {
+    if (err instanceof WorkerDataDirBusyError) throw new HostStartError(`Cannot start: ${err.message}`, { cause: err });
     // mkdir of a data dir that is a file says only "file already exists".
     const reason = (err as NodeJS.ErrnoException).code === 'EEXIST' ? `${dataDir} is a file, not a folder` : (err as Error).message;
     throw new HostStartError(
@@ -68,7 +69,8 @@ Connects to a CodeTether host, takes the tasks for the codebases named here and 
 this machine's agents, streaming output back. Agents are the built-in coding agents (opencode,
 claude, codex, gemini) and the command agents under "agents" in this machine's config; the LLM
 settings (llmBaseUrl, llmApiKey, llmModel, agentEnv) come from that config too. Each context's
-agent session ids are kept in <data-dir>/worker.db, so a context's next task continues them.
+agent session ids are kept in <data-dir>/worker.db, so a context's next task continues them, and
+so is the worker's identity: restarted, it is the same worker to the host. One worker per data dir.
 
 Options:
   --server <url>          the host (required)
@@ -119,7 +121,7 @@ Options:
       if (!chosen.ok) throw new UsageError(chosen.error);
       for (const name of chosen.value.notInstalled) io.err(`codetether worker: warning: agent "${name}" is not installed on this machine; its tasks fail (saying how to install it) until it is.`);
       const client = createHostClient(origin, token);
-      return await serve({ client, agents: chosen.value.agents, codebases: codebases.list().map((c) => c.name), concurrency, name: values.name, log: log.child('worker') }, io);
+      return await serve({ client, agents: chosen.value.agents, codebases: codebases.list().map((c) => c.name), concurrency, name: values.name, workerId: sessions.workerId, log: log.child('worker') }, io);
     } finally {
       await ptyHost.stop(1000);
       sessions.close();

@@ -39,15 +39,14 @@ export type SiteChoice<T> = { kind: 'any' } | { kind: 'run'; on: T } | { kind: '
 const sameWorker = (a: RunSite, b: RunSite) => (a.local ? b.local : !b.local && a.workerId === b.workerId);
 
 /**
- * Picks among `sites` (the eligible, connected workers) the one that ran `last`: by identity
- * (the local worker, or the remote worker's id); failing that, a remote worker of the same name,
- * which is what a restarted worker keeps (its id is new, its worker.db and the sessions in it are
- * not). `run` when it is free, `wait` when it is busy, `any` when none of them ran it.
+ * Picks among `sites` (the eligible, connected workers) the one that ran `last`, by identity: the
+ * local worker, or the remote worker's id, which a worker keeps in its worker.db across restarts
+ * with the CLI sessions. Never by name: two machines may share one. `run` when it is free, `wait`
+ * when it is busy, `any` when none of them ran it.
  */
 export function chooseSite<T>(last: RunSite | undefined, sites: readonly SiteView<T>[]): SiteChoice<T> {
   if (!last) return { kind: 'any' };
-  let matches = sites.filter((v) => sameWorker(last, v.site));
-  if (matches.length === 0 && !last.local) matches = sites.filter((v) => !v.site.local && v.site.name === last.name);
+  const matches = sites.filter((v) => sameWorker(last, v.site));
   if (matches.length === 0) return { kind: 'any' };
   const free = matches.find((v) => v.free);
   return free ? { kind: 'run', on: free.ref } : { kind: 'wait', for: matches[0]!.ref };

@@ -15,6 +15,8 @@ export interface WorkerOptions {
   codebases: string[];
   concurrency: number;
   name?: string;
+  /** Kept across restarts (worker.db): the host knows a restarted worker as the one that ran a context. Default: new per process. */
+  workerId?: string;
   log: Logger;
 }
 
@@ -47,7 +49,7 @@ function fatalOf(client: HostClient, result: Extract<CallResult, { kind: 'refuse
  */
 export function startWorker(options: WorkerOptions) {
   const { client, log } = options;
-  const workerId = randomUUID();
+  const workerId = options.workerId ?? randomUUID();
   const stopping = new AbortController();
   const runs = new Map<string, Run>();
   let session: RegisterResponse | undefined;
