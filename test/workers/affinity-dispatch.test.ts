@@ -1,7 +1,7 @@
 import { TaskState, type Task } from '@a2a-js/sdk';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../main/host/log';
+import { createLogger, type Logger } from '../../main/host/log';
 import type { CodebaseRepository } from '../../main/store/codebase-repository';
 import type { WorkerRepository } from '../../main/store/worker-repository';
 import type { RunnableTask, TaskRunner } from '../../main/tasks/runner';
@@ -14,7 +14,9 @@ import { userMessage } from '../helpers/task-core';
  * The dispatcher alone, with a runner that only records: remote workers are driven through
  * register/claim/complete as the HTTP routes would, local runs end when the test says so.
  */
-function setup(options: { localServes?: boolean; leaseMs?: number; affinityWaitMs?: number; lastSite?: (contextId: string) => RunSite | undefined } = {}) {
+function setup(
+  options: { localServes?: boolean; leaseMs?: number; affinityWaitMs?: number; lastSite?: (contextId: string) => RunSite | undefined; log?: Logger } = {},
+) {
   const local: { taskId: string; end: () => void }[] = [];
   const runner: TaskRunner = {
     runLocal: (job) => new Promise<void>((end) => local.push({ taskId: job.taskId, end })),
@@ -28,7 +30,7 @@ function setup(options: { localServes?: boolean; leaseMs?: number; affinityWaitM
   const workers = { list: () => [], register: () => {}, seen: () => {}, audit: () => {} } as unknown as WorkerRepository;
   const dispatcher = createDispatcher({
     runner, localAgents: new Set(['paced']), limitedAgents: new Set(['paced']), localConcurrency: 1, codebases, workers,
-    leaseMs: options.leaseMs ?? 10_000, claimWaitMs: 60_000, maxAttempts: 3, log: createLogger('silent'),
+    leaseMs: options.leaseMs ?? 10_000, claimWaitMs: 60_000, maxAttempts: 3, log: options.log ?? createLogger('silent'),
     affinityWaitMs: options.affinityWaitMs ?? 10_000,
     lastSite: options.lastSite && ((k) => options.lastSite!(k.contextId)),
   });
@@ -297,5 +299,24 @@ describe('context affinity in dispatch', () => {
     }
     expect(busy.got?.taskId).toBe(running.taskId);
     expect(other.got).toBeUndefined();
+  });
+
+  it('warns when a worker id registers again while its earlier session still waits for tasks (a copied worker.db), not on a restart', () => {
+    const lines: string[] = [];
+    const { dispatcher } = setup({ log: createLogger('warn', (l) => lines.push(l)) });
+    const first = worker(dispatcher, 'box');
+    first.claim();
+    worker(dispatcher, 'box');
+    expect(lines.map((l) => JSON.parse(l) as { msg: string; worker: string })).toEqual([
+      expect.objectContaining({ msg: expect.stringContaining('two machines may share a copied worker.db'), worker: 'box-id' }),
+    ]);
+
+    // A restart: the claim's connection closed with the old process before it registered again.
+    lines.length = 0;
+    const restarted = worker(dispatcher, 'other');
+    restarted.claim();
+    restarted.die();
+    worker(dispatcher, 'other');
+    expect(lines).toEqual([]);
   });
 });

@@ -212,7 +212,17 @@ export function createDispatcher(options: DispatcherOptions) {
     workers.register(worker);
     known.set(worker.id, worker);
     // A worker registering again lost its earlier session (host restart or its own): those leases go to the reaper.
-    for (const s of sessions.values()) if (s.worker.id === worker.id) dropSession(s);
+    for (const s of sessions.values()) {
+      if (s.worker.id !== worker.id) continue;
+      // A restarted worker's claim closed with its process, and worker.db admits one process per
+      // machine: a claim still waiting means a second machine with the same worker.db.
+      if (s.waiter && !s.dropped) {
+        log.warn('worker id registered again while its earlier session still waits for tasks; two machines may share a copied worker.db', {
+          worker: worker.id, name: worker.name, earlierName: s.worker.name,
+        });
+      }
+      dropSession(s);
+    }
     const session: Session = { id: randomUUID(), worker, codebases: new Set(req.codebases), agents: new Set(req.agents), leases: new Map(), lastSeen: at, dropped: false };
     sessions.set(session.id, session);
     log.info('worker registered', { worker: worker.id, name: worker.name, codebases: req.codebases, agents: req.agents, concurrency: req.concurrency });
