@@ -1,7 +1,5 @@
 import type { TaskRow } from '../store/task-repository';
-
-/** States in which an agent or worker is about to report on the task. */
-const ACTIVE = new Set(['submitted', 'working']);
+import { isActiveName } from './states';
 
 /**
  * Rows of active tasks as last committed by the task service, so an agent's next update
@@ -34,7 +32,7 @@ export function createRowCache() {
       return () => {
         for (const row of copies) {
           if (inOpenBatch.get(row.id) === unit) inOpenBatch.delete(row.id);
-          if (ACTIVE.has(row.state)) rows.set(row.id, row);
+          if (isActiveName(row.state)) rows.set(row.id, row);
           else rows.delete(row.id);
         }
       };

@@ -9,6 +9,9 @@ export const terminalStates: ReadonlySet<TaskState> = new Set([
   S.TASK_STATE_REJECTED,
 ]);
 
+/** States in which the task's run is on or about to start: its agent or worker may report. */
+const activeStates: ReadonlySet<TaskState> = new Set([S.TASK_STATE_SUBMITTED, S.TASK_STATE_WORKING]);
+
 /** States where the agent waits on the client; a new message resumes the task. */
 export const interruptedStates: ReadonlySet<TaskState> = new Set([S.TASK_STATE_INPUT_REQUIRED, S.TASK_STATE_AUTH_REQUIRED]);
 
@@ -66,4 +69,10 @@ const byName = new Map<string, TaskState>(
 
 export function stateFromName(name: string): TaskState | undefined {
   return byName.get(name);
+}
+
+/** Whether a stored state name ("working") is one of the active states. */
+export function isActiveName(name: string): boolean {
+  const state = byName.get(name);
+  return state !== undefined && activeStates.has(state);
 }

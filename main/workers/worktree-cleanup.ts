@@ -1,5 +1,5 @@
 import type { Codebase } from '../store/codebase-repository';
-import { isTerminal, stateFromName } from '../tasks/states';
+import { isActiveName, isTerminal, stateFromName } from '../tasks/states';
 import type { Outcome } from './codebases';
 import { findTaskWorktrees, type TaskWorktree } from './worktree-inventory';
 import { git, taskBranch } from './worktrees';
@@ -34,8 +34,6 @@ export interface PruneItem {
 }
 
 const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
-
-const running = new Set(['submitted', 'working']);
 
 function ended(task: TaskInfo | undefined): boolean {
   const state = task && stateFromName(task.state);
@@ -72,7 +70,7 @@ export async function removeTaskWorktree(scope: WorktreeScope, taskId: string, f
   if (wt.repo === undefined || wt.problem !== undefined) return { ok: false, error: unreadable(wt) };
   const repo = wt.repo;
   const task = scope.task(taskId);
-  if (task && running.has(task.state)) {
+  if (task && isActiveName(task.state)) {
     return { ok: false, error: `Task ${taskId} is ${task.state}: its agent may be working in ${wt.dir}. Wait for the task to end or cancel it, then remove the worktree.` };
   }
   if (!force && !ended(task)) {

@@ -65,8 +65,9 @@ export function createDispatcher(options: DispatcherOptions) {
   const known = new Map(workers.list().map((w) => [w.id, w]));
   let localRunning = 0;
   const heartbeatMs = Math.max(50, Math.min(HEARTBEAT_CAP_MS, Math.floor(options.leaseMs / 3)));
-  // A live worker names a new lease in its next heartbeat; three missed ones, and it never got it.
-  const leases = createLeaseBook({ runner, leaseMs: options.leaseMs, ackMs: 3 * heartbeatMs, now });
+  /** Three heartbeats missed: a worker is gone, and a lease it never named it never got. */
+  const silentMs = 3 * heartbeatMs;
+  const leases = createLeaseBook({ runner, leaseMs: options.leaseMs, ackMs: silentMs, now });
   const affinityWaitMs = options.affinityWaitMs ?? AFFINITY_WAIT_MS;
   const lastSites = createSiteMemory(AFFINITY_MEMORY, options.lastSite ?? (() => undefined));
   /** Queued entries held for a worker (see Entry.hold). */
@@ -77,7 +78,8 @@ export function createDispatcher(options: DispatcherOptions) {
   const localFree = (e: Entry) => !limitedAgents.has(e.job.agent) || localRunning < options.localConcurrency;
   const localCan = (e: Entry) => localServes(e) && localFree(e);
   const remoteServes = (s: Session, e: Entry) => e.codebase !== undefined && s.codebases.has(e.codebase) && s.agents.has(e.job.agent);
-  const remoteCan = (s: Session, e: Entry) => remoteServes(s, e) && s.leases.size < s.worker.concurrency;
+  const hasRoom = (s: Session) => s.leases.size < s.worker.concurrency;
+  const remoteCan = (s: Session, e: Entry) => remoteServes(s, e) && hasRoom(s);
   const someoneServes = (e: Entry) =>
     localServes(e) ||
     (e.codebase !== undefined && [...known.values()].some((w) => w.codebases.includes(e.codebase!) && w.agents.includes(e.job.agent)));
@@ -87,7 +89,7 @@ export function createDispatcher(options: DispatcherOptions) {
    * concurrency keeps no claim open but heartbeats; a killed one closed its claim's connection
    * (noticed at once) or, cut off, goes silent.
    */
-  const connected = (s: Session) => sessions.get(s.id) === s && !s.dropped && (s.waiter !== undefined || now() - s.lastSeen < 3 * heartbeatMs);
+  const connected = (s: Session) => sessions.get(s.id) === s && !s.dropped && (s.waiter !== undefined || now() - s.lastSeen < silentMs);
   const siteOf = (s: Session): RunSite => ({ local: false, workerId: s.worker.id, name: s.worker.name });
   const affinityKey = (e: Entry): AffinityKey => ({ contextId: e.job.task.contextId, agent: e.job.agent, codebase: e.codebase! });
   const remember = (e: Entry, site: RunSite) => {
@@ -102,7 +104,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const sites: SiteView<Session | undefined>[] = [];
     if (localServes(e)) sites.push({ ref: undefined, site: localSite, free: localFree(e) });
     for (const s of sessions.values()) {
-      if (remoteServes(s, e) && connected(s)) sites.push({ ref: s, site: siteOf(s), free: s.waiter !== undefined && s.leases.size < s.worker.concurrency });
+      if (remoteServes(s, e) && connected(s)) sites.push({ ref: s, site: siteOf(s), free: s.waiter !== undefined && hasRoom(s) });
     }
     if (sites.length < 2) return { kind: 'any' } as const;
     return chooseSite(lastSites.get(affinityKey(e)), sites);
@@ -152,7 +154,7 @@ export function createDispatcher(options: DispatcherOptions) {
   /** Assigns queued tasks to `s` while its claim waits and it has room. */
   function fillClaim(s: Session): void {
     let e: Entry | undefined;
-    while (s.waiter && s.leases.size < s.worker.concurrency && (e = take(s))) assign(s, e);
+    while (s.waiter && hasRoom(s) && (e = take(s))) assign(s, e);
   }
 
   function startLocal(e: Entry): void {
