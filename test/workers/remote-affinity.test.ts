@@ -36,18 +36,30 @@ function workerArgs(host: Host, name: string): string[] {
   ];
 }
 
+type WorkerName = 'w-a' | 'w-b';
+
+/**
+ * Workers w-a and w-b on `host`, each on a data dir of its own (`start` runs one again on it),
+ * and the first tasks of contexts ctx-c and ctx-d sent at once: each worker takes one.
+ */
+async function twoWorkersTwoContexts(host: Host) {
+  const dataDirs: Record<WorkerName, string> = { 'w-a': tempDir('codetether-worker-data-'), 'w-b': tempDir('codetether-worker-data-') };
+  const start = async (name: WorkerName) => {
+    const w = spawnWorker(workerArgs(host, name), { CODETETHER_DATA_DIR: dataDirs[name] });
+    await connected(w);
+    return w;
+  };
+  const workers = { 'w-a': await start('w-a'), 'w-b': await start('w-b') };
+  const [c1, d1] = await Promise.all([run(host, 'ctx-c', 'lines 3 100'), run(host, 'ctx-d', 'lines 3 100')]);
+  expect(new Set([c1.worker, d1.worker])).toEqual(new Set(['w-a', 'w-b']));
+  return { workers, start, c1, d1 };
+}
+
 describe('context affinity with remote workers', () => {
   it("runs a context's next task on the worker that ran its previous one; once that worker is killed, on the other at once", async () => {
     // A lease far longer than the test may wait: the killed worker's lease must not be what frees its context.
     const { host } = await startRpcHost({ mcpPort: 0, workerLeaseMs: 30_000 });
-    const a = spawnWorker(workerArgs(host, 'w-a'));
-    await connected(a);
-    const b = spawnWorker(workerArgs(host, 'w-b'));
-    await connected(b);
-
-    // Two contexts at once: each worker takes one.
-    const [c1, d1] = await Promise.all([run(host, 'ctx-c', 'lines 3 100'), run(host, 'ctx-d', 'lines 3 100')]);
-    expect(new Set([c1.worker, d1.worker])).toEqual(new Set(['w-a', 'w-b']));
+    const { workers, c1, d1 } = await twoWorkersTwoContexts(host);
 
     // One at a time, each sent as soon as the one before completed: without affinity the first
     // idle worker in line would take both contexts' tasks.
@@ -56,7 +68,7 @@ describe('context affinity with remote workers', () => {
       expect((await run(host, 'ctx-d')).worker).toBe(d1.worker);
     }
 
-    const [victim, survivor] = c1.worker === 'w-a' ? [a, 'w-b'] : [b, 'w-a'];
+    const [victim, survivor] = c1.worker === 'w-a' ? [workers['w-a'], 'w-b'] : [workers['w-b'], 'w-a'];
     victim.child.kill('SIGKILL');
     await victim.exited;
     // The host learns of the death from the claim connection closing, an event of its own loop.
@@ -69,18 +81,10 @@ describe('context affinity with remote workers', () => {
 
   it("sends a context back to its worker after that worker restarts: its id lives in its worker.db, not in the process", async () => {
     const { host } = await startRpcHost({ mcpPort: 0, workerLeaseMs: 30_000 });
-    const dataDirs = { 'w-a': tempDir('codetether-worker-data-'), 'w-b': tempDir('codetether-worker-data-') };
-    const start = async (name: 'w-a' | 'w-b') => {
-      const w = spawnWorker(workerArgs(host, name), { CODETETHER_DATA_DIR: dataDirs[name] });
-      await connected(w);
-      return w;
-    };
-    const workers = { 'w-a': await start('w-a'), 'w-b': await start('w-b') };
-    const [c1, d1] = await Promise.all([run(host, 'ctx-c', 'lines 3 100'), run(host, 'ctx-d', 'lines 3 100')]);
-    expect(new Set([c1.worker, d1.worker])).toEqual(new Set(['w-a', 'w-b']));
+    const { workers, start, c1, d1 } = await twoWorkersTwoContexts(host);
 
     // The worker that ran ctx-c restarts on its data dir; the other stays first in line.
-    const ranC = c1.worker as 'w-a' | 'w-b';
+    const ranC = c1.worker as WorkerName;
     workers[ranC].child.kill('SIGKILL');
     await workers[ranC].exited;
     workers[ranC] = await start(ranC);
@@ -98,12 +102,7 @@ describe('context affinity with remote workers', () => {
       if (!firstStopped) await first.stop();
     });
     const port = Number(new URL(first.urls.health).port);
-    const a = spawnWorker(workerArgs(first, 'w-a'));
-    await connected(a);
-    const b = spawnWorker(workerArgs(first, 'w-b'));
-    await connected(b);
-    const [c1, d1] = await Promise.all([run(first, 'ctx-c', 'lines 3 100'), run(first, 'ctx-d', 'lines 3 100')]);
-    expect(new Set([c1.worker, d1.worker])).toEqual(new Set(['w-a', 'w-b']));
+    const { c1, d1 } = await twoWorkersTwoContexts(first);
     firstStopped = true;
     await first.stop();
 
