@@ -14,6 +14,7 @@ import { createLogger } from '../../main/host/log';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import { createHostClient } from '../../main/workers/remote/client';
 import { startWorker } from '../../main/workers/remote/worker';
+import { parseClaimNote } from '../../main/workers/dispatch/run-sites';
 import { userMessage } from '../helpers/task-core';
 import type { Bench } from './bench';
 import type { ContenderResult, Ratio } from './compare';
@@ -72,7 +73,7 @@ export const dispatchBench: Bench = {
       await sleep(3);
     }
 
-    /** The worker each task of the affinity row was claimed by. */
+    /** The name of the worker each task of the affinity row was claimed by. */
     const claimedBy = new Set<string>();
     /** One sample: ms from send to the agent's start. `codebase` app exists only on the remote workers. */
     async function sample(codebase?: string, contextId?: string): Promise<number> {
@@ -83,8 +84,8 @@ export const dispatchBench: Bench = {
       await host.tasks.settled(task.id);
       if (contextId) {
         for (const e of host.tasks.eventsAfter(task.id, 0)) {
-          const worker = (JSON.parse(e.json) as { statusUpdate?: { metadata?: { worker?: string } } }).statusUpdate?.metadata?.worker;
-          if (worker) claimedBy.add(worker);
+          const claim = parseClaimNote((JSON.parse(e.json) as { statusUpdate?: { metadata?: { worker?: unknown } } }).statusUpdate?.metadata?.worker);
+          if (claim && !claim.local) claimedBy.add(claim.name);
         }
       }
       // The remote worker claims again once its run is complete; let that claim be waiting, as it is on an idle worker.
@@ -112,7 +113,7 @@ export const dispatchBench: Bench = {
           options.log(`${label} round ${round + 1}/${options.rounds}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`);
         }
         // Every task of the one context ran on the worker that ran its first.
-        if (contextId && (claimedBy.size !== 1 || !claimedBy.values().next().value!.startsWith('bench-b '))) {
+        if (contextId && (claimedBy.size !== 1 || !claimedBy.has('bench-b'))) {
           throw new Error(`the context's tasks ran on ${[...claimedBy].join(', ')}, not on bench-b alone`);
         }
         const p50 = median(perRound.map((t) => percentile(t, 50)));

@@ -3,6 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../main/host/config';
 import { startHost, type Host } from '../../main/host/host';
 import type { Overview } from '../../shared/monitor-api';
+import { parseClaimNote } from '../../main/workers/dispatch/run-sites';
 import { startRpcHost } from '../a2a/support';
 import { userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';
@@ -12,9 +13,9 @@ import { appDir, connected, spawnWorker, token, workerConfig } from './remote-su
 function claimOf(host: Host, taskId: string): { name: string; at: number } | undefined {
   let found: { name: string; at: number } | undefined;
   for (const e of host.tasks.eventsAfter(taskId, 0)) {
-    const u = (JSON.parse(e.json) as { statusUpdate?: { status?: { timestamp?: string }; metadata?: { worker?: string } } }).statusUpdate;
-    const note = u?.metadata?.worker;
-    if (note) found = { name: note.replace(/ \([^()]+\)$/, ''), at: Date.parse(u!.status!.timestamp!) };
+    const u = (JSON.parse(e.json) as { statusUpdate?: { status?: { timestamp?: string }; metadata?: { worker?: unknown } } }).statusUpdate;
+    const claim = parseClaimNote(u?.metadata?.worker);
+    if (claim && !claim.local) found = { name: claim.name, at: Date.parse(u!.status!.timestamp!) };
   }
   return found;
 }
