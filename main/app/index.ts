@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, dialog, session, shell, type BrowserWindow } from 'electron';
 import type { LoginItem } from '../../shared/ipc-contract';
-import { loadConfig } from '../host/config';
+import { loadConfig } from '../base/config';
 import { startHost, type Host } from '../host/host';
 import { createTaskReads } from '../monitor/task-reads';
 import iconPath from '../../build/icon.png?asset';

@@ -1,5 +1,5 @@
-import { loadConfig } from '../host/config';
-import type { Config } from '../host/config-schema';
+import { loadConfig } from '../base/config';
+import type { Config } from '../base/config-schema';
 import { databaseFile } from '../store/paths';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
 

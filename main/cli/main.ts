@@ -1,5 +1,5 @@
-import { ConfigError } from '../host/config';
-import { HostStartError } from '../host/errors';
+import { ConfigError } from '../base/config';
+import { HostStartError } from '../base/errors';
 import { APP_VERSION } from '../../shared/version';
 import type { CliIo, Command } from './command';
 import { codebaseCommand } from './commands/codebase';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import { HttpError } from './errors';
 import { sendError } from './respond';
 import type { Router } from './router';

@@ -1,5 +1,5 @@
 import type { AgentCard } from '@a2a-js/sdk';
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import type { Db } from '../store/open';
 import type { AgentExecutor } from '../tasks/executor';
 import type { TaskService } from '../tasks/service';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { principalOf } from '../auth/principal';
 import type { TokenStore } from '../auth/token-store';
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import { readJson } from '../http/body';
 import { sendJson } from '../http/respond';
 import { createRouter } from '../http/router';

@@ -1,4 +1,4 @@
-import { HostStartError, listenError } from '../host/errors';
+import { HostStartError, listenError } from '../base/errors';
 
 /** listenError, but naming the MCP port's own flag and variable. */
 export function mcpListenError(err: NodeJS.ErrnoException, port: number): HostStartError {

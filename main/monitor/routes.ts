@@ -1,7 +1,7 @@
 import { APP_VERSION } from '../../shared/version';
 import type { AgentInfo, HostInfo, Overview, WorkerInfo } from '../../shared/monitor-api';
 import type { TokenStore } from '../auth/token-store';
-import type { Config } from '../host/config-schema';
+import type { Config } from '../base/config-schema';
 import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
 import type { HttpServer } from '../http/server';

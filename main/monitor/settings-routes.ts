@@ -11,8 +11,8 @@ import {
   type SettingsInfo,
   type SettingsSaved,
 } from '../../shared/monitor-api';
-import { envName } from '../host/config';
-import { configSchema, type Config } from '../host/config-schema';
+import { envName } from '../base/config';
+import { configSchema, type Config } from '../base/config-schema';
 import { HttpError } from '../http/errors';
 import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';

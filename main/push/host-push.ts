@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { Config } from '../host/config-schema';
-import type { Logger } from '../host/log';
+import type { Config } from '../base/config-schema';
+import type { Logger } from '../base/log';
 import type { Db } from '../store/open';
 import { createPushRepository } from '../store/push-repository';
 import type { TaskBus } from '../tasks/bus';

@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { TaskPushNotificationConfig } from '@a2a-js/sdk';
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import type { DueDelivery, PushRepository } from '../store/push-repository';
 import type { TaskBus } from '../tasks/bus';
 import { TaskError } from '../tasks/task-error';

@@ -1,4 +1,4 @@
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import type { SyncRepository, SyncTaskRow } from '../store/sync-repository';
 import type { TaskEvent } from '../tasks/task-event';
 import { INDEX_DOC, sessionDocName } from './doc-names';

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import type { SyncRepository } from '../store/sync-repository';
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import { INDEX_DOC } from './doc-names';
 import { materializeRoaming } from './materialize-roaming';
 import { MESSAGES, META, messageRecord, SESSIONS, sessionEntry, TASKS, taskSummary, type MessageRecord, type SessionEntry, type TaskSummary } from './records';

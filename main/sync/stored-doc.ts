@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import type { SyncRepository } from '../store/sync-repository';
 import { FROM_STORE, LOCAL, materializeDoc, type MaterializeDeps } from './materialize';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import type { Codebase } from '../store/codebase-repository';
 import type { SyncRepository } from '../store/sync-repository';
 import type { TaskEvent } from '../tasks/task-event';

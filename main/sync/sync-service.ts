@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { SyncStatus } from '../../shared/monitor-api';
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import { createCodebaseRepository } from '../store/codebase-repository';
 import type { Db } from '../store/open';
 import { createSyncRepository } from '../store/sync-repository';

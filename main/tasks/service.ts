@@ -1,5 +1,5 @@
 import { Role, TaskState, type Message, type StreamResponse, type Task, type TaskStatus } from '@a2a-js/sdk';
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import type { CommitBatcher } from '../store/commit-batcher';
 import type { TaskRepository, TaskRow } from '../store/task-repository';
 import type { TaskBus } from './bus';

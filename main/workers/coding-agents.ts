@@ -1,4 +1,4 @@
-import type { Config } from '../host/config-schema';
+import type { Config } from '../base/config-schema';
 import type { AgentExecutor } from '../tasks/executor';
 import { createClaudeAdapter } from './adapters/claude';
 import type { AgentSessions, CliAdapter } from './adapters/cli-agent';

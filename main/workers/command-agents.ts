@@ -1,4 +1,4 @@
-import type { Config } from '../host/config-schema';
+import type { Config } from '../base/config-schema';
 import type { AgentExecutor } from '../tasks/executor';
 import { createCommandAdapter } from './adapters/command';
 import { createPtyAgent, type PtyAgentDeps } from './pty-agent';

@@ -1,5 +1,5 @@
 import { TaskState } from '@a2a-js/sdk';
-import type { Logger } from '../host/log';
+import type { Logger } from '../base/log';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import type { AgentExecutor, ExecutionContext, TaskUpdate } from '../tasks/executor';
 import type { AgentAdapter, AgentRun, Launch } from './adapters/adapter';

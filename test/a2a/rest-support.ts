@@ -1,8 +1,8 @@
 import { TaskState } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, type Client } from '@a2a-js/sdk/client';
 import { onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/host/config';
-import type { ConfigKey } from '../../main/host/config-schema';
+import { loadConfig } from '../../main/base/config';
+import type { ConfigKey } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import { tempDir } from '../helpers/temp-dir';

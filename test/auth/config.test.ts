@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../main/host/config';
+import { ConfigError, loadConfig } from '../../main/base/config';
 import { freshDir } from './support';
 
 describe('requireAuth config', () => {

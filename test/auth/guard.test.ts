@@ -4,7 +4,7 @@ import { createGuard, type GuardOptions } from '../../main/auth/guard';
 import { principalOf } from '../../main/auth/principal';
 import { publicRules, scopeResolver } from '../../main/auth/route-scopes';
 import { createTokenStore, type TokenStore } from '../../main/auth/token-store';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 import { sendJson } from '../../main/http/respond';
 import { createRouter, type Handler } from '../../main/http/router';
 import { createHttpServer } from '../../main/http/server';

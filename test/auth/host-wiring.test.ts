@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { configSchema } from '../../main/host/config-schema';
+import { configSchema } from '../../main/base/config-schema';
 import { startHost } from '../../main/host/host';
 import { call, freshDir } from './support';
 

@@ -8,9 +8,9 @@
 import { TaskState } from '@a2a-js/sdk';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTokenStore } from '../../main/auth/token-store';
-import { loadConfig } from '../../main/host/config';
+import { loadConfig } from '../../main/base/config';
 import { startHost } from '../../main/host/host';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import { createHostClient } from '../../main/workers/remote/client';
 import { startWorker } from '../../main/workers/remote/worker';

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 import { createPtyHost } from '../../main/workers/pty-host/client';
 import { startServeProcess } from '../helpers/serve-process';
 import { sseFrames } from '../helpers/sse-frames';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Scope } from '../../main/auth/scopes';
 import { createTokenStore } from '../../main/auth/token-store';
-import { configSchema } from '../../main/host/config-schema';
+import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { monitorCsp } from '../../main/monitor/csp';
 import { userMessage } from '../helpers/task-core';

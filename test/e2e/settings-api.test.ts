@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsInfo, SettingsSaved } from '../../shared/monitor-api';
 import type { Scope } from '../../main/auth/scopes';
 import { createTokenStore } from '../../main/auth/token-store';
-import { loadConfig } from '../../main/host/config';
-import { configSchema } from '../../main/host/config-schema';
+import { loadConfig } from '../../main/base/config';
+import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 
 const dirs: string[] = [];

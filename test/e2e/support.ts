@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { needsBuild } from '../../main/app/build-freshness';
-import { configSchema } from '../../main/host/config-schema';
+import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 
 const root = process.cwd();

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CommandAgentConfig } from '../../main/host/config-schema';
+import type { CommandAgentConfig } from '../../main/base/config-schema';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { closeDatabase, openDatabase } from '../../main/store/open';
 import { registerCodebase } from '../../main/workers/codebases';

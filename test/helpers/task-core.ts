@@ -1,7 +1,7 @@
 import { Message } from '@a2a-js/sdk';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 import { createCommitBatcher } from '../../main/store/commit-batcher';
 import { closeDatabase, openDatabase, type Db } from '../../main/store/open';
 import { createTaskRepository } from '../../main/store/task-repository';

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envName, loadConfig } from '../../main/host/config';
-import { defaultDataDir } from '../../main/host/data-dir';
+import { ConfigError, envName, loadConfig } from '../../main/base/config';
+import { defaultDataDir } from '../../main/base/data-dir';
 import { tempDir } from '../helpers/temp-dir';
 
 function configError(fn: () => unknown): ConfigError {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 
 describe('logger', () => {
   it('writes JSON lines at or above its level, with the scope of its children', () => {

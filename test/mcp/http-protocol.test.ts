@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createServer, request } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 import { createMcpEndpoint } from '../../main/mcp/http-endpoint';
 import { createTokenStore } from '../../main/auth/token-store';
 import { connectClient, httpTransport, startMcpHost, type McpHost } from './support';

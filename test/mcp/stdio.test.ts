@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 import { startMcpHost } from './support';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

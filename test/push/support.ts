@@ -2,7 +2,7 @@ import { TaskState } from '@a2a-js/sdk';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 import { createPushService, type PushDeliveryConfig } from '../../main/push/push-service';
 import { generatePushSigningKey, type PushSigningKey } from '../../main/push/signature';
 import { createPushRepository } from '../../main/store/push-repository';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { Scope } from '../../main/auth/scopes';
 import { createTokenStore } from '../../main/auth/token-store';
-import { loadConfig } from '../../main/host/config';
+import { loadConfig } from '../../main/base/config';
 import { startHost, type Host } from '../../main/host/host';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 
 let host: Host | undefined;
 let dir: string | undefined;

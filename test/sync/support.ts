@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../main/cli/main';
-import { loadConfig } from '../../main/host/config';
+import { loadConfig } from '../../main/base/config';
 import { startHost, type Host } from '../../main/host/host';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 import { issueToken } from '../../sync-server/test/helpers/data-dir';
 import { killRelay, spawnRelay, type RelayProcess } from '../../sync-server/test/helpers/relay-process';
 

@@ -1,7 +1,7 @@
 import { TaskState, type Task } from '@a2a-js/sdk';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, type Logger } from '../../main/host/log';
+import { createLogger, type Logger } from '../../main/base/log';
 import type { CodebaseRepository } from '../../main/store/codebase-repository';
 import type { WorkerRepository } from '../../main/store/worker-repository';
 import type { RunnableTask, TaskRunner } from '../../main/tasks/runner';

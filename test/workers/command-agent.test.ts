@@ -2,7 +2,7 @@ import { TaskState, type Task } from '@a2a-js/sdk';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CommandAgentConfig } from '../../main/host/config-schema';
+import type { CommandAgentConfig } from '../../main/base/config-schema';
 import { userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';
 import { alive, commandAgentCore, fixtures, statusText, waitFor } from './support';

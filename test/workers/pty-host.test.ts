@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../main/host/log';
+import { createLogger } from '../../main/base/log';
 import { createPtyHost, type PtyExit, type PtyHost, type PtyHostOptions } from '../../main/workers/pty-host/client';
 import { tempDir } from '../helpers/temp-dir';
 import { agentEnv, alive, fixtures, waitFor } from './support';

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configSchema } from '../../main/host/config-schema';
+import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { createOutputLog } from '../../main/workers/raw-output/output-log';
 import { userMessage } from '../helpers/task-core';

@@ -1,6 +1,6 @@
 import { TaskState } from '@a2a-js/sdk';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/host/config';
+import { loadConfig } from '../../main/base/config';
 import { startHost, type Host } from '../../main/host/host';
 import type { Overview } from '../../shared/monitor-api';
 import { parseClaimNote } from '../../main/workers/dispatch/run-sites';

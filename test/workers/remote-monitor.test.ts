@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedEvent, Overview, WorkerInfo } from '../../shared/monitor-api';
-import { configSchema } from '../../main/host/config-schema';
+import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { sseFrames } from '../helpers/sse-frames';
 import { tempDir } from '../helpers/temp-dir';

@@ -1,6 +1,6 @@
 import { TaskState, type Task } from '@a2a-js/sdk';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/host/config';
+import { loadConfig } from '../../main/base/config';
 import { startHost } from '../../main/host/host';
 import { createWorkerRepository } from '../../main/store/worker-repository';
 import { request, startRpcHost, until } from '../a2a/support';

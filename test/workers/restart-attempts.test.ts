@@ -2,7 +2,7 @@ import { TaskState } from '@a2a-js/sdk';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/host/config';
+import { loadConfig } from '../../main/base/config';
 import { startHost, type Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/codebases';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Config } from '../../host/config-schema';
+import type { Config } from '../../base/config-schema';
 import type { CodebaseInfo } from '../../../shared/monitor-api';
 import { createCodebaseRepository, type CodebaseRepository } from '../../store/codebase-repository';
 import { createRoamingRepository } from '../../store/roaming-repository';

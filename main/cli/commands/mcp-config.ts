@@ -1,5 +1,5 @@
 import { mcpClientConfig, mcpClients, TOKEN_PLACEHOLDER, type McpClient } from '../../../shared/mcp-client-config';
-import { loadConfig } from '../../host/config';
+import { loadConfig } from '../../base/config';
 import { mcpEndpointUrl } from '../../mcp/endpoint-url';
 import type { Command } from '../command';
 import { parseFlags } from '../flags';

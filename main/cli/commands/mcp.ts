@@ -1,4 +1,4 @@
-import { loadConfig } from '../../host/config';
+import { loadConfig } from '../../base/config';
 import { mcpEndpointUrl } from '../../mcp/endpoint-url';
 import { probeHost, runStdioBridge } from '../../mcp/stdio-bridge';
 import type { Command } from '../command';

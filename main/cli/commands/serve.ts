@@ -1,4 +1,4 @@
-import { loadConfig } from '../../host/config';
+import { loadConfig } from '../../base/config';
 import { startHost, type Host } from '../../host/host';
 import { APP_NAME, APP_VERSION } from '../../../shared/version';
 import type { Command } from '../command';

@@ -1,6 +1,6 @@
 import type { SyncStatus } from '../../../shared/monitor-api';
-import { loadConfig } from '../../host/config';
-import type { Config } from '../../host/config-schema';
+import { loadConfig } from '../../base/config';
+import type { Config } from '../../base/config-schema';
 import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database';
 import { runSubcommand, type Subcommand } from '../subcommands';
 import { createSyncRepository, type SyncRepository } from '../../store/sync-repository';

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../../host/config';
-import { HostStartError } from '../../host/errors';
-import { createLogger } from '../../host/log';
+import { loadConfig } from '../../base/config';
+import { HostStartError } from '../../base/errors';
+import { createLogger } from '../../base/log';
 import { registerCodebase } from '../../workers/codebases';
 import { createPtyHost } from '../../workers/pty-host/client';
 import { createHostClient } from '../../workers/remote/client';

@@ -2,7 +2,7 @@ import { Message, Role } from '@a2a-js/sdk';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandAgentConfig } from '../../host/config-schema';
+import type { CommandAgentConfig } from '../../base/config-schema';
 import { messageText } from '../agent-message';
 import { findExecutable } from '../find-executable';
 import type { AgentAdapter, AgentRun } from './adapter';

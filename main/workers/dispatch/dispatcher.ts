@@ -1,7 +1,7 @@
 import { Message, Task } from '@a2a-js/sdk';
 import { randomUUID } from 'node:crypto';
 import type { WorkerInfo } from '../../../shared/monitor-api';
-import type { Logger } from '../../host/log';
+import type { Logger } from '../../base/log';
 import type { CodebaseRepository } from '../../store/codebase-repository';
 import type { WorkerRecord, WorkerRepository } from '../../store/worker-repository';
 import type { TaskUpdate } from '../../tasks/executor';

@@ -1,5 +1,5 @@
 import type { Task } from '@a2a-js/sdk';
-import type { Logger } from '../../host/log';
+import type { Logger } from '../../base/log';
 import type { WorkerRepository } from '../../store/worker-repository';
 import type { TaskRunner } from '../../tasks/runner';
 import type { Lease } from './leases';

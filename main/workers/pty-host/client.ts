@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../../host/log';
+import type { Logger } from '../../base/log';
 import { defaultPtyHostSettings, type FromPtyHost, type PtyHostSettings, type ToPtyHost } from './protocol';
 
 export interface PtySpawnOptions {

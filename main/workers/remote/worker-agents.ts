@@ -1,4 +1,4 @@
-import type { Config } from '../../host/config-schema';
+import type { Config } from '../../base/config-schema';
 import type { AgentExecutor } from '../../tasks/executor';
 import type { AgentAdapter } from '../adapters/adapter';
 import { createCommandAdapter } from '../adapters/command';

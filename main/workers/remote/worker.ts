@@ -1,7 +1,7 @@
 import { Message, Task } from '@a2a-js/sdk';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../host/log';
+import type { Logger } from '../../base/log';
 import type { AgentExecutor } from '../../tasks/executor';
 import { TaskError } from '../../tasks/task-error';
 import { backoff } from './backoff';

@@ -1,6 +1,6 @@
 // Our real host (startHost: SQLite in a temp data dir, auth guard, request logging, A2A edge).
 // argv[2] is the data dir, argv[3] the log level ('info' is the production default).
-import { loadConfig } from '../../../main/host/config';
+import { loadConfig } from '../../../main/base/config';
 import { startHost } from '../../../main/host/host';
 import { announce } from './ready';
 

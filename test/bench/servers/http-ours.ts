@@ -1,6 +1,6 @@
 // Our HTTP stack (router + server with request logging) serving the /healthz-shaped answer.
 // argv[2] is the log level: 'info' is the production default (a JSON line per request on stderr).
-import { createLogger, type LogLevel } from '../../../main/host/log';
+import { createLogger, type LogLevel } from '../../../main/base/log';
 import { sendJson } from '../../../main/http/respond';
 import { createRouter } from '../../../main/http/router';
 import { createHttpServer } from '../../../main/http/server';
