@@ -3,7 +3,7 @@ import { sendError, sendJson } from '../http/respond';
 import type { Router } from '../http/router';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import { registerCodebase } from '../workers/codebases';
-import { badRequest, optionalString, readObject, requiredString } from './request';
+import { badRequest, optionalString, readObject, requiredString } from '../http/request';
 
 export interface CodebaseRouteDeps {
   codebases: CodebaseRepository;

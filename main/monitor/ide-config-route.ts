@@ -2,7 +2,7 @@ import { mcpClientConfig, mcpClients, type McpClient } from '../../shared/mcp-cl
 import type { IdeSnippet } from '../../shared/monitor-api';
 import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
-import { badRequest } from './request';
+import { badRequest } from '../http/request';
 
 /**
  * `GET /api/ide-config?client=cursor[&transport=http]`: the snippet `codetether mcp-config`

@@ -13,7 +13,7 @@ import type { OutputLog } from '../workers/raw-output/output-log';
 import { addCodebaseRoutes } from './codebase-routes';
 import { addFeedRoute, FEED_TASKS } from './feed-route';
 import { addIdeConfigRoute } from './ide-config-route';
-import { limitParam } from './request';
+import { limitParam } from '../http/request';
 import { addStaticRoutes } from './static-files';
 import { addTaskLogRoute } from './task-log-route';
 import { addTaskOutputRoute } from './task-output-route';

@@ -16,7 +16,7 @@ import { configSchema, type Config } from '../base/config-schema';
 import { HttpError } from '../http/errors';
 import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
-import { badRequest, readObject } from './request';
+import { badRequest, readObject } from '../http/request';
 
 export interface SettingsRouteDeps {
   /** The config the host started with. */

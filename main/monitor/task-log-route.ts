@@ -4,7 +4,7 @@ import { sendError } from '../http/respond';
 import type { Router } from '../http/router';
 import type { TaskService } from '../tasks/service';
 import type { TaskEvent } from '../tasks/task-event';
-import { resumePoint } from './request';
+import { resumePoint } from '../http/request';
 import type { TaskReads } from './task-reads';
 
 /**

@@ -5,7 +5,7 @@ import { sendError } from '../http/respond';
 import type { Router } from '../http/router';
 import type { TaskService } from '../tasks/service';
 import type { OutputLog } from '../workers/raw-output/output-log';
-import { resumePoint } from './request';
+import { resumePoint } from '../http/request';
 import type { TaskReads } from './task-reads';
 
 /** One event carries at most this much; a replay of a large log goes out in many. */

@@ -5,7 +5,7 @@ import type { TokenStore } from '../auth/token-store';
 import { HttpError } from '../http/errors';
 import { sendError, sendJson } from '../http/respond';
 import type { Router } from '../http/router';
-import { badRequest, readObject, requiredString } from './request';
+import { badRequest, readObject, requiredString } from '../http/request';
 
 const toInfo = (r: TokenRecord): TokenInfo => ({ ...r, scopes: [...r.scopes] });
 const DAY_MS = 24 * 60 * 60 * 1000;

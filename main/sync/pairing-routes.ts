@@ -1,7 +1,7 @@
 import type { ScopeRule } from '../auth/route-scopes';
 import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
-import { badRequest, optionalString, readObject } from '../monitor/request';
+import { badRequest, optionalString, readObject } from '../http/request';
 import { checkPairing } from './pairing';
 import type { SyncService } from './sync-service';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { readJson } from '../http/body';
-import { HttpError } from '../http/errors';
-import { lastEventId } from '../http/sse';
+import { readJson } from './body';
+import { HttpError } from './errors';
+import { lastEventId } from './sse';
 
 /** A JSON object body, or a 400 that says what was wrong with it. */
 export async function readObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
