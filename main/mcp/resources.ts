@@ -3,7 +3,7 @@ import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema }
 import { TaskError } from '../tasks/task-error';
 import type { McpDeps } from './deps';
 import type { SessionQueries } from './session-queries';
-import { artifactText } from './task-text';
+import { artifactText } from '../tasks/task-text';
 
 const TASK_OUTPUT = /^codetether:\/\/tasks\/([^/]+)\/output$/;
 const SESSION = /^codetether:\/\/sessions\/([^/]+)$/;

@@ -1,6 +1,6 @@
 import { Message } from '@a2a-js/sdk';
 import type { Db } from '../store/open';
-import { messageText } from './task-text';
+import { messageText } from '../tasks/task-text';
 
 export interface SessionSummary {
   contextId: string;

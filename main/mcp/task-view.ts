@@ -1,7 +1,7 @@
 import type { Task } from '@a2a-js/sdk';
 import { z } from 'zod';
 import { isTerminal, interruptedStates, stateName } from '../tasks/states';
-import { artifactText, messageText, partsText } from './task-text';
+import { artifactText, messageText, partsText } from '../tasks/task-text';
 
 export const stateNames = ['submitted', 'working', 'input-required', 'auth-required', 'completed', 'failed', 'canceled', 'rejected'] as const;
 

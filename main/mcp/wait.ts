@@ -2,7 +2,7 @@ import type { Task } from '@a2a-js/sdk';
 import type { TaskService } from '../tasks/service';
 import { decodeEvent, type TaskEvent } from '../tasks/task-event';
 import { stateName } from '../tasks/states';
-import { eventOutput, messageText } from './task-text';
+import { eventOutput, messageText } from '../tasks/task-text';
 
 export interface WaitOptions {
   /** Called for every event of the task and on each heartbeat; `progress` only grows. */

@@ -1,7 +1,7 @@
 import { Message } from '@a2a-js/sdk';
 import type { SyncRepository, SyncTaskRow } from '../store/sync-repository';
 import { isSettled, stateFromName } from '../tasks/states';
-import { partsText } from '../mcp/task-text';
+import { partsText } from '../tasks/task-text';
 import type { TaskSummary } from './records';
 
 /** An artifact larger than this travels as a note naming its size; big outputs stay on their device. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { interruptedStates, isTerminal, stateFromName, stateName } from '../../tasks/states';
 import type { McpDeps } from '../deps';
 import { toSendInput } from '../outgoing';
-import { eventOutput } from '../task-text';
+import { eventOutput } from '../../tasks/task-text';
 import { describe, stateNames, summarize, taskSchema, taskWithOutputSchema, withOutput } from '../task-view';
 import { guarded, ok } from '../tool-result';
 import { createWaiter, waitedSchema, waitSecondsInput } from './waiting';

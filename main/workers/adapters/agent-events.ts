@@ -1,6 +1,6 @@
 import { TaskState } from '@a2a-js/sdk';
 import type { TaskUpdate } from '../../tasks/executor';
-import { agentMessage } from '../agent-message';
+import { agentMessage } from '../../tasks/agent-message';
 import type { AgentRun, OutputParser, RunEnd } from './adapter';
 import { createRunOutput } from './run-output';
 import { jsonObject, type JsonObject } from './json-line';

@@ -1,6 +1,6 @@
 import { Part, TaskState } from '@a2a-js/sdk';
 import type { TaskUpdate } from '../../tasks/executor';
-import { agentMessage, textPart } from '../agent-message';
+import { agentMessage, textPart } from '../../tasks/agent-message';
 import type { AgentRun, OutputParser, RunEnd } from './adapter';
 import { jsonObject, type JsonObject } from './json-line';
 import { createRunOutput, OUTPUT_ARTIFACT } from './run-output';

@@ -1,5 +1,5 @@
 import type { TaskUpdate } from '../../tasks/executor';
-import { textPart } from '../agent-message';
+import { textPart } from '../../tasks/agent-message';
 import type { AgentRun, RunEnd } from './adapter';
 
 /** The artifact that an agent's text output is appended to. */

@@ -1,5 +1,5 @@
 import type { Message, Task } from '@a2a-js/sdk';
-import { taskSetting } from '../task-setting';
+import { taskSetting } from '../../tasks/task-setting';
 
 /** Where a task may run: the codebase it names (none: this host only) and its queue priority (default 0). */
 export function placementOf(task: Task, message: Message): { codebase: string | undefined; priority: number } {

@@ -1,5 +1,5 @@
 import type { Message, Part, Task } from '@a2a-js/sdk';
-import { decodeEvent, type TaskEvent } from '../tasks/task-event';
+import { decodeEvent, type TaskEvent } from './task-event';
 
 /** The text parts of `parts`, joined; data and file parts are left to the structured fields. */
 export function partsText(parts: readonly Part[]): string {
