@@ -41,7 +41,7 @@ import { createPtyHost } from '../workers/pty-host/client';
 import { createOutputLog } from '../workers/raw-output/output-log';
 import { createDispatcher, type HostDispatcher } from '../workers/dispatch/dispatcher';
 import { createRunSiteLookup } from '../workers/dispatch/run-sites';
-import { addWorkerRoutes } from '../workers/remote/host-routes';
+import { addWorkerRoutes } from '../workers/dispatch/host-routes';
 import { createWorkerRepository } from '../store/worker-repository';
 
 export interface HostUrls {

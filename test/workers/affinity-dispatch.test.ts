@@ -7,7 +7,7 @@ import type { WorkerRepository } from '../../main/store/worker-repository';
 import type { RunnableTask, TaskRunner } from '../../main/tasks/runner';
 import type { RunSite } from '../../main/workers/dispatch/affinity';
 import { createDispatcher, type HostDispatcher } from '../../main/workers/dispatch/dispatcher';
-import type { Assignment } from '../../main/workers/remote/protocol';
+import type { Assignment } from '../../main/workers/wire/protocol';
 import { userMessage } from '../helpers/task-core';
 
 /**

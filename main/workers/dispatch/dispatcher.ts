@@ -6,7 +6,7 @@ import type { CodebaseRepository } from '../../store/codebase-repository';
 import type { WorkerRecord, WorkerRepository } from '../../store/worker-repository';
 import type { TaskUpdate } from '../../tasks/executor';
 import type { Dispatcher, RunnableTask, TaskRunner } from '../../tasks/runner';
-import type { Assignment, RegisterRequest, RegisterResponse } from '../remote/protocol';
+import type { Assignment, RegisterRequest, RegisterResponse } from '../wire/protocol';
 import { AFFINITY_WAIT_MS, chooseSite, createSiteMemory, localSite, type AffinityKey, type RunSite, type SiteView } from './affinity';
 import { createLeaseBook, unknownSession, type RemoteResult, type Session } from './leases';
 import { placementOf } from './placement';

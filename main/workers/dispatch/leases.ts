@@ -5,7 +5,7 @@ import type { TaskUpdate } from '../../tasks/executor';
 import type { TaskRunner } from '../../tasks/runner';
 import { isSettled } from '../../tasks/states';
 import { TaskError } from '../../tasks/task-error';
-import type { Assignment } from '../remote/protocol';
+import type { Assignment } from '../wire/protocol';
 
 /** A remote worker's registration, alive while it claims, heartbeats and reports under it. */
 export interface Session {

@@ -1,7 +1,7 @@
 import type { TaskUpdate } from '../../tasks/executor';
 import { backoff } from './backoff';
 import type { CallResult, HostClient } from './client';
-import { encodeUpdate, workerPaths, type WireUpdate } from './protocol';
+import { encodeUpdate, workerPaths, type WireUpdate } from '../wire/protocol';
 
 export interface RunReporterOptions {
   client: HostClient;

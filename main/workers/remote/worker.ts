@@ -6,7 +6,7 @@ import type { AgentExecutor } from '../../tasks/executor';
 import { TaskError } from '../../tasks/task-error';
 import { backoff } from './backoff';
 import type { CallResult, HostClient } from './client';
-import { workerPaths, type Assignment, type HeartbeatResponse, type RegisterResponse } from './protocol';
+import { workerPaths, type Assignment, type HeartbeatResponse, type RegisterResponse } from '../wire/protocol';
 import { createRunReporter } from './run-reporter';
 
 export interface WorkerOptions {

@@ -4,9 +4,9 @@ import { readBody, readJson } from '../../http/body';
 import { HttpError } from '../../http/errors';
 import { sendError, sendJson } from '../../http/respond';
 import type { Router } from '../../http/router';
-import type { HostDispatcher } from '../dispatch/dispatcher';
-import type { RemoteRefusal, RemoteResult } from '../dispatch/leases';
-import { completeRequest, decodeUpdate, eventsRequest, heartbeatRequest, registerRequest } from './protocol';
+import type { HostDispatcher } from './dispatcher';
+import type { RemoteRefusal, RemoteResult } from './leases';
+import { completeRequest, decodeUpdate, eventsRequest, heartbeatRequest, registerRequest } from '../wire/protocol';
 
 export interface WorkerRouteDeps {
   dispatcher: HostDispatcher;
