@@ -2,7 +2,7 @@ import type { CodebaseInfo } from '../../shared/monitor-api';
 import { sendError, sendJson } from '../http/respond';
 import type { Router } from '../http/router';
 import type { CodebaseRepository } from '../store/codebase-repository';
-import { registerCodebase } from '../workers/codebases';
+import { registerCodebase } from '../workers/workspace/codebases';
 import { badRequest, optionalString, readObject, requiredString } from '../http/request';
 
 export interface CodebaseRouteDeps {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../main/cli/main';
-import { taskWorktree } from '../../main/workers/worktrees';
+import { taskWorktree } from '../../main/workers/workspace/worktrees';
 import { git, makeFolder } from '../helpers/git-repo';
 import { userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';

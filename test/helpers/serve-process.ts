@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { CommandAgentConfig } from '../../main/base/config-schema';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { closeDatabase, openDatabase } from '../../main/store/open';
-import { registerCodebase } from '../../main/workers/codebases';
+import { registerCodebase } from '../../main/workers/workspace/codebases';
 
 const bin = resolve(import.meta.dirname, '../../main/cli/bin.js');
 

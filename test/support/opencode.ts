@@ -1,7 +1,7 @@
 import type { StreamResponse, TaskState } from '@a2a-js/sdk';
 import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { findExecutable } from '../../main/workers/find-executable';
+import { findExecutable } from '../../main/workers/adapters/find-executable';
 import { contentText, type ChatRequest } from './fake-llm';
 
 const binDir = join(import.meta.dirname, '../../node_modules/.bin');

@@ -2,7 +2,7 @@ import { TaskState, type Task } from '@a2a-js/sdk';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
-import { registerCodebase } from '../../main/workers/codebases';
+import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { chooseSite, createSiteMemory, localSite, type RunSite, type SiteView } from '../../main/workers/dispatch/affinity';
 import { claimNote, createRunSiteLookup, parseClaimNote, siteOfRuns } from '../../main/workers/dispatch/run-sites';
 import { startRpcHost } from '../a2a/support';

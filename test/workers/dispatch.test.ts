@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { decodeEvent } from '../../main/tasks/task-event';
-import { registerCodebase } from '../../main/workers/codebases';
+import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { startRpcHost } from '../a2a/support';
 import { userMessage } from '../helpers/task-core';
 import { appDir } from './remote-support';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../main/base/config-schema';
 import { startHost } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
-import { registerCodebase } from '../../main/workers/codebases';
+import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';
 import { alive, fixtures, waitFor } from './support';

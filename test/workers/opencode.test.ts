@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
-import { registerCodebase } from '../../main/workers/codebases';
+import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { tempDir } from '../helpers/temp-dir';
 import { startFakeLlm, type ChatRequest, type FakeLlm, type Reply } from '../support/fake-llm';
 import { agentSessionId, finalState, hermeticEnv, isTitleRequest, opencodeInstalled, outputText, progressTexts, statusText, userTexts } from '../support/opencode';

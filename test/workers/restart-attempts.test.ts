@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../main/base/config';
 import { startHost, type Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
-import { registerCodebase } from '../../main/workers/codebases';
+import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { blockerAgent } from '../a2a/support';
 import { userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';

@@ -6,8 +6,8 @@ import type { CommandAgentConfig } from '../../main/base/config-schema';
 import { createLogger } from '../../main/base/log';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { closeDatabase, openDatabase } from '../../main/store/open';
-import { registerCodebase } from '../../main/workers/codebases';
-import { commandAgents } from '../../main/workers/command-agents';
+import { registerCodebase } from '../../main/workers/workspace/codebases';
+import { commandAgents } from '../../main/workers/agents/command-agents';
 import { createPtyHost } from '../../main/workers/pty-host/client';
 import { openCore } from '../helpers/task-core';
 

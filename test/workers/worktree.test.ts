@@ -2,7 +2,7 @@ import { TaskState, type Task } from '@a2a-js/sdk';
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { taskWorktree } from '../../main/workers/worktrees';
+import { taskWorktree } from '../../main/workers/workspace/worktrees';
 import { git, makeFolder } from '../helpers/git-repo';
 import { userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';

@@ -7,7 +7,7 @@ import { knownCodebases } from '../../sync/known-codebases';
 import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database';
 import { runSubcommand, type Subcommand } from '../subcommands';
 import { builtInAgents } from '../../tasks/agents';
-import { codebaseNameRule, registerCodebase } from '../../workers/codebases';
+import { codebaseNameRule, registerCodebase } from '../../workers/workspace/codebases';
 import type { CliIo, Command } from '../command';
 import { parseFlags } from '../flags';
 import { table } from '../table';

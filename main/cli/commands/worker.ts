@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../../base/config';
 import { HostStartError } from '../../base/errors';
 import { createLogger } from '../../base/log';
-import { registerCodebase } from '../../workers/codebases';
+import { registerCodebase } from '../../workers/workspace/codebases';
 import { createPtyHost } from '../../workers/pty-host/client';
 import { createHostClient } from '../../workers/remote/client';
 import { createCodebaseList } from '../../workers/remote/codebase-list';

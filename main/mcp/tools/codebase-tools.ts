@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { createCodebaseRepository, type Codebase } from '../../store/codebase-repository';
-import { codebaseNameRule, registerCodebase } from '../../workers/codebases';
+import { codebaseNameRule, registerCodebase } from '../../workers/workspace/codebases';
 import type { McpDeps } from '../deps';
 import { fail, ok } from '../tool-result';
 

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionKey } from '../../store/agent-session-repository';
 import { messageText } from '../../tasks/agent-message';
-import type { Outcome } from '../codebases';
-import { findExecutable } from '../find-executable';
+import type { Outcome } from '../workspace/codebases';
+import { findExecutable } from './find-executable';
 import type { AgentAdapter, AgentRun } from './adapter';
 import { createAgentOutputParser, type EventMapper } from './agent-events';
 

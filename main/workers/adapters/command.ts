@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandAgentConfig } from '../../base/config-schema';
 import { messageText } from '../../tasks/agent-message';
-import { findExecutable } from '../find-executable';
+import { findExecutable } from './find-executable';
 import type { AgentAdapter, AgentRun } from './adapter';
 import { createCommandOutputParser } from './command-output';
 

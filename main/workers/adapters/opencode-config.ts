@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Outcome } from '../codebases';
+import type { Outcome } from '../workspace/codebases';
 
 /** An OpenAI-compatible endpoint from config (`llmBaseUrl`, `llmApiKey`, `llmModel`). */
 export interface LlmSettings {

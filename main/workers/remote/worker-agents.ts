@@ -2,9 +2,9 @@ import type { Config } from '../../base/config-schema';
 import type { AgentExecutor } from '../../tasks/executor';
 import type { AgentAdapter } from '../adapters/adapter';
 import { createCommandAdapter } from '../adapters/command';
-import type { Outcome } from '../codebases';
-import { codingAdapters, type CodingAgentConfig, type CodingAgentDeps } from '../coding-agents';
-import { createPtyAgent } from '../pty-agent';
+import type { Outcome } from '../workspace/codebases';
+import { codingAdapters, type CodingAgentConfig, type CodingAgentDeps } from '../agents/coding-agents';
+import { createPtyAgent } from '../agents/pty-agent';
 
 export interface WorkerAgents {
   agents: Map<string, AgentExecutor>;

@@ -1,5 +1,5 @@
-import type { Codebase } from '../store/codebase-repository';
-import { isActiveName, isTerminal, stateFromName } from '../tasks/states';
+import type { Codebase } from '../../store/codebase-repository';
+import { isActiveName, isTerminal, stateFromName } from '../../tasks/states';
 import type { Outcome } from './codebases';
 import { findTaskWorktrees, type TaskWorktree } from './worktree-inventory';
 import { git, taskBranch } from './worktrees';

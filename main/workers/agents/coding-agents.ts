@@ -1,10 +1,10 @@
-import type { Config } from '../base/config-schema';
-import type { AgentExecutor } from '../tasks/executor';
-import { createClaudeAdapter } from './adapters/claude';
-import type { AgentSessions, CliAdapter } from './adapters/cli-agent';
-import { createCodexAdapter } from './adapters/codex';
-import { createGeminiAdapter } from './adapters/gemini';
-import { createOpencodeAdapter } from './adapters/opencode';
+import type { Config } from '../../base/config-schema';
+import type { AgentExecutor } from '../../tasks/executor';
+import { createClaudeAdapter } from '../adapters/claude';
+import type { AgentSessions, CliAdapter } from '../adapters/cli-agent';
+import { createCodexAdapter } from '../adapters/codex';
+import { createGeminiAdapter } from '../adapters/gemini';
+import { createOpencodeAdapter } from '../adapters/opencode';
 import { createPtyAgent, type PtyAgentDeps } from './pty-agent';
 
 export type CodingAgentConfig = Pick<Config, 'llmBaseUrl' | 'llmApiKey' | 'llmModel' | 'agentEnv' | 'defaultCodebase'>;

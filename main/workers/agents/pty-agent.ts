@@ -1,15 +1,15 @@
 import { TaskState } from '@a2a-js/sdk';
-import type { Logger } from '../base/log';
-import type { CodebaseRepository } from '../store/codebase-repository';
-import type { AgentExecutor, ExecutionContext, TaskUpdate } from '../tasks/executor';
-import type { AgentAdapter, AgentRun, Launch } from './adapters/adapter';
-import { agentMessage, textPart } from '../tasks/agent-message';
-import { resolveCodebase } from './codebases';
+import type { Logger } from '../../base/log';
+import type { CodebaseRepository } from '../../store/codebase-repository';
+import type { AgentExecutor, ExecutionContext, TaskUpdate } from '../../tasks/executor';
+import type { AgentAdapter, AgentRun, Launch } from '../adapters/adapter';
+import { agentMessage, textPart } from '../../tasks/agent-message';
+import { resolveCodebase } from '../workspace/codebases';
 import { createLineSplitter } from './line-splitter';
-import { taskSetting } from '../tasks/task-setting';
-import type { PtyHost } from './pty-host/client';
-import type { OutputLog } from './raw-output/output-log';
-import { taskWorktree, worktreeWanted, type Worktree } from './worktrees';
+import { taskSetting } from '../../tasks/task-setting';
+import type { PtyHost } from '../pty-host/client';
+import type { OutputLog } from '../raw-output/output-log';
+import { taskWorktree, worktreeWanted, type Worktree } from '../workspace/worktrees';
 
 export interface PtyAgentDeps {
   ptyHost: PtyHost;

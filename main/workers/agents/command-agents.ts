@@ -1,6 +1,6 @@
-import type { Config } from '../base/config-schema';
-import type { AgentExecutor } from '../tasks/executor';
-import { createCommandAdapter } from './adapters/command';
+import type { Config } from '../../base/config-schema';
+import type { AgentExecutor } from '../../tasks/executor';
+import { createCommandAdapter } from '../adapters/command';
 import { createPtyAgent, type PtyAgentDeps } from './pty-agent';
 
 /** One pty-backed agent per entry of config `agents`, named by its key. */

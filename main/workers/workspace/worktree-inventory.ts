@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { Codebase } from '../store/codebase-repository';
+import type { Codebase } from '../../store/codebase-repository';
 import { git } from './worktrees';
 
 /** A task's worktree at `<root>/<codebase>/<taskId>`, as its folder and git tell it. */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Codebase } from '../store/codebase-repository';
+import type { Codebase } from '../../store/codebase-repository';
 import type { Outcome } from './codebases';
 
 /** Where a task's worktree was made: the folder git checked out, the agent's cwd in it, and its branch. */

@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import type { Codebase, CodebaseRepository } from '../store/codebase-repository';
+import type { Codebase, CodebaseRepository } from '../../store/codebase-repository';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
