@@ -1,44 +1,101 @@
-// ESLint rule enforcing the dependency rule of DESIGN.md. It resolves each relative import
-// to the top-level folder it lands in, so `../../main/x` is caught however deep the importer is.
+// ESLint rule enforcing the dependency rule of DESIGN.md: every source file belongs to a room,
+// and each room names the rooms it may import (an allowlist, as VS Code's import-pattern rule
+// does). It resolves each relative import to the room it lands in, so `../../main/x` is caught
+// however deep the importer is. A file under main/ in no room is itself an error, so a new
+// folder cannot slip in without a place in the order.
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-function layerOf(absFile) {
-  const rel = path.relative(root, absFile).split(path.sep);
-  if (rel[0] === '..' || rel.length < 2) return undefined;
-  if (rel[0] === 'main' && rel[1] === 'app') return 'main/app';
-  return rel[0];
+const base = ['main/base', 'shared'];
+const core = ['main/tasks', 'main/store', 'main/http', 'main/auth', ...base];
+
+/**
+ * Room -> rooms it may import, listed from the bottom of the house up. A room may always import
+ * itself. The order is the README's architecture section; the test in test/lint checks that
+ * this table has no cycle, so no two rooms can ever import each other, however indirectly.
+ */
+export const rooms = {
+  shared: [],
+  'main/base': ['shared'],
+  'main/http': base,
+  'main/store': base,
+  'main/auth': ['main/http', 'main/store', ...base],
+  'main/tasks': ['main/store', ...base],
+  'main/workers/pty-host': base,
+  'main/workers/raw-output': base,
+  'main/workers/wire': ['main/tasks', ...base],
+  'main/workers/workspace': ['main/tasks', 'main/store', ...base],
+  'main/workers/adapters': ['main/workers/workspace', 'main/tasks', 'main/store', ...base],
+  'main/workers/agents': ['main/workers/adapters', 'main/workers/workspace', 'main/workers/pty-host', 'main/workers/raw-output', 'main/tasks', 'main/store', ...base],
+  'main/workers/dispatch': ['main/workers/wire', 'main/workers/workspace', ...core],
+  'main/workers/remote': ['main/workers/wire', 'main/workers/agents', 'main/workers/adapters', 'main/workers/workspace', 'main/workers/pty-host', 'main/workers/raw-output', ...core],
+  'main/push': core,
+  'main/sync': core,
+  'main/a2a': ['main/push', ...core],
+  'main/mcp': ['main/workers/workspace', ...core],
+  'main/monitor': ['main/sync', 'main/push', 'main/workers/raw-output', 'main/workers/workspace', ...core],
+  'main/host': ['main/a2a', 'main/mcp', 'main/monitor', 'main/sync', 'main/push', 'main/workers/dispatch', 'main/workers/agents', 'main/workers/adapters', 'main/workers/workspace', 'main/workers/pty-host', 'main/workers/raw-output', 'main/workers/wire', ...core],
+  'main/app': ['main/host', 'main/monitor', ...core],
+  'main/cli': ['main/app', 'main/host', 'main/a2a', 'main/mcp', 'main/monitor', 'main/sync', 'main/push', 'main/workers/remote', 'main/workers/dispatch', 'main/workers/agents', 'main/workers/adapters', 'main/workers/workspace', 'main/workers/pty-host', 'main/workers/raw-output', 'main/workers/wire', ...core],
+  preload: ['shared'],
+  renderer: ['shared'],
+  'sync-server': ['shared'],
+};
+
+const roomNames = Object.keys(rooms).sort((a, b) => b.length - a.length);
+
+/** The room a file belongs to; undefined outside the rooms' folders (tests, build, config files). */
+export function roomOf(absFile) {
+  const rel = path.relative(root, absFile).split(path.sep).join('/');
+  if (rel.startsWith('..')) return undefined;
+  return roomNames.find((room) => rel === room || rel.startsWith(`${room}/`));
 }
 
-const rules = [
-  { test: (from, spec) => spec === 'electron' || spec.startsWith('electron/'), allowed: (from) => from === 'main/app' || from === 'preload' || from === 'build', message: "Only main/app (and preload's contextBridge) may import 'electron'." },
-  { test: (from, _spec, to) => from === 'renderer' && (to === 'main' || to === 'main/app'), message: 'renderer must not import main: talk to the host over HTTP/SSE, or to main/app through preload.' },
-  { test: (from, _spec, to) => from === 'shared' && to !== undefined && to !== 'shared', message: 'shared imports nothing of ours: it holds the contracts everyone else depends on.' },
-  { test: (from, _spec, to) => from === 'sync-server' && (to === 'main' || to === 'main/app'), message: 'sync-server must not import main: the relay ships on its own.' },
-  { test: (from, _spec, to) => from === 'preload' && (to === 'main' || to === 'main/app' || to === 'renderer'), message: 'preload may import only shared: it is a thin typed bridge.' },
-];
+function inMain(absFile) {
+  const rel = path.relative(root, absFile).split(path.sep);
+  return rel[0] === 'main' && rel.length > 1;
+}
+
+function topFolder(absFile) {
+  return path.relative(root, absFile).split(path.sep)[0];
+}
+
+function isElectron(spec) {
+  return spec === 'electron' || spec.startsWith('electron/');
+}
 
 export const layersRule = {
   meta: {
     type: 'problem',
-    docs: { description: 'Enforce the layer rule of DESIGN.md' },
+    docs: { description: 'Enforce the layer rule of DESIGN.md: each room imports only the rooms its allowlist names' },
     schema: [],
   },
   create(context) {
     const file = context.filename;
-    const from = layerOf(file);
-    if (!from) return {};
+    const from = roomOf(file);
+    if (!from && !inMain(file) && topFolder(file) === 'build') return {};
     function check(node, spec) {
       if (typeof spec !== 'string') return;
-      const to = spec.startsWith('.') ? layerOf(path.resolve(path.dirname(file), spec)) : undefined;
-      for (const rule of rules) {
-        if (rule.test(from, spec, to) && !(rule.allowed && rule.allowed(from))) {
-          context.report({ node, message: `Layer rule: ${rule.message} (${from} imports "${spec}")` });
+      if (isElectron(spec) && from !== 'main/app' && from !== 'preload' && topFolder(file) !== 'build') {
+        context.report({ node, message: `Layer rule: only main/app (and preload's contextBridge) may import 'electron'. (${from ?? topFolder(file)} imports "${spec}")` });
+        return;
+      }
+      if (!spec.startsWith('.') || !from) return;
+      const target = path.resolve(path.dirname(file), spec);
+      const to = roomOf(target);
+      if (to === from) return;
+      if (to === undefined) {
+        if (inMain(target)) {
+          context.report({ node, message: `Layer rule: "${spec}" lands in no room; add its folder to build/eslint/layers.js. (${from})` });
         }
+        return;
+      }
+      if (!rooms[from].includes(to)) {
+        context.report({ node, message: `Layer rule: ${from} may not import ${to} (it may import: ${rooms[from].join(', ') || 'nothing of ours'}). (${from} imports "${spec}")` });
       }
     }
-    return {
+    const visitors = {
       ImportDeclaration: (node) => check(node.source, node.source.value),
       ExportNamedDeclaration: (node) => node.source && check(node.source, node.source.value),
       ExportAllDeclaration: (node) => check(node.source, node.source.value),
@@ -49,6 +106,11 @@ export const layersRule = {
         }
       },
     };
+    if (!from && inMain(file)) {
+      visitors.Program = (node) =>
+        context.report({ node, message: `Layer rule: ${path.relative(root, file)} is in no room; add its folder, with what it may import, to build/eslint/layers.js.` });
+    }
+    return visitors;
   },
 };
 
