@@ -16,12 +16,23 @@ export type Match =
   | { kind: 'method-not-allowed'; allow: string[] }
   | { kind: 'not-found' };
 
+export interface Router {
+  add(method: string | string[], path: string, handler: Handler): void;
+  /**
+   * Answers every path under `prefix` that no route matches, or whose `{param}` is not valid
+   * percent-encoding, so a protocol can render those refusals in its own error shape (the A2A
+   * HTTP+JSON binding wants its shape there too).
+   */
+  fallback(prefix: string, handler: Handler): void;
+  match(method: string, path: string): Match;
+}
+
 /**
  * Routes by method and path. Static paths are one map lookup (the hot A2A endpoints);
  * patterns use `{name}` segments, which stop at `/` and `:` so `/tasks/{id}:cancel` works
  * the way the A2A HTTP+JSON binding spells its custom methods.
  */
-export function createRouter() {
+export function createRouter(): Router {
   const statics = new Map<string, Map<string, Handler>>();
   const patterns: PatternRoute[] = [];
   const fallbacks: { prefix: string; handler: Handler }[] = [];
@@ -52,11 +63,6 @@ export function createRouter() {
     for (const m of methods) route.handlers.set(m, handler);
   }
 
-  /**
-   * Answers every path under `prefix` that no route matches, or whose `{param}` is not valid
-   * percent-encoding, so a protocol can render those refusals in its own error shape (the A2A
-   * HTTP+JSON binding wants its shape there too).
-   */
   function fallback(prefix: string, handler: Handler): void {
     fallbacks.push({ prefix, handler });
   }
@@ -93,5 +99,3 @@ export function createRouter() {
 
   return { add, fallback, match };
 }
-
-export type Router = ReturnType<typeof createRouter>;

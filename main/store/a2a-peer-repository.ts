@@ -35,8 +35,16 @@ const fromRow = (r: PeerRow): A2aPeer => ({
   fetchedAt: r.fetched_at,
 });
 
-/** SQL for known A2A peers. */
-export function createA2aPeerRepository(db: Db) {
+/** Known A2A peers. */
+export interface A2aPeerRepository {
+  /** Adds the peer, or refreshes its card and keeps its addedAt. */
+  put(peer: A2aPeer): A2aPeer;
+  list(): A2aPeer[];
+  /** False when no peer had that URL. */
+  remove(url: string): boolean;
+}
+
+export function createA2aPeerRepository(db: Db): A2aPeerRepository {
   const s = {
     upsert: db.prepare(
       `INSERT INTO a2a_peers (url, card_url, name, description, version, card_json, added_at, fetched_at)
@@ -49,15 +57,11 @@ export function createA2aPeerRepository(db: Db) {
     remove: db.prepare('DELETE FROM a2a_peers WHERE url = ?'),
   };
   return {
-    /** Adds the peer, or refreshes its card and keeps its addedAt. */
-    put(peer: A2aPeer): A2aPeer {
+    put(peer) {
       s.upsert.run({ ...peer, card: JSON.stringify(peer.card) });
       return fromRow(s.get.get(peer.url)!);
     },
-    list: (): A2aPeer[] => s.list.all().map(fromRow),
-    /** False when no peer had that URL. */
-    remove: (url: string): boolean => s.remove.run(url).changes === 1,
+    list: () => s.list.all().map(fromRow),
+    remove: (url) => s.remove.run(url).changes === 1,
   };
 }
-
-export type A2aPeerRepository = ReturnType<typeof createA2aPeerRepository>;

@@ -8,8 +8,13 @@ export interface SessionKey {
   codebase: string;
 }
 
-/** SQL for the CLI session ids of each context (migration 0009). */
-export function createAgentSessionRepository(db: Db, now: () => number = Date.now) {
+/** The CLI session ids of each context (migration 0009). */
+export interface AgentSessionRepository {
+  get(key: SessionKey): string | undefined;
+  put(key: SessionKey, sessionId: string): void;
+}
+
+export function createAgentSessionRepository(db: Db, now: () => number = Date.now): AgentSessionRepository {
   const s = {
     get: db.prepare<[string, string, string], { session_id: string }>('SELECT session_id FROM agent_sessions WHERE context_id = ? AND agent = ? AND codebase = ?'),
     put: db.prepare(
@@ -18,11 +23,9 @@ export function createAgentSessionRepository(db: Db, now: () => number = Date.no
     ),
   };
   return {
-    get: (k: SessionKey): string | undefined => s.get.get(k.contextId, k.agent, k.codebase)?.session_id,
-    put: (k: SessionKey, sessionId: string) => {
+    get: (k) => s.get.get(k.contextId, k.agent, k.codebase)?.session_id,
+    put: (k, sessionId) => {
       s.put.run(k.contextId, k.agent, k.codebase, sessionId, now());
     },
   };
 }
-
-export type AgentSessionRepository = ReturnType<typeof createAgentSessionRepository>;

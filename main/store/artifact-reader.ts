@@ -11,7 +11,10 @@ interface ArtifactChunkRow {
  * with the parts appended to it since (`artifact_chunks`) after its own. One statement: this
  * runs for every task a client reads.
  */
-export function createArtifactReader(db: Db): (taskId: string) => string[] {
+/** A task's artifacts as ProtoJSON text, in position order, appended parts joined in. */
+export type ArtifactReader = (taskId: string) => string[];
+
+export function createArtifactReader(db: Db): ArtifactReader {
   const rows = db.prepare<[string], ArtifactChunkRow>(
     `SELECT a.artifact_id, a.body_json, c.parts_json FROM artifacts a
      LEFT JOIN artifact_chunks c ON c.task_id = a.task_id AND c.artifact_id = a.artifact_id

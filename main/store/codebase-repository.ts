@@ -22,8 +22,17 @@ function fromRow(r: CodebaseRow): Codebase {
   return { name: r.name, path: r.path, defaultAgent: r.default_agent, allowedAgents: JSON.parse(r.allowed_agents) as string[], createdAt: r.created_at };
 }
 
-/** SQL for registered codebases. Read on every use, so a `codebase add` next to a running host counts at once. */
-export function createCodebaseRepository(db: Db) {
+/** Registered codebases. Read on every use, so a `codebase add` next to a running host counts at once. */
+export interface CodebaseRepository {
+  /** False when the name is taken. */
+  insert(c: Codebase): boolean;
+  get(name: string): Codebase | undefined;
+  list(): Codebase[];
+  /** False when no codebase had that name. */
+  remove(name: string): boolean;
+}
+
+export function createCodebaseRepository(db: Db): CodebaseRepository {
   const s = {
     insert: db.prepare(
       'INSERT INTO codebases (name, path, default_agent, allowed_agents, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING',
@@ -33,17 +42,13 @@ export function createCodebaseRepository(db: Db) {
     remove: db.prepare('DELETE FROM codebases WHERE name = ?'),
   };
   return {
-    /** False when the name is taken. */
-    insert: (c: Codebase): boolean =>
+    insert: (c) =>
       s.insert.run(c.name, c.path, c.defaultAgent, JSON.stringify(c.allowedAgents), c.createdAt).changes === 1,
-    get: (name: string): Codebase | undefined => {
+    get: (name) => {
       const row = s.get.get(name);
       return row ? fromRow(row) : undefined;
     },
-    list: (): Codebase[] => s.list.all().map(fromRow),
-    /** False when no codebase had that name. */
-    remove: (name: string): boolean => s.remove.run(name).changes === 1,
+    list: () => s.list.all().map(fromRow),
+    remove: (name) => s.remove.run(name).changes === 1,
   };
 }
-
-export type CodebaseRepository = ReturnType<typeof createCodebaseRepository>;

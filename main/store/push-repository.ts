@@ -46,7 +46,33 @@ const isHead = `NOT EXISTS (
 )`;
 
 /** SQL for push configs and their delivery outbox. */
-export function createPushRepository(db: Db) {
+/** Push configs per task and the durable outbox their deliveries go through. */
+export interface PushRepository {
+  taskExists(id: string): boolean;
+  upsertConfig(row: PushConfigRow): void;
+  getConfig(taskId: string, id: string): PushConfigRow | undefined;
+  listConfigs(taskId: string): PushConfigRow[];
+  /** Also drops the config's undelivered rows (foreign key cascade). Returns whether it existed. */
+  deleteConfig(taskId: string, id: string): boolean;
+  hasConfigs(taskId: string): boolean;
+  tasksWithConfigs(): string[];
+  /** One row per config of the task, in one statement. Returns how many rows it added. */
+  enqueue(taskId: string, seq: number, now: number): number;
+  /** Queues the task's already committed events from `fromSeq` on for one config. */
+  backfill(taskId: string, configId: string, fromSeq: number, now: number): number;
+  transaction<T>(fn: () => T): T;
+  due(now: number, limit: number): DueDelivery[];
+  nextDue(): number | undefined;
+  /** Counts the attempt and leases the row until `leaseUntil`, so it is neither due again nor lost on a crash. */
+  claim(id: number, leaseUntil: number): void;
+  delivered(id: number): void;
+  retry(id: number, at: number, error: string): void;
+  dead(id: number, error: string): void;
+  /** A task's undelivered and given-up rows, for inspection. */
+  outbox(taskId: string): OutboxRow[];
+}
+
+export function createPushRepository(db: Db): PushRepository {
   const s = {
     taskExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM tasks WHERE id = ?'),
     upsertConfig: db.prepare(
@@ -90,29 +116,22 @@ export function createPushRepository(db: Db) {
   };
 
   return {
-    taskExists: (id: string) => s.taskExists.get(id) !== undefined,
-    upsertConfig: (row: PushConfigRow) => void s.upsertConfig.run(row),
-    getConfig: (taskId: string, id: string) => s.getConfig.get(taskId, id),
-    listConfigs: (taskId: string) => s.listConfigs.all(taskId),
-    /** Also drops the config's undelivered rows (foreign key cascade). Returns whether it existed. */
-    deleteConfig: (taskId: string, id: string) => s.deleteConfig.run(taskId, id).changes > 0,
-    hasConfigs: (taskId: string) => s.hasConfigs.get(taskId) !== undefined,
+    taskExists: (id) => s.taskExists.get(id) !== undefined,
+    upsertConfig: (row) => void s.upsertConfig.run(row),
+    getConfig: (taskId, id) => s.getConfig.get(taskId, id),
+    listConfigs: (taskId) => s.listConfigs.all(taskId),
+    deleteConfig: (taskId, id) => s.deleteConfig.run(taskId, id).changes > 0,
+    hasConfigs: (taskId) => s.hasConfigs.get(taskId) !== undefined,
     tasksWithConfigs: () => s.tasksWithConfigs.all().map((r) => r.task_id),
-    /** One row per config of the task, in one statement. Returns how many rows it added. */
-    enqueue: (taskId: string, seq: number, now: number) => s.enqueue.run(seq, now, now, taskId).changes,
-    /** Queues the task's already committed events from `fromSeq` on for one config. */
-    backfill: (taskId: string, configId: string, fromSeq: number, now: number) => s.backfill.run(configId, now, now, taskId, fromSeq).changes,
-    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
-    due: (now: number, limit: number) => s.due.all(now, limit),
+    enqueue: (taskId, seq, now) => s.enqueue.run(seq, now, now, taskId).changes,
+    backfill: (taskId, configId, fromSeq, now) => s.backfill.run(configId, now, now, taskId, fromSeq).changes,
+    transaction: (fn) => db.transaction(fn).immediate(),
+    due: (now, limit) => s.due.all(now, limit),
     nextDue: () => s.nextDue.get()?.at ?? undefined,
-    /** Counts the attempt and leases the row until `leaseUntil`, so it is neither due again nor lost on a crash. */
-    claim: (id: number, leaseUntil: number) => void s.claim.run(leaseUntil, id),
-    delivered: (id: number) => void s.delivered.run(id),
-    retry: (id: number, at: number, error: string) => void s.retry.run(at, error, id),
-    dead: (id: number, error: string) => void s.dead.run(error, id),
-    /** A task's undelivered and given-up rows, for inspection. */
-    outbox: (taskId: string) => s.outbox.all(taskId),
+    claim: (id, leaseUntil) => void s.claim.run(leaseUntil, id),
+    delivered: (id) => void s.delivered.run(id),
+    retry: (id, at, error) => void s.retry.run(at, error, id),
+    dead: (id, error) => void s.dead.run(error, id),
+    outbox: (taskId) => s.outbox.all(taskId),
   };
 }
-
-export type PushRepository = ReturnType<typeof createPushRepository>;

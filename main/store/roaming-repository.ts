@@ -23,8 +23,17 @@ interface Row {
   device_name: string | null;
 }
 
-/** SQL for what other devices publish about themselves: display names and registered codebases. */
-export function createRoamingRepository(db: Db) {
+/** What other devices publish about themselves: display names and registered codebases. */
+export interface RoamingRepository {
+  putDevice(id: string, name: string, updatedAt: number): void;
+  putCodebase(c: RemoteCodebase): void;
+  removeCodebase(device: string, name: string): void;
+  codebases(): RemoteCodebaseRow[];
+  /** Forgets every device's entries; the next workspace's index brings its own. */
+  clear(): void;
+}
+
+export function createRoamingRepository(db: Db): RoamingRepository {
   const s = {
     putDevice: db.prepare(
       'INSERT INTO sync_devices (id, name, updated_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at',
@@ -40,10 +49,10 @@ export function createRoamingRepository(db: Db) {
     ),
   };
   return {
-    putDevice: (id: string, name: string, updatedAt: number) => void s.putDevice.run(id, name, updatedAt),
-    putCodebase: (c: RemoteCodebase) => void s.putCodebase.run(c.device, c.name, c.defaultAgent, JSON.stringify(c.allowedAgents), c.updatedAt),
-    removeCodebase: (device: string, name: string) => void s.removeCodebase.run(device, name),
-    codebases: (): RemoteCodebaseRow[] =>
+    putDevice: (id, name, updatedAt) => void s.putDevice.run(id, name, updatedAt),
+    putCodebase: (c) => void s.putCodebase.run(c.device, c.name, c.defaultAgent, JSON.stringify(c.allowedAgents), c.updatedAt),
+    removeCodebase: (device, name) => void s.removeCodebase.run(device, name),
+    codebases: () =>
       s.codebases.all().map((r) => ({
         device: r.device,
         name: r.name,
@@ -52,9 +61,6 @@ export function createRoamingRepository(db: Db) {
         updatedAt: r.updated_at,
         deviceName: r.device_name,
       })),
-    /** Forgets every device's entries; the next workspace's index brings its own. */
-    clear: () => db.exec('DELETE FROM sync_codebases; DELETE FROM sync_devices;'),
+    clear: () => void db.exec('DELETE FROM sync_codebases; DELETE FROM sync_devices;'),
   };
 }
-
-export type RoamingRepository = ReturnType<typeof createRoamingRepository>;

@@ -1,4 +1,4 @@
-import { createArtifactReader } from './artifact-reader';
+import { createArtifactReader, type ArtifactReader } from './artifact-reader';
 import type { Db } from './open';
 
 export interface TaskRow {
@@ -31,8 +31,37 @@ export interface TaskListFilter {
   limit: number;
 }
 
-/** SQL for the task aggregate: tasks with their session, messages, artifacts and event log. */
-export function createTaskRepository(db: Db) {
+/** The task aggregate: tasks with their session, messages, artifacts and event log. */
+export interface TaskRepository {
+  transaction<T>(fn: () => T): T;
+  sessionExists(id: string): boolean;
+  touchSession(id: string, now: number): void;
+  insertTask(row: TaskRow): void;
+  getTask(id: string): TaskRow | undefined;
+  /** Writes the fields a unit of work changes (state, status, event counter) in one statement. */
+  saveTask(row: TaskRow): void;
+  bumpAttempts(id: string): void;
+  insertMessage(m: { messageId: string; contextId: string; taskId: string | null; role: string; json: string; now: number }): void;
+  /** The task's messages as stored ProtoJSON, oldest first; the newest `limit` of them with one. */
+  history(taskId: string, limit?: number): string[];
+  hasArtifact(taskId: string, artifactId: string): boolean;
+  /**
+   * Replaces the artifact whole (trigger artifacts_replaced_drop_chunks drops what was appended to
+   * it); `position` orders a task's artifacts and is kept when it is replaced or appended to.
+   */
+  putArtifact(taskId: string, artifactId: string, position: number, json: string): void;
+  /** Appends parts (a ProtoJSON array) to a stored artifact without rewriting what it holds. */
+  appendArtifactParts(taskId: string, artifactId: string, partsJson: string): void;
+  artifacts: ArtifactReader;
+  insertEvent(taskId: string, seq: number, kind: string, json: string, now: number): void;
+  /** Without `limit`, every event after `afterSeq`. */
+  eventsAfter(taskId: string, afterSeq: number, limit?: number): EventRow[];
+  /** Tasks of this device left submitted or working, oldest first. */
+  unfinished(): TaskRow[];
+  list(filter: TaskListFilter): { rows: TaskRow[]; total: number };
+}
+
+export function createTaskRepository(db: Db): TaskRepository {
   const s = {
     sessionExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM sessions WHERE id = ?'),
     insertSession: db.prepare('INSERT INTO sessions (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at'),
@@ -67,33 +96,26 @@ export function createTaskRepository(db: Db) {
   };
 
   return {
-    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
-    sessionExists: (id: string) => s.sessionExists.get(id) !== undefined,
-    touchSession: (id: string, now: number) => void s.insertSession.run(id, now, now),
+    transaction: (fn) => db.transaction(fn).immediate(),
+    sessionExists: (id) => s.sessionExists.get(id) !== undefined,
+    touchSession: (id, now) => void s.insertSession.run(id, now, now),
     // Positional, not named: binding an object by name costs a lookup per column on every send.
-    insertTask: (r: TaskRow) => void s.insertTask.run(r.id, r.context_id, r.agent, r.state, r.status_json, r.metadata_json, r.last_seq, r.attempts, r.created_at, r.updated_at),
-    getTask: (id: string) => s.getTask.get(id),
-    /** Writes the fields a unit of work changes (state, status, event counter) in one statement. */
-    saveTask: (row: TaskRow) => void s.saveTask.run(row.state, row.status_json, row.last_seq, row.updated_at, row.id),
-    bumpAttempts: (id: string) => void s.bumpAttempts.run(id),
-    insertMessage: (m: { messageId: string; contextId: string; taskId: string | null; role: string; json: string; now: number }) =>
+    insertTask: (r) => void s.insertTask.run(r.id, r.context_id, r.agent, r.state, r.status_json, r.metadata_json, r.last_seq, r.attempts, r.created_at, r.updated_at),
+    getTask: (id) => s.getTask.get(id),
+    saveTask: (row) => void s.saveTask.run(row.state, row.status_json, row.last_seq, row.updated_at, row.id),
+    bumpAttempts: (id) => void s.bumpAttempts.run(id),
+    insertMessage: (m) =>
       void s.insertMessage.run(m.messageId, m.contextId, m.taskId, m.role, m.json, m.now),
-    history: (taskId: string, limit?: number) =>
+    history: (taskId, limit) =>
       (limit === undefined ? s.history.all(taskId) : s.historyTail.all(taskId, limit)).map((r) => r.body_json),
-    hasArtifact: (taskId: string, artifactId: string) => s.hasArtifact.get(taskId, artifactId) !== undefined,
-    /**
-     * Replaces the artifact whole (trigger artifacts_replaced_drop_chunks drops what was appended to
-     * it); `position` orders a task's artifacts and is kept when it is replaced or appended to.
-     */
-    putArtifact: (taskId: string, artifactId: string, position: number, json: string) => void s.upsertArtifact.run(taskId, artifactId, position, json),
-    /** Appends parts (a ProtoJSON array) to a stored artifact without rewriting what it holds. */
-    appendArtifactParts: (taskId: string, artifactId: string, partsJson: string) => void s.appendChunk.run({ taskId, artifactId, partsJson }),
+    hasArtifact: (taskId, artifactId) => s.hasArtifact.get(taskId, artifactId) !== undefined,
+    putArtifact: (taskId, artifactId, position, json) => void s.upsertArtifact.run(taskId, artifactId, position, json),
+    appendArtifactParts: (taskId, artifactId, partsJson) => void s.appendChunk.run({ taskId, artifactId, partsJson }),
     artifacts: createArtifactReader(db),
-    insertEvent: (taskId: string, seq: number, kind: string, json: string, now: number) => void s.insertEvent.run(taskId, seq, kind, json, now),
-    /** Without `limit`, every event after `afterSeq`. */
-    eventsAfter: (taskId: string, afterSeq: number, limit = -1) => s.eventsAfter.all(taskId, afterSeq, limit),
+    insertEvent: (taskId, seq, kind, json, now) => void s.insertEvent.run(taskId, seq, kind, json, now),
+    eventsAfter: (taskId, afterSeq, limit = -1) => s.eventsAfter.all(taskId, afterSeq, limit),
     unfinished: () => s.unfinished.all(),
-    list(filter: TaskListFilter): { rows: TaskRow[]; total: number } {
+    list(filter) {
       const where: string[] = [];
       const args: (string | number)[] = [];
       if (filter.contextId) {
@@ -122,5 +144,3 @@ export function createTaskRepository(db: Db) {
     },
   };
 }
-
-export type TaskRepository = ReturnType<typeof createTaskRepository>;

@@ -36,8 +36,17 @@ function fromRow(r: WorkerRow): WorkerRecord {
   };
 }
 
-/** SQL for registered remote workers and the audit log. */
-export function createWorkerRepository(db: Db) {
+/** Registered remote workers, and the audit log of what the host did to their tasks on its own. */
+export interface WorkerRepository {
+  register(worker: WorkerRecord): void;
+  seen(id: string, at: number): void;
+  list(): WorkerRecord[];
+  audit(entry: Omit<AuditEntry, 'seq'>): void;
+  /** Audit entries about one subject (a task id, say), oldest first. */
+  auditOf(subject: string): AuditEntry[];
+}
+
+export function createWorkerRepository(db: Db): WorkerRepository {
   const s = {
     upsert: db.prepare(
       `INSERT INTO workers (id, name, codebases, agents, concurrency, registered_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -50,14 +59,11 @@ export function createWorkerRepository(db: Db) {
     auditOf: db.prepare<[string], Omit<AuditEntry, 'detail'> & { detail: string }>('SELECT * FROM audit_log WHERE subject = ? ORDER BY seq'),
   };
   return {
-    register: (w: WorkerRecord) =>
+    register: (w) =>
       void s.upsert.run(w.id, w.name, JSON.stringify(w.codebases), JSON.stringify(w.agents), w.concurrency, w.registeredAt, w.lastSeenAt),
-    seen: (id: string, at: number) => void s.seen.run(at, id),
-    list: (): WorkerRecord[] => s.list.all().map(fromRow),
-    audit: (e: Omit<AuditEntry, 'seq'>) => void s.audit.run(e.at, e.actor, e.action, e.subject, JSON.stringify(e.detail)),
-    /** Audit entries about one subject (a task id, say), oldest first. */
-    auditOf: (subject: string): AuditEntry[] => s.auditOf.all(subject).map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> })),
+    seen: (id, at) => void s.seen.run(at, id),
+    list: () => s.list.all().map(fromRow),
+    audit: (e) => void s.audit.run(e.at, e.actor, e.action, e.subject, JSON.stringify(e.detail)),
+    auditOf: (subject) => s.auditOf.all(subject).map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> })),
   };
 }
-
-export type WorkerRepository = ReturnType<typeof createWorkerRepository>;

@@ -2,12 +2,21 @@ import type { TaskEvent } from './task-event';
 
 export type TaskListener = (event: TaskEvent) => void;
 
+/** Fans committed events out to in-process subscribers, synchronously and in commit order. */
+export interface TaskBus {
+  /** Listens to one task's events. Returns the unsubscribe function. */
+  subscribe(taskId: string, listener: TaskListener): () => void;
+  /** Listens to every task's events (push delivery, the monitor, MCP). */
+  subscribeAll(listener: TaskListener): () => void;
+  publish(events: readonly TaskEvent[]): void;
+  listenerCount(taskId: string): number;
+}
+
 /**
- * Fans committed events out to in-process subscribers, synchronously and in commit order.
  * Listeners must not block: each one owns its own bounded buffer (an SSE stream, say) and
  * drops itself when that overflows, so a slow reader costs neither the writer nor the others.
  */
-export function createTaskBus(onListenerError: (err: unknown) => void) {
+export function createTaskBus(onListenerError: (err: unknown) => void): TaskBus {
   const byTask = new Map<string, Set<TaskListener>>();
   const global = new Set<TaskListener>();
 
@@ -22,8 +31,7 @@ export function createTaskBus(onListenerError: (err: unknown) => void) {
   }
 
   return {
-    /** Listens to one task's events. Returns the unsubscribe function. */
-    subscribe(taskId: string, listener: TaskListener): () => void {
+    subscribe(taskId, listener) {
       let set = byTask.get(taskId);
       if (!set) byTask.set(taskId, (set = new Set()));
       set.add(listener);
@@ -32,22 +40,19 @@ export function createTaskBus(onListenerError: (err: unknown) => void) {
         if (set.size === 0 && byTask.get(taskId) === set) byTask.delete(taskId);
       };
     },
-    /** Listens to every task's events (push delivery, the monitor, MCP). */
-    subscribeAll(listener: TaskListener): () => void {
+    subscribeAll(listener) {
       global.add(listener);
       return () => global.delete(listener);
     },
-    publish(events: readonly TaskEvent[]) {
+    publish(events) {
       for (const event of events) {
         const set = byTask.get(event.taskId);
         if (set) deliver([...set], event);
         if (global.size) deliver([...global], event);
       }
     },
-    listenerCount(taskId: string): number {
+    listenerCount(taskId) {
       return byTask.get(taskId)?.size ?? 0;
     },
   };
 }
-
-export type TaskBus = ReturnType<typeof createTaskBus>;

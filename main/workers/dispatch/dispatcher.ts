@@ -51,12 +51,28 @@ interface Entry {
   hold?: { workerId: string | undefined; timer: NodeJS.Timeout };
 }
 
+/** The host's dispatcher: the task core's Dispatcher, plus the remote workers' side of it (routes under /workers). */
+export interface HostDispatcher extends Dispatcher {
+  register(req: RegisterRequest): RegisterResponse;
+  /** A worker's long-poll: an assignment, or undefined when nothing came within the claim wait. */
+  claim(sessionId: string, signal: AbortSignal): RemoteResult<Promise<Assignment | undefined>>;
+  heartbeat(sessionId: string, leaseIds: string[]): RemoteResult<{ lost: string[]; canceled: string[] }>;
+  report(sessionId: string, leaseId: string, seq: number, updates: TaskUpdate[]): Promise<RemoteResult<number>>;
+  complete(sessionId: string, leaseId: string, error: string | undefined): Promise<RemoteResult<void>>;
+  /** Answers every waiting claim and stops the reaper (shutdown). */
+  stop(): void;
+  /** Remote workers with a live session, as the monitor lists them; load is the tasks they hold leases for. */
+  remoteWorkers(): WorkerInfo[];
+  /** Tasks waiting for a worker. */
+  readonly queued: number;
+}
+
 /**
  * Push dispatch. A task made runnable by a commit goes at once to an eligible worker with room:
  * this process (the local worker), or a remote worker whose claim request is waiting; otherwise it
  * waits in the queue until a worker frees a slot or a claim arrives. No side polls.
  */
-export function createDispatcher(options: DispatcherOptions) {
+export function createDispatcher(options: DispatcherOptions): HostDispatcher {
   const { runner, localAgents, limitedAgents, codebases, workers, log } = options;
   const now = options.now ?? Date.now;
   const queue = createRunQueue<Entry>();
@@ -340,8 +356,7 @@ export function createDispatcher(options: DispatcherOptions) {
     heartbeat,
     report,
     complete,
-    /** Answers every waiting claim and stops the reaper (shutdown). */
-    stop(): void {
+    stop() {
       clearInterval(reaper);
       for (const e of held) unhold(e);
       for (const s of sessions.values()) {
@@ -349,15 +364,11 @@ export function createDispatcher(options: DispatcherOptions) {
         s.waiter = undefined;
       }
     },
-    /** Remote workers with a live session, as the monitor lists them; load is the tasks they hold leases for. */
-    remoteWorkers(): WorkerInfo[] {
+    remoteWorkers() {
       return [...sessions.values()].map((s) => ({ name: s.worker.name, local: false, codebases: [...s.codebases], load: s.leases.size, heartbeatAt: s.lastSeen }));
     },
-    /** Tasks waiting for a worker. */
     get queued() {
       return queue.size;
     },
   };
 }
-
-export type HostDispatcher = ReturnType<typeof createDispatcher>;
