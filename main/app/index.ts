@@ -5,7 +5,6 @@ import { app, dialog, session, shell, type BrowserWindow } from 'electron';
 import type { LoginItem } from '../../shared/ipc-contract';
 import { loadConfig } from '../base/config';
 import { startHost, type Host } from '../host/host';
-import { createTaskReads } from '../monitor/task-reads';
 import iconPath from '../../build/icon.png?asset';
 import { contentSecurityPolicy } from './csp';
 import { withHostCors } from './host-cors';
@@ -68,7 +67,7 @@ const loginItem = {
 const TRAY_DELAY_MS = 300;
 
 function watchTasks(h: Host): void {
-  const reads = createTaskReads(h.db);
+  const { reads } = h;
   const tray = createTray(iconPath, { openMonitor, quit: () => app.quit() }, trayStatus(reads.counts().counts));
   const alertFor = createAlertFilter((taskId) => promptOf(h.tasks.get(taskId)));
   let timer: NodeJS.Timeout | undefined;

@@ -45,29 +45,30 @@ export type RevokeResult =
   | { kind: 'already_revoked'; record: TokenRecord }
   | { kind: 'not_found' };
 
-/**
- * Live tokens by hash, per connection, so every store on one connection sees the same
- * invalidations. Valid while `PRAGMA data_version` stands still, which it does until another
- * connection (such as the `codetether token` CLI) commits; writes through a store clear it too.
- */
-interface HashCache {
-  version: number;
-  byHash: Map<string, TokenRecord>;
-}
-
-const caches = new WeakMap<Db, HashCache>();
-
 /** Bounds memory if many distinct tokens are presented between invalidations. */
 const cacheLimit = 1024;
 
-/** The tokens table: the CLI manages rows through it, the guard looks them up by hash. */
-export function createTokenStore(db: Db) {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = { version: -1, byHash: new Map() };
-    caches.set(db, cache);
-  }
-  const hashCache = cache;
+/** The tokens table: the CLI and the monitor manage rows through it, the guard looks them up by hash. */
+export interface TokenStore {
+  /** Creates a token; the plaintext is in the result and nowhere else, ever. */
+  create(input: NewToken, now?: number): CreateResult;
+  /** Revokes by id, or by the name of the active token with that name. */
+  revoke(idOrName: string, now?: number): RevokeResult;
+  list(): TokenRecord[];
+  /**
+   * The guard's per-request lookup. Costs one cheap pragma on a cache hit instead of a row
+   * read; a revocation by any connection still applies to the very next request.
+   */
+  findByHash(hash: string): TokenRecord | undefined;
+  markUsed(id: string, at: number): void;
+}
+
+
+export function createTokenStore(db: Db): TokenStore {
+  // Live tokens by hash, valid while `PRAGMA data_version` stands still, which it does until
+  // another connection (such as the `codetether token` CLI) commits; writes here clear it too.
+  // One store per connection (the composition root builds it once), so one cache sees every write.
+  const hashCache = { version: -1, byHash: new Map<string, TokenRecord>() };
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   const byHash = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE token_hash = ?`);
   const byId = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE id = ?`);
@@ -102,21 +103,15 @@ export function createTokenStore(db: Db) {
   });
 
   return {
-    /** Creates a token; the plaintext is in the result and nowhere else, ever. */
     create(input: NewToken, now = Date.now()): CreateResult {
       return create.immediate(input, now);
     },
-    /** Revokes by id, or by the name of the active token with that name. */
     revoke(idOrName: string, now = Date.now()): RevokeResult {
       return revoke.immediate(idOrName, now);
     },
     list(): TokenRecord[] {
       return all.all().map(toRecord);
     },
-    /**
-     * The guard's per-request lookup. Costs one cheap pragma on a cache hit instead of a row
-     * read; a revocation by any connection still applies to the very next request.
-     */
     findByHash(hash: string): TokenRecord | undefined {
       const version = dataVersion.get()!;
       if (version !== hashCache.version) {
@@ -138,4 +133,3 @@ export function createTokenStore(db: Db) {
   };
 }
 
-export type TokenStore = ReturnType<typeof createTokenStore>;

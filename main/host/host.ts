@@ -4,45 +4,41 @@ import type { HostInfo } from '../../shared/monitor-api';
 import { buildAgentCard } from '../a2a/agent-card';
 import { addA2aRoutes } from '../a2a/routes';
 import { createGuard } from '../auth/guard';
+import type { TokenStore } from '../auth/token-store';
 import { isLoopbackBind } from '../auth/loopback';
 import { publicRules, scopeResolver, tokenAlwaysPrefixes, workerRules } from '../auth/route-scopes';
-import { createTokenStore } from '../auth/token-store';
+import { configSchema, type Config } from '../base/config-schema';
+import { HostStartError, listenError } from '../base/errors';
+import { createLifetimeStack, type LifetimeStack, type Stop } from '../base/lifetime';
+import { createLogger, type Logger } from '../base/log';
+import { createRouter } from '../http/router';
 import { createHttpServer } from '../http/server';
 import { mcpEndpointUrl } from '../mcp/endpoint-url';
 import { mcpListenError } from '../mcp/listen-error';
+import { createSessionQueries } from '../mcp/session-queries';
+import { addHealthRoute } from '../monitor/health-route';
 import { monitorRouteScopes } from '../monitor/route-scopes';
 import { addMonitorRoutes } from '../monitor/routes';
 import { defaultMonitorDir } from '../monitor/static-files';
-import { createTaskReads } from '../monitor/task-reads';
-import { createRouter } from '../http/router';
-import { createHostPush } from '../push/host-push';
+import { createTaskReads, type TaskReads } from '../monitor/task-reads';
+import { createHostPush, type HostPush } from '../push/host-push';
 import { addPushKeyRoute } from '../push/push-key-route';
 import type { PushService } from '../push/push-service';
 import { createCommitBatcher } from '../store/commit-batcher';
-import { databaseFile } from '../store/paths';
-import { closeDatabase, openDatabase, type Db } from '../store/open';
-import { createAgentSessionRepository } from '../store/agent-session-repository';
-import { createCodebaseRepository } from '../store/codebase-repository';
-import { createRoamingRepository } from '../store/roaming-repository';
-import { createTaskRepository } from '../store/task-repository';
+import type { Db } from '../store/open';
 import { addSyncStatusRoute, syncRouteScopes } from '../sync/status-route';
 import { createSyncService, type SyncService, type SyncServiceOptions } from '../sync/sync-service';
 import { builtInAgents } from '../tasks/agents';
 import { createTaskBus } from '../tasks/bus';
 import type { AgentExecutor } from '../tasks/executor';
 import { createTaskService, type TaskService } from '../tasks/service';
-import { configSchema, type Config } from '../base/config-schema';
-import { HostStartError, listenError } from '../base/errors';
-import { addHealthRoute } from '../monitor/health-route';
-import { createLogger, type Logger } from '../base/log';
-import { commandAgents } from '../workers/agents/command-agents';
-import { codingAgents } from '../workers/agents/coding-agents';
+import { hostCatalog } from '../workers/agents/catalog';
+import { createDispatcher, type HostDispatcher } from '../workers/dispatch/dispatcher';
+import { addWorkerRoutes } from '../workers/dispatch/host-routes';
+import { createRunSiteLookup } from '../workers/dispatch/run-sites';
 import { createPtyHost } from '../workers/pty-host/client';
 import { createOutputLog } from '../workers/raw-output/output-log';
-import { createDispatcher, type HostDispatcher } from '../workers/dispatch/dispatcher';
-import { createRunSiteLookup } from '../workers/dispatch/run-sites';
-import { addWorkerRoutes } from '../workers/dispatch/host-routes';
-import { createWorkerRepository } from '../store/worker-repository';
+import { openHostStore } from './store';
 
 export interface HostUrls {
   a2a: string;
@@ -56,6 +52,10 @@ export interface Host {
   readonly db: Db;
   readonly log: Logger;
   readonly tasks: TaskService;
+  /** The API tokens: the only token store on the host's connection, so its cache sees every revocation. */
+  readonly tokens: TokenStore;
+  /** Task counts and summaries for the monitor and the desktop shell's tray. */
+  readonly reads: TaskReads;
   /** Push notification configs (the A2A edge's `deps.push`) and their delivery. */
   readonly push: PushService;
   /** Sessions synced through the relay this device is paired with (`codetether sync join`). */
@@ -65,16 +65,26 @@ export interface Host {
   stop(): Promise<void>;
 }
 
+/**
+ * A part started once the host listens and before it reports started, such as the desktop
+ * shell's own services. Its stop runs first at shutdown; a throw stops the whole start.
+ */
+export interface HostFeature {
+  readonly name: string;
+  start(host: Host): void | Stop | Promise<void | Stop>;
+}
+
 export interface HostOptions {
   log?: Logger;
   /** better-sqlite3 addon to load instead of the default; Electron passes its own ABI's build. */
   nativeBinding?: string;
-  /** Agents to run besides the built-in ones (tests add slow or blocking agents this way). */
+  /** In-process agents to run besides the built-in ones (tests add slow or blocking agents this way). */
   agents?: AgentExecutor[];
   /** Sync timings; tests shorten them. */
   sync?: Partial<SyncServiceOptions>;
   /** The built monitor to serve at `/`; default out/renderer of this checkout or package. */
   monitorDir?: string;
+  features?: HostFeature[];
 }
 
 function urlHost(host: string): string {
@@ -85,91 +95,82 @@ function urlHost(host: string): string {
 /**
  * The composition root: config -> services -> listening host. Electron's main process and the
  * headless CLI both call this, so the desktop app and `codetether serve` are the same program.
+ * Every part registers its stop on one lifetime stack as it starts: a failure at any step stops
+ * what already started, in reverse order, and `stop()` is the same walk.
  */
 export async function startHost(config: Config, options: HostOptions = {}): Promise<Host> {
   const log = options.log ?? createLogger(config.logLevel);
-  const startedAt = Date.now();
-  let db: Db;
-  let readDb: Db;
+  const stack = createLifetimeStack((name, err) => log.error(`stopping ${name} failed`, { error: String(err) }));
   try {
-    const file = databaseFile(config.dataDir);
-    db = openDatabase(file, { nativeBinding: options.nativeBinding });
-    readDb = openDatabase(file, { nativeBinding: options.nativeBinding, readonly: true });
+    return await compose(config, options, log, stack);
   } catch (err) {
-    throw new HostStartError(`Cannot open the database in ${config.dataDir}: ${(err as Error).message}`, { cause: err });
+    await stack.dispose();
+    throw err;
   }
-  const closeStore = () => {
-    readDb.close();
-    closeDatabase(db);
-  };
+}
 
+async function compose(config: Config, options: HostOptions, log: Logger, stack: LifetimeStack): Promise<Host> {
+  const startedAt = Date.now();
+  const store = openHostStore(config.dataDir, stack, options.nativeBinding);
   const taskLog = log.child('tasks');
   const bus = createTaskBus((err) => taskLog.error('task listener failed', { error: String(err) }));
-  const agents = builtInAgents();
+
+  const output = createOutputLog({ dir: join(config.dataDir, 'output'), onError: (err) => log.error('raw output not stored', { error: err.message }) });
+  stack.defer('raw output', () => output.flush());
+  let push: HostPush;
+  try {
+    push = createHostPush(config, store.push, bus, log.child('push'));
+  } catch (err) {
+    throw new HostStartError(`Cannot set up push notifications: ${(err as Error).message}`, { cause: err });
+  }
+  stack.defer('push delivery', () => push.service.stop());
+  const sync = createSyncService({ repo: store.sync, codebases: store.codebases, log: log.child('sync'), subscribeAll: bus.subscribeAll, options: options.sync });
+  stack.defer('sync', () => sync.stop());
   // The pty host process starts with the first pty task, not here: see createPtyHost.
   const ptyHost = createPtyHost({ log: log.child('pty') });
-  const codebases = createCodebaseRepository(db);
-  const output = createOutputLog({ dir: join(config.dataDir, 'output'), onError: (err) => log.error('raw output not stored', { error: err.message }) });
-  const worktreesDir = join(config.dataDir, 'worktrees');
-  const ptyAgents = [
-    ...codingAgents(config, { ptyHost, codebases, output, worktreesDir, sessions: createAgentSessionRepository(db), log: log.child('workers') }),
-  ];
-  for (const agent of ptyAgents) agents.set(agent.name, agent);
-  for (const agent of commandAgents(config, { ptyHost, codebases, output, worktreesDir, log: log.child('workers') })) {
-    ptyAgents.push(agent);
-    if (agents.has(agent.name)) {
-      closeStore();
-      throw new HostStartError(`Config "agents.${agent.name}" has the name of a built-in agent; choose another name.`);
-    }
-    agents.set(agent.name, agent);
-  }
-  for (const agent of options.agents ?? []) agents.set(agent.name, agent);
+  stack.defer('pty host', () => ptyHost.stop(config.shutdownGraceMs));
+
+  const catalog = hostCatalog(
+    config,
+    { ptyHost, codebases: store.codebases, output, worktreesDir: join(config.dataDir, 'worktrees'), sessions: store.agentSessions, log: log.child('workers') },
+    [...builtInAgents().values()],
+    options.agents,
+  );
+  if (!catalog.ok) throw new HostStartError(catalog.error);
+  const { agents, ptyAgents } = catalog.value;
+
   let dispatcher!: HostDispatcher;
-  const batch = createCommitBatcher(db, (err) => taskLog.error('commit failed; its changes are rolled back', { error: String(err) }));
   const tasks = createTaskService({
-    repo: createTaskRepository(db),
-    reader: createTaskRepository(readDb),
-    batch,
+    repo: store.tasks,
+    reader: store.taskReader,
+    batch: createCommitBatcher(store.db, (err) => taskLog.error('commit failed; its changes are rolled back', { error: String(err) })),
     bus,
     log: taskLog,
     agents,
     maxAttempts: config.maxAttempts,
     defaultAgent: (named) => {
       const codebase = named ?? config.defaultCodebase;
-      return (codebase && codebases.get(codebase)?.defaultAgent) || config.defaultAgent;
+      return (codebase && store.codebases.get(codebase)?.defaultAgent) || config.defaultAgent;
     },
     dispatcher: (runner) =>
       (dispatcher = createDispatcher({
         runner,
         localAgents: new Set(agents.keys()),
-        limitedAgents: new Set(ptyAgents.map((a) => a.name)),
+        limitedAgents: ptyAgents,
         localConcurrency: config.localConcurrency,
-        codebases,
-        workers: createWorkerRepository(db),
+        codebases: store.codebases,
+        workers: store.workers,
         leaseMs: config.workerLeaseMs,
         claimWaitMs: config.workerClaimWaitMs,
         maxAttempts: config.maxAttempts,
         log: log.child('dispatch'),
-        lastSite: createRunSiteLookup(db),
+        lastSite: createRunSiteLookup(store.db),
       })),
   });
-  let push: ReturnType<typeof createHostPush>;
-  try {
-    push = createHostPush(config, db, bus, log.child('push'));
-  } catch (err) {
-    closeStore();
-    throw new HostStartError(`Cannot set up push notifications: ${(err as Error).message}`, { cause: err });
-  }
-
-  const sync = createSyncService({ db, log: log.child('sync'), subscribeAll: tasks.subscribeAll, options: options.sync });
 
   const router = createRouter();
-  addHealthRoute(router, db, startedAt);
-  addPushKeyRoute(router, push.signingKey);
-  addSyncStatusRoute(router, sync, config.bodyLimit);
-  addWorkerRoutes(router, { dispatcher, bodyLimit: config.bodyLimit });
   const guard = createGuard({
-    tokens: createTokenStore(db),
+    tokens: store.tokens,
     routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes, ...workerRules]),
     tokenAlways: tokenAlwaysPrefixes,
     bindHost: config.host,
@@ -177,16 +178,29 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
     extraHosts: config.publicUrl ? [new URL(config.publicUrl).hostname] : [],
   });
   const http = createHttpServer({ router, log: log.child('http'), guard });
+  // Both servers and the running agents drain at once, within one grace period: a blocking send
+  // still gets its answer as its agent stops. The MCP server joins once it exists.
+  const servers: { close(graceMs: number): Promise<void> }[] = [http];
+  stack.defer('servers and running tasks', async () => {
+    await Promise.all([...servers.map((s) => s.close(config.shutdownGraceMs)), tasks.stop(config.shutdownGraceMs)]);
+  });
+  stack.defer('dispatcher', () => dispatcher.stop());
+
+  const reads = createTaskReads(store.readDb);
+  addHealthRoute(router, store.db, startedAt);
+  addPushKeyRoute(router, push.signingKey);
+  addSyncStatusRoute(router, sync, config.bodyLimit);
+  addWorkerRoutes(router, { dispatcher, bodyLimit: config.bodyLimit });
   // Filled in once the host listens; the monitor's routes read it per request.
   let monitorHost: Omit<HostInfo, 'version'> = {
     bind: config.host, port: config.port, lan: !isLoopbackBind(config.host), requireAuth: config.requireAuth, a2aUrl: '', mcpUrl: null,
   };
   addMonitorRoutes(router, {
     tasks,
-    reads: createTaskReads(readDb),
-    codebases,
-    remoteCodebases: createRoamingRepository(readDb).codebases,
-    tokens: createTokenStore(db),
+    reads,
+    codebases: store.codebases,
+    remoteCodebases: store.roaming.codebases,
+    tokens: store.tokens,
     output,
     agents: [...agents.values()].map((a) => ({ name: a.name, description: a.description })),
     config,
@@ -203,8 +217,6 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   try {
     address = await http.listen(config.host, config.port);
   } catch (err) {
-    sync.stop();
-    closeStore();
     throw listenError(err as NodeJS.ErrnoException, 'A2A', config.host, config.port);
   }
   const base = `http://${urlHost(config.host)}:${address.port}`;
@@ -219,11 +231,12 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   // Loaded here, after the A2A port answers: the MCP SDK is the slowest import of the host.
   const { createMcpEndpoint } = await import('../mcp/http-endpoint');
   const mcp = createMcpEndpoint({
-    deps: { tasks, db, agents, card: () => card, log: log.child('mcp') },
-    tokens: createTokenStore(db),
+    deps: { tasks, sessions: createSessionQueries(store.db), codebases: store.codebases, peers: store.a2aPeers, agents, card: () => card, log: log.child('mcp') },
+    tokens: store.tokens,
     log: log.child('mcp'),
     bodyLimit: config.bodyLimit,
   });
+  servers.push(mcp);
   // A busy MCP port must not take the A2A host down with it: the host runs without MCP and says why.
   const mcpUrl = await mcp.listen(config.mcpPort).catch((err: NodeJS.ErrnoException) => {
     log.error(mcpListenError(err, config.mcpPort).message);
@@ -231,34 +244,34 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
   });
   const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz`, ...(mcpUrl ? { mcp: mcpUrl } : {}) };
   monitorHost = { ...monitorHost, port: address.port, a2aUrl: urls.a2a, mcpUrl: mcpUrl ?? null };
-  log.info('host started', { dataDir: config.dataDir, ...urls });
   push.service.start();
   const requeued = tasks.recover();
   if (requeued) log.info('requeued unfinished tasks', { count: requeued });
 
   let stopping: Promise<void> | undefined;
-  return {
+  const host: Host = {
     config,
-    db,
+    db: store.db,
     log,
     tasks,
+    tokens: store.tokens,
+    reads,
     push: push.service,
     sync,
     urls,
     stop() {
       stopping ??= (async () => {
         log.info('host stopping');
-        dispatcher.stop();
-        await Promise.all([http.close(config.shutdownGraceMs), mcp.close(config.shutdownGraceMs), tasks.stop(config.shutdownGraceMs)]);
-        // After the task service: its agents have ended their process groups by now; this ends stragglers and the pty host.
-        await ptyHost.stop(config.shutdownGraceMs);
-        output.flush();
-        await push.service.stop();
-        sync.stop();
-        closeStore();
+        await stack.dispose();
         log.info('host stopped');
       })();
       return stopping;
     },
   };
+  for (const feature of options.features ?? []) {
+    const stop = await feature.start(host);
+    if (stop) stack.defer(feature.name, stop);
+  }
+  log.info('host started', { dataDir: config.dataDir, ...urls });
+  return host;
 }

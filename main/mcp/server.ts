@@ -2,7 +2,6 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { APP_NAME, APP_VERSION } from '../../shared/version';
 import type { McpDeps } from './deps';
 import { addResources } from './resources';
-import { createSessionQueries } from './session-queries';
 import { addAgentTools } from './tools/agent-tools';
 import { addCodebaseTools } from './tools/codebase-tools';
 import { addSessionTools } from './tools/session-tools';
@@ -22,7 +21,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
     { name: 'codetether', title: APP_NAME, version: APP_VERSION },
     { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: { subscribe: true, listChanged: true } } },
   );
-  const sessions = createSessionQueries(deps.db);
+  const { sessions } = deps;
   addTaskTools(server, deps);
   addSessionTools(server, deps, sessions);
   addCodebaseTools(server, deps);

@@ -1,17 +1,23 @@
 import { join } from 'node:path';
 import type { Config } from '../base/config-schema';
 import type { Logger } from '../base/log';
-import type { Db } from '../store/open';
-import { createPushRepository } from '../store/push-repository';
+import type { PushRepository } from '../store/push-repository';
 import type { TaskBus } from '../tasks/bus';
-import { createPushService } from './push-service';
+import { createPushService, type PushService } from './push-service';
 import { loadOrCreatePushSigningKey } from './signing-key-file';
+import type { PushSigningKey } from './signature';
+
+export interface HostPush {
+  readonly service: PushService;
+  /** The key webhook receivers verify our signatures with (served at its well-known route). */
+  readonly signingKey: PushSigningKey;
+}
 
 /** The push service as the host runs it: settings from config, signing key from the data dir. */
-export function createHostPush(config: Config, db: Db, bus: Pick<TaskBus, 'subscribeAll'>, log: Logger) {
+export function createHostPush(config: Config, repo: PushRepository, bus: Pick<TaskBus, 'subscribeAll'>, log: Logger): HostPush {
   const signingKey = loadOrCreatePushSigningKey(join(config.dataDir, 'push-signing-key.pem'));
   const service = createPushService({
-    repo: createPushRepository(db),
+    repo,
     bus,
     log,
     signingKey,

@@ -1,16 +1,16 @@
 import { hostname } from 'node:os';
 import type { SyncStatus } from '../../shared/monitor-api';
 import type { Logger } from '../base/log';
-import { createCodebaseRepository } from '../store/codebase-repository';
-import type { Db } from '../store/open';
-import { createSyncRepository } from '../store/sync-repository';
+import type { CodebaseRepository } from '../store/codebase-repository';
+import type { SyncRepository } from '../store/sync-repository';
 import type { TaskEvent } from '../tasks/task-event';
 import { startSyncEngine, type SyncEngine, type SyncEngineOptions } from './sync-engine';
 import { join } from './pairing';
 import { clearSyncSettings, deviceId, readSyncSettings, settingsKey, type SyncSettings } from './sync-settings';
 
 export interface SyncServiceDeps {
-  db: Db;
+  repo: SyncRepository;
+  codebases: Pick<CodebaseRepository, 'list'>;
   log: Logger;
   subscribeAll(listener: (event: TaskEvent) => void): () => void;
   options?: Partial<SyncServiceOptions>;
@@ -25,16 +25,26 @@ export interface SyncServiceOptions extends SyncEngineOptions {
 
 const defaults: SyncServiceOptions = { idleMs: 30_000, maxLinks: 64, settingsPollMs: 2_000 };
 
+export interface SyncService {
+  readonly deviceId: string;
+  status(): SyncStatus;
+  /** `POST /api/sync/join`: stores the pairing as `codetether sync join` does, and starts on it now rather than at the next poll. */
+  join(settings: SyncSettings): SyncStatus;
+  /** `POST /api/sync/leave`; false when the device was not paired. */
+  leave(): boolean;
+  /** Disconnects and frees every document; the host calls it before closing the database. */
+  stop(): void;
+}
+
 /**
  * The host's sync: runs an engine while the device is paired, and follows `sync join` / `sync
  * leave` and `codebase add` / `remove` made by the CLI (which write the tables) without a restart.
  */
-export function createSyncService(deps: SyncServiceDeps) {
-  const repo = createSyncRepository(deps.db);
+export function createSyncService(deps: SyncServiceDeps): SyncService {
+  const { repo, codebases } = deps;
   const options = { ...defaults, ...deps.options };
   const device = deviceId(repo, Date.now());
   const deviceName = options.deviceName ?? hostname();
-  const codebases = createCodebaseRepository(deps.db);
   let engine: SyncEngine | undefined;
   let current = '';
 
@@ -98,25 +108,20 @@ export function createSyncService(deps: SyncServiceDeps) {
   return {
     deviceId: device,
     status,
-    /** `POST /api/sync/join`: stores the pairing as `codetether sync join` does, and starts on it now rather than at the next poll. */
-    join(settings: SyncSettings): SyncStatus {
+    join(settings) {
       join(repo, settings, Date.now());
       refresh();
       return status();
     },
-    /** `POST /api/sync/leave`; false when the device was not paired. */
-    leave(): boolean {
+    leave() {
       const had = clearSyncSettings(repo);
       refresh();
       return had;
     },
-    /** Disconnects and frees every document; the host calls it before closing the database. */
-    stop(): void {
+    stop() {
       clearInterval(poll);
       engine?.stop();
       engine = undefined;
     },
   };
 }
-
-export type SyncService = ReturnType<typeof createSyncService>;

@@ -1,7 +1,6 @@
 import { Role, TaskState, type StreamResponse, type Task } from '@a2a-js/sdk';
 import { TaskNotFoundError } from '@a2a-js/sdk/errors';
 import { describe, expect, it } from 'vitest';
-import { createTokenStore } from '../../main/auth/token-store';
 import { request, rpc, startRpcHost, until } from './support';
 
 describe('v0.3 compatibility', () => {
@@ -88,7 +87,7 @@ describe('agent card', () => {
     const anonymous = await rpc(url, body);
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error?.message).toContain('Bearer');
-    const created = createTokenStore(host.db).create({ name: 'card-reader', scopes: ['a2a'] });
+    const created = host.tokens.create({ name: 'card-reader', scopes: ['a2a'] });
     if (!created.ok) throw new Error('token not created');
     const authed = await rpc(url, body, { authorization: `Bearer ${created.token}` });
     expect(authed.body.result).toMatchObject({ name: 'CodeTether' });

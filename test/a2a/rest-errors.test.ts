@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createTokenStore } from '../../main/auth/token-store';
 import { startRestHost } from './rest-support';
 
 interface Answer {
@@ -168,7 +167,7 @@ describe('HTTP+JSON errors in the spec\'s REST shape', () => {
   it('serves the extended card only to a caller with a token', async () => {
     const { rest, host } = await startRestHost();
     expectError(await call(`${rest}/extendedAgentCard`), 401, 'UNAUTHENTICATED', undefined, /Bearer/);
-    const created = createTokenStore(host.db).create({ name: 'rest-test', scopes: ['a2a'] });
+    const created = host.tokens.create({ name: 'rest-test', scopes: ['a2a'] });
     if (!created.ok) throw new Error('token not created');
     const card = await call(`${rest}/extendedAgentCard`, { headers: { authorization: `Bearer ${created.token}` } });
     expect(card.status).toBe(200);

@@ -7,7 +7,6 @@
 // The time runs from the call to tasks.send until the agent starts.
 import { TaskState } from '@a2a-js/sdk';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTokenStore } from '../../main/auth/token-store';
 import { loadConfig } from '../../main/base/config';
 import { startHost } from '../../main/host/host';
 import { createLogger } from '../../main/base/log';
@@ -46,7 +45,7 @@ export const dispatchBench: Bench = {
   async run(options) {
     const silent = createLogger('silent');
     const host = await startHost(loadConfig({ flags: { dataDir: options.workDir, port: 0, mcpPort: 0, logLevel: 'silent' }, env: {} }), { log: silent, agents: [probe] });
-    const created = createTokenStore(host.db).create({ name: 'bench-worker', scopes: ['worker'] });
+    const created = host.tokens.create({ name: 'bench-worker', scopes: ['worker'] });
     if (!created.ok) throw new Error('worker token not created');
     const secret = created.token;
     const workers: { stop(): void; serving: Promise<void> }[] = [];

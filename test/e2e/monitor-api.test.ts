@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Scope } from '../../main/auth/scopes';
-import { createTokenStore } from '../../main/auth/token-store';
 import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { monitorCsp } from '../../main/monitor/csp';
@@ -154,7 +153,7 @@ describe('the monitor API', () => {
 
 let tokenCount = 0;
 function createToken(host: Host, scopes: Scope[]): string {
-  const result = createTokenStore(host.db).create({ name: `t${++tokenCount}`, scopes });
+  const result = host.tokens.create({ name: `t${++tokenCount}`, scopes });
   if (!result.ok) throw new Error('token name taken');
   return result.token;
 }

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTokenStore } from '../../main/auth/token-store';
 import { userMessage } from '../helpers/task-core';
 import { ensureScreenshotDir, useMonitorHost } from './support';
 
@@ -8,7 +7,7 @@ const env = useMonitorHost('codetether-e2e-auth-', { requireAuth: true });
 
 describe('the monitor against a host that requires a token', () => {
   it('says a token is needed, refuses a wrong one, then works live with the right one, also after a reload', async () => {
-    const created = createTokenStore(env.host.db).create({ name: 'lan', scopes: ['read', 'admin'] });
+    const created = env.host.tokens.create({ name: 'lan', scopes: ['read', 'admin'] });
     if (!created.ok) throw new Error('token not created');
     const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsInfo, SettingsSaved } from '../../shared/monitor-api';
 import type { Scope } from '../../main/auth/scopes';
-import { createTokenStore } from '../../main/auth/token-store';
 import { loadConfig } from '../../main/base/config';
 import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
@@ -29,7 +28,7 @@ async function start(settings: Record<string, unknown> = {}) {
 
 let tokenCount = 0;
 function bearer(host: Host, scopes: Scope[]): Record<string, string> {
-  const result = createTokenStore(host.db).create({ name: `s${++tokenCount}`, scopes });
+  const result = host.tokens.create({ name: `s${++tokenCount}`, scopes });
   if (!result.ok) throw new Error('token name taken');
   return { authorization: `Bearer ${result.token}`, 'content-type': 'application/json' };
 }

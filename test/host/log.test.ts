@@ -18,7 +18,7 @@ describe('logger', () => {
 
   it('gathers stderr lines per event-loop turn and loses none when the process exits at once', () => {
     const script = `
-      const { createLogger } = await import('./main/host/log.ts');
+      const { createLogger } = await import('./main/base/log.ts');
       const log = createLogger('info');
       for (let i = 0; i < 500; i++) log.info('line', { i });
       process.exit(0);`;

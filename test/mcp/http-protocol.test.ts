@@ -4,7 +4,9 @@ import { createServer, request } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLogger } from '../../main/base/log';
 import { createMcpEndpoint } from '../../main/mcp/http-endpoint';
-import { createTokenStore } from '../../main/auth/token-store';
+import { createSessionQueries } from '../../main/mcp/session-queries';
+import { createA2aPeerRepository } from '../../main/store/a2a-peer-repository';
+import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { connectClient, httpTransport, startMcpHost, type McpHost } from './support';
 
 const initialize = {
@@ -72,7 +74,7 @@ describe('MCP Streamable HTTP endpoint', () => {
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await post(mcp, initialize, { authorization: 'Bearer ct_nottherealtoken' })).status).toBe(401);
 
-    const a2aOnly = createTokenStore(mcp.host.db).create({ name: 'a2a-only', scopes: ['a2a'] });
+    const a2aOnly = mcp.host.tokens.create({ name: 'a2a-only', scopes: ['a2a'] });
     if (!a2aOnly.ok) throw new Error('token');
     expect((await post(mcp, initialize, { authorization: `Bearer ${a2aOnly.token}` })).status).toBe(403);
 
@@ -98,7 +100,7 @@ describe('MCP Streamable HTTP endpoint', () => {
   it('a session of one token is not reachable with another', async () => {
     const mcp = await startMcpHost();
     const { transport } = await connectClient(mcp);
-    const other = createTokenStore(mcp.host.db).create({ name: 'other', scopes: ['mcp'] });
+    const other = mcp.host.tokens.create({ name: 'other', scopes: ['mcp'] });
     if (!other.ok) throw new Error('token');
     const res = await post(mcp, { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }, { 'mcp-session-id': transport.sessionId!, authorization: `Bearer ${other.token}` });
     expect(res.status).toBe(404);
@@ -107,8 +109,8 @@ describe('MCP Streamable HTTP endpoint', () => {
   it('expires idle sessions', async () => {
     const mcp = await startMcpHost();
     const endpoint = createMcpEndpoint({
-      deps: { tasks: mcp.host.tasks, db: mcp.host.db, agents: new Map(), card: () => { throw new Error('unused'); }, log: createLogger('silent') },
-      tokens: createTokenStore(mcp.host.db),
+      deps: { tasks: mcp.host.tasks, sessions: createSessionQueries(mcp.host.db), codebases: createCodebaseRepository(mcp.host.db), peers: createA2aPeerRepository(mcp.host.db), agents: new Map(), card: () => { throw new Error('unused'); }, log: createLogger('silent') },
+      tokens: mcp.host.tokens,
       log: createLogger('silent'),
       bodyLimit: 1 << 20,
       idleMs: 100,

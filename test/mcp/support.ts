@@ -4,7 +4,6 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { randomUUID } from 'node:crypto';
 import { onTestFinished } from 'vitest';
 import type { Scope } from '../../main/auth/scopes';
-import { createTokenStore } from '../../main/auth/token-store';
 import { loadConfig } from '../../main/base/config';
 import type { ConfigKey } from '../../main/base/config-schema';
 import type { Logger } from '../../main/base/log';
@@ -76,7 +75,7 @@ export async function startMcpHost(scopes: Scope[] = ['mcp'], flags: Partial<Rec
   const dataDir = tempDir('codetether-mcp-');
   const host = await startHost(loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent', ...flags }, env: {} }), { agents: [slowAgent, askAgent], log });
   onTestFinished(() => host.stop());
-  const created = createTokenStore(host.db).create({ name: 'test', scopes });
+  const created = host.tokens.create({ name: 'test', scopes });
   if (!created.ok) throw new Error('token not created');
   return { host, dataDir, url: host.urls.mcp!, token: created.token };
 }

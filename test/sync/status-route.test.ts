@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { Scope } from '../../main/auth/scopes';
-import { createTokenStore } from '../../main/auth/token-store';
 import { loadConfig } from '../../main/base/config';
 import { startHost, type Host } from '../../main/host/host';
 import { createLogger } from '../../main/base/log';
@@ -20,7 +19,7 @@ afterEach(async () => {
 it('GET /sync/status goes through the auth guard: the read scope suffices, others do not', async () => {
   dir = mkdtempSync(join(tmpdir(), 'ct-sync-status-'));
   host = await startHost(loadConfig({ flags: { dataDir: dir, port: 0, mcpPort: 0, logLevel: 'silent', requireAuth: true }, env: {} }), { log: createLogger('silent') });
-  const tokens = createTokenStore(host.db);
+  const tokens = host.tokens;
   const mint = (name: string, scopes: Scope[]) => {
     const created = tokens.create({ name, scopes });
     if (!created.ok) throw new Error('token name taken');
@@ -40,7 +39,7 @@ it('GET /sync/status goes through the auth guard: the read scope suffices, other
 it('POST /api/sync/join and /leave: admin only, the CLI\'s checks, and the host follows at once', async () => {
   dir = mkdtempSync(join(tmpdir(), 'ct-sync-join-'));
   host = await startHost(loadConfig({ flags: { dataDir: dir, port: 0, mcpPort: 0, logLevel: 'silent', requireAuth: true }, env: {} }), { log: createLogger('silent') });
-  const tokens = createTokenStore(host.db);
+  const tokens = host.tokens;
   const mint = (name: string, scopes: Scope[]) => {
     const created = tokens.create({ name, scopes });
     if (!created.ok) throw new Error('token name taken');

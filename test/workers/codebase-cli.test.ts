@@ -30,6 +30,10 @@ describe('codetether codebase', () => {
     expect(added).toMatchObject({ code: 0, stdout: '' });
     expect(added.stderr).toContain(`Registered codebase "app" at ${realpathSync(join(root, 'repo'))}`);
     expect((await cli(root, 'add', 'lib.v2', join(root, 'repo'), '--data-dir', data)).code).toBe(0);
+    // The built-in coding agents are agents of every host, whether or not their CLI is installed yet.
+    const coding = await cli(root, 'add', 'web', join(root, 'repo'), '--agent', 'opencode', '--data-dir', data);
+    expect(coding).toMatchObject({ code: 0 });
+    expect((await cli(root, 'remove', 'web', '--data-dir', data)).code).toBe(0);
 
     const listed = JSON.parse((await cli(root, 'list', '--json', '--data-dir', data)).stdout) as Record<string, unknown>[];
     expect(listed.map(({ createdAt: _, ...rest }) => rest)).toEqual([
@@ -70,7 +74,7 @@ describe('codetether codebase', () => {
 
     const agent = await cli(root, 'add', 'a', root, '--agent', 'nobody', '--data-dir', data);
     expect(agent.code).toBe(1);
-    expect(agent.stderr).toContain('Unknown agent "nobody". Agents on this host: echo');
+    expect(agent.stderr).toContain('Unknown agent "nobody". Agents on this host: echo, opencode, claude, codex, gemini');
 
     expect((await cli(root, 'add', 'a', '--data-dir', data)).code).toBe(2);
     const empty = await cli(root, 'list', '--data-dir', data);

@@ -6,7 +6,7 @@ import { configSchema } from '../../main/base/config-schema';
 import { createLogger } from '../../main/base/log';
 import { createPtyHost } from '../../main/workers/pty-host/client';
 import { createCodebaseList } from '../../main/workers/remote/codebase-list';
-import { workerAgents } from '../../main/workers/remote/worker-agents';
+import { workerCatalog } from '../../main/workers/agents/catalog';
 import { openWorkerSessions } from '../../main/workers/remote/worker-sessions';
 import { request, startRpcHost } from '../a2a/support';
 import { tempDir } from '../helpers/temp-dir';
@@ -31,7 +31,7 @@ function choose(config: Record<string, unknown>, requested?: string[]) {
   const dataDir = tempDir('codetether-worker-data-');
   const sessions = openWorkerSessions(dataDir);
   const deps = { ptyHost: createPtyHost({ log }), codebases: createCodebaseList(), sessions, log, hostEnv: { PATH: binDir() } };
-  const chosen = workerAgents(configSchema.parse({ dataDir, ...config }), requested, deps);
+  const chosen = workerCatalog(configSchema.parse({ dataDir, ...config }), requested, deps);
   sessions.close();
   return chosen;
 }

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { createTokenStore } from '../../main/auth/token-store';
 import type { Host } from '../../main/host/host';
 import type { Scope } from '../../main/auth/scopes';
 import { tempDir } from '../helpers/temp-dir';
@@ -26,7 +25,7 @@ export function appDir(): string {
 }
 
 export function token(host: Host, scopes: Scope[], name = `t-${Math.random().toString(36).slice(2)}`): string {
-  const created = createTokenStore(host.db).create({ name, scopes });
+  const created = host.tokens.create({ name, scopes });
   if (!created.ok) throw new Error('token not created');
   return created.token;
 }

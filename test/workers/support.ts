@@ -7,7 +7,8 @@ import { createLogger } from '../../main/base/log';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { closeDatabase, openDatabase } from '../../main/store/open';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { commandAgents } from '../../main/workers/agents/command-agents';
+import { createCommandAdapter } from '../../main/workers/adapters/command';
+import { createPtyAgent } from '../../main/workers/agents/pty-agent';
 import { createPtyHost } from '../../main/workers/pty-host/client';
 import { openCore } from '../helpers/task-core';
 
@@ -55,7 +56,8 @@ export function commandAgentCore(dir: string, agents: Record<string, CommandAgen
     const r = registerCodebase(codebases, { name, path, knownAgents: Object.keys(agents), now: Date.now() });
     if (!r.ok) throw new Error(r.error);
   }
-  const core = openCore(dir, commandAgents({ agents, defaultCodebase: options.defaultCodebase }, { ptyHost, codebases, worktreesDir: options.worktreesDir, log: createLogger('silent') }));
+  const deps = { ptyHost, codebases, worktreesDir: options.worktreesDir, defaultCodebase: options.defaultCodebase, log: createLogger('silent') };
+  const core = openCore(dir, Object.entries(agents).map(([name, agent]) => createPtyAgent(createCommandAdapter(name, agent), deps)));
   onTestFinished(async () => {
     await core.close();
     await ptyHost.stop();

@@ -7,7 +7,7 @@ import { createPtyHost } from '../../workers/pty-host/client';
 import { createHostClient } from '../../workers/remote/client';
 import { createCodebaseList } from '../../workers/remote/codebase-list';
 import { startWorker, WorkerFatalError, type WorkerOptions } from '../../workers/remote/worker';
-import { workerAgents } from '../../workers/remote/worker-agents';
+import { workerCatalog } from '../../workers/agents/catalog';
 import { openWorkerSessions, WorkerDataDirBusyError, workerDatabaseFile, type WorkerSessions } from '../../workers/remote/worker-sessions';
 import type { CliIo, Command } from '../command';
 import { numberOrRaw, parseFlags } from '../flags';
@@ -117,7 +117,7 @@ Options:
     const ptyHost = createPtyHost({ log: log.child('pty') });
     try {
       const requested = values.agents?.split(',').map((a) => a.trim()).filter(Boolean);
-      const chosen = workerAgents(config, requested, { ptyHost, codebases, sessions, worktreesDir: join(config.dataDir, 'worktrees'), log: log.child('agent') });
+      const chosen = workerCatalog(config, requested, { ptyHost, codebases, sessions, worktreesDir: join(config.dataDir, 'worktrees'), log: log.child('agent') });
       if (!chosen.ok) throw new UsageError(chosen.error);
       for (const name of chosen.value.notInstalled) io.err(`codetether worker: warning: agent "${name}" is not installed on this machine; its tasks fail (saying how to install it) until it is.`);
       const client = createHostClient(origin, token);

@@ -2,7 +2,7 @@ import { AgentCard } from '@a2a-js/sdk';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { createA2aPeerRepository, type A2aPeer } from '../../store/a2a-peer-repository';
+import type { A2aPeer } from '../../store/a2a-peer-repository';
 import type { McpDeps } from '../deps';
 import { fetchPeerCard } from '../peer-card';
 import { fail, ok } from '../tool-result';
@@ -43,7 +43,7 @@ function peerView(p: A2aPeer): z.infer<typeof peerSchema> {
 }
 
 export function addAgentTools(server: McpServer, deps: McpDeps): void {
-  const peers = createA2aPeerRepository(deps.db);
+  const { peers } = deps;
 
   server.registerTool(
     'list_agents',

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { createCodebaseRepository, type Codebase } from '../../store/codebase-repository';
+import type { Codebase } from '../../store/codebase-repository';
 import { codebaseNameRule, registerCodebase } from '../../workers/workspace/codebases';
 import type { McpDeps } from '../deps';
 import { fail, ok } from '../tool-result';
@@ -16,7 +16,7 @@ const codebaseSchema = z.object({
 const view = (c: Codebase) => ({ ...c, createdAt: new Date(c.createdAt).toISOString() });
 
 export function addCodebaseTools(server: McpServer, deps: McpDeps): void {
-  const repo = createCodebaseRepository(deps.db);
+  const repo = deps.codebases;
 
   server.registerTool(
     'list_codebases',

@@ -1,11 +1,10 @@
 import type { Config } from '../../base/config-schema';
-import type { AgentExecutor } from '../../tasks/executor';
 import { createClaudeAdapter } from '../adapters/claude';
-import type { AgentSessions, CliAdapter } from '../adapters/cli-agent';
+import type { AgentSessions, CliAdapter, CliAgentDeps } from '../adapters/cli-agent';
 import { createCodexAdapter } from '../adapters/codex';
 import { createGeminiAdapter } from '../adapters/gemini';
 import { createOpencodeAdapter } from '../adapters/opencode';
-import { createPtyAgent, type PtyAgentDeps } from './pty-agent';
+import type { PtyAgentDeps } from './pty-agent';
 
 export type CodingAgentConfig = Pick<Config, 'llmBaseUrl' | 'llmApiKey' | 'llmModel' | 'agentEnv' | 'defaultCodebase'>;
 
@@ -17,14 +16,17 @@ export interface CodingAdapterDeps {
 
 export interface CodingAgentDeps extends Omit<PtyAgentDeps, 'defaultCodebase'>, CodingAdapterDeps {}
 
+const factories: Record<string, (config: CodingAgentConfig, cli: CliAgentDeps) => CliAdapter> = {
+  opencode: (config, cli) => createOpencodeAdapter({ baseUrl: config.llmBaseUrl, apiKey: config.llmApiKey, model: config.llmModel }, cli),
+  claude: (_config, cli) => createClaudeAdapter(cli),
+  codex: (_config, cli) => createCodexAdapter(cli),
+  gemini: (_config, cli) => createGeminiAdapter(cli),
+};
+
+/** The names of the built-in coding agent CLIs, in the order they are listed. */
+export const codingAgentNames: readonly string[] = Object.keys(factories);
+
 /** The adapters of the built-in coding agent CLIs, installed or not. */
 export function codingAdapters(config: CodingAgentConfig, deps: CodingAdapterDeps): CliAdapter[] {
-  const cli = (name: string) => ({ sessions: deps.sessions, env: config.agentEnv[name], hostEnv: deps.hostEnv ?? process.env });
-  const llm = { baseUrl: config.llmBaseUrl, apiKey: config.llmApiKey, model: config.llmModel };
-  return [createOpencodeAdapter(llm, cli('opencode')), createClaudeAdapter(cli('claude')), createCodexAdapter(cli('codex')), createGeminiAdapter(cli('gemini'))];
-}
-
-/** The built-in coding agent CLIs, each in a pty; listed whether installed or not (see docs/agent-protocol.md). */
-export function codingAgents(config: CodingAgentConfig, deps: CodingAgentDeps): AgentExecutor[] {
-  return codingAdapters(config, deps).map((adapter) => createPtyAgent(adapter, { ...deps, defaultCodebase: config.defaultCodebase }));
+  return Object.entries(factories).map(([name, make]) => make(config, { sessions: deps.sessions, env: config.agentEnv[name], hostEnv: deps.hostEnv ?? process.env }));
 }

@@ -1,0 +1,60 @@
+import { createTokenStore, type TokenStore } from '../auth/token-store';
+import { HostStartError } from '../base/errors';
+import type { LifetimeStack } from '../base/lifetime';
+import { createA2aPeerRepository, type A2aPeerRepository } from '../store/a2a-peer-repository';
+import { createAgentSessionRepository, type AgentSessionRepository } from '../store/agent-session-repository';
+import { createCodebaseRepository, type CodebaseRepository } from '../store/codebase-repository';
+import { closeDatabase, openDatabase, type Db } from '../store/open';
+import { databaseFile } from '../store/paths';
+import { createPushRepository, type PushRepository } from '../store/push-repository';
+import { createRoamingRepository, type RoamingRepository } from '../store/roaming-repository';
+import { createSyncRepository, type SyncRepository } from '../store/sync-repository';
+import { createTaskRepository, type TaskRepository } from '../store/task-repository';
+import { createWorkerRepository, type WorkerRepository } from '../store/worker-repository';
+
+/** Every repository the host uses, each built once on the host's two connections. */
+export interface HostStore {
+  /** The one writer connection. */
+  readonly db: Db;
+  /** A read-only connection for queries that must not wait behind the writer's batches. */
+  readonly readDb: Db;
+  readonly tasks: TaskRepository;
+  readonly taskReader: TaskRepository;
+  readonly codebases: CodebaseRepository;
+  readonly tokens: TokenStore;
+  readonly push: PushRepository;
+  readonly sync: SyncRepository;
+  readonly roaming: RoamingRepository;
+  readonly workers: WorkerRepository;
+  readonly agentSessions: AgentSessionRepository;
+  readonly a2aPeers: A2aPeerRepository;
+}
+
+/** Opens the data dir's database and builds the repositories; closing is registered on `stack`. */
+export function openHostStore(dataDir: string, stack: LifetimeStack, nativeBinding?: string): HostStore {
+  const file = databaseFile(dataDir);
+  let db: Db;
+  let readDb: Db;
+  try {
+    db = openDatabase(file, { nativeBinding });
+    stack.defer('database', () => closeDatabase(db));
+    readDb = openDatabase(file, { nativeBinding, readonly: true });
+    stack.defer('read connection', () => void readDb.close());
+  } catch (err) {
+    throw new HostStartError(`Cannot open the database in ${dataDir}: ${(err as Error).message}`, { cause: err });
+  }
+  return {
+    db,
+    readDb,
+    tasks: createTaskRepository(db),
+    taskReader: createTaskRepository(readDb),
+    codebases: createCodebaseRepository(db),
+    tokens: createTokenStore(db),
+    push: createPushRepository(db),
+    sync: createSyncRepository(db),
+    roaming: createRoamingRepository(readDb),
+    workers: createWorkerRepository(db),
+    agentSessions: createAgentSessionRepository(db),
+    a2aPeers: createA2aPeerRepository(db),
+  };
+}
