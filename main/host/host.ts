@@ -213,6 +213,11 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     staticDir: options.monitorDir ?? defaultMonitorDir,
   });
 
+  // Before listening: a task this process accepts is never mistaken for one a previous process
+  // left running, which recovery would start a second time.
+  const requeued = tasks.recover();
+  if (requeued) log.info('requeued unfinished tasks', { count: requeued });
+
   let address;
   try {
     address = await http.listen(config.host, config.port);
@@ -245,8 +250,6 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz`, ...(mcpUrl ? { mcp: mcpUrl } : {}) };
   monitorHost = { ...monitorHost, port: address.port, a2aUrl: urls.a2a, mcpUrl: mcpUrl ?? null };
   push.service.start();
-  const requeued = tasks.recover();
-  if (requeued) log.info('requeued unfinished tasks', { count: requeued });
 
   let stopping: Promise<void> | undefined;
   const host: Host = {
