@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { app, dialog, session, shell, type BrowserWindow } from 'electron';
 import type { LoginItem } from '../../shared/ipc-contract';
 import { loadConfig } from '../base/config';
 import { startHost, type Host } from '../host/host';
 import iconPath from '../../build/icon.png?asset';
 import { contentSecurityPolicy } from './csp';
-import { withHostCors } from './host-cors';
 import { registerIpc, sendIpcEvent } from './ipc';
 import { createIpcHandlers } from './ipc-handlers';
 import { electronNativeDir, sqliteAddonName } from './native-binding';
@@ -21,9 +20,8 @@ import { windowStateFile } from './window-state';
 
 const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
-const location: AppLocation = devServerUrl
-  ? { kind: 'dev', devServerUrl }
-  : { kind: 'file', indexUrl: pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href };
+/** Known once the host listens: the window shows the monitor the host serves (see AppLocation). */
+let location: AppLocation | undefined;
 
 /** Packaged: shipped in resources/native; from source: the copy `codetether desktop` builds. */
 function sqliteBinding(): string | undefined {
@@ -37,7 +35,7 @@ let host: Host | undefined;
 function openMonitor(): void {
   if (!win || win.isDestroyed()) {
     // A new window shows itself once painted (ready-to-show), without a blank flash.
-    win = createMainWindow({ location, preload, icon: iconPath, stateFile: windowStateFile(host!.config.dataDir) });
+    win = createMainWindow({ location: location!, preload, icon: iconPath, stateFile: windowStateFile(host!.config.dataDir) });
     return;
   }
   if (win.isMinimized()) win.restore();
@@ -84,22 +82,24 @@ function watchTasks(h: Host): void {
 
 async function start(): Promise<void> {
   try {
-    host = await startHost(loadConfig(), { nativeBinding: sqliteBinding() });
+    host = await startHost(loadConfig(), { nativeBinding: sqliteBinding(), trustedOrigins: devServerUrl ? [new URL(devServerUrl).origin] : [] });
   } catch (err) {
     dialog.showErrorBox('CodeTether could not start', (err as Error).message);
     app.exit(1);
     return;
   }
   const hostUrl = new URL(host.urls.health).origin;
+  const here: AppLocation = devServerUrl ? { kind: 'dev', devServerUrl } : { kind: 'host', origin: hostUrl };
+  location = here;
 
-  const csp = contentSecurityPolicy({ connect: [hostUrl], dev: location.kind === 'dev' });
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    if (details.resourceType === 'mainFrame') {
-      return callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
-    }
-    const responseHeaders = withHostCors(details.responseHeaders, details.url, hostUrl, location);
-    callback(responseHeaders ? { responseHeaders } : {});
-  });
+  // The host sends the monitor with its own CSP; the dev server sends none, so the shell adds one.
+  if (here.kind === 'dev') {
+    const csp = contentSecurityPolicy({ connect: [hostUrl], dev: true });
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      if (details.resourceType !== 'mainFrame') return callback({});
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    });
+  }
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
   const handlers = createIpcHandlers({
@@ -112,7 +112,7 @@ async function start(): Promise<void> {
     openExternal: (url) => shell.openExternal(url),
     loginItem,
   });
-  registerIpc(handlers, location, () => win);
+  registerIpc(handlers, here, () => win);
 
   watchTasks(host);
   openMonitor();

@@ -1,8 +1,15 @@
 /**
- * Where the window's own page lives: the built `index.html` on disk, or the Vite dev server
- * during `npm run dev`. Navigation and IPC trust are both decided against this one value.
+ * Where the window's own page lives: the monitor as the host serves it (same origin as the API
+ * it calls, so it needs no CORS and passes the host's cross-site check like any browser tab), or
+ * the Vite dev server during `npm run dev`. Navigation and IPC trust are both decided against
+ * this one value.
  */
-export type AppLocation = { kind: 'file'; indexUrl: string } | { kind: 'dev'; devServerUrl: string };
+export type AppLocation = { kind: 'host'; origin: string } | { kind: 'dev'; devServerUrl: string };
+
+/** The URL the window loads. */
+export function pageUrl(location: AppLocation): string {
+  return location.kind === 'dev' ? location.devServerUrl : `${location.origin}/`;
+}
 
 function parse(url: string): URL | undefined {
   try {
@@ -16,12 +23,8 @@ function parse(url: string): URL | undefined {
 export function isAppPage(url: string, location: AppLocation): boolean {
   const target = parse(url);
   if (!target) return false;
-  if (location.kind === 'dev') {
-    const dev = parse(location.devServerUrl);
-    return dev !== undefined && target.origin === dev.origin;
-  }
-  const index = parse(location.indexUrl);
-  return index !== undefined && target.protocol === 'file:' && target.host === index.host && target.pathname === index.pathname;
+  const own = parse(pageUrl(location));
+  return own !== undefined && target.origin === own.origin;
 }
 
 /** Links the system browser may open: plain web pages, never file:, javascript:, custom schemes. */

@@ -1,5 +1,5 @@
 import { BrowserWindow, screen, shell } from 'electron';
-import { isAppPage, isExternalUrl, type AppLocation } from './navigation';
+import { isAppPage, isExternalUrl, pageUrl, type AppLocation } from './navigation';
 import { readWindowState, restoreBounds, writeWindowState } from './window-state';
 
 export interface WindowOptions {
@@ -70,7 +70,6 @@ export function createMainWindow({ location, preload, icon, stateFile }: WindowO
   win.on('unmaximize', saveSoon);
   win.on('close', save);
 
-  if (location.kind === 'dev') void win.loadURL(location.devServerUrl);
-  else void win.loadURL(location.indexUrl);
+  void win.loadURL(pageUrl(location));
   return win;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { crossSiteRefusal } from '../http/cross-site';
 import { sendError } from '../http/respond';
 import { isLoopbackBind, isLoopbackHostHeader } from './loopback';
 import { anonymousLocal, setPrincipal } from './principal';
@@ -17,6 +18,11 @@ export interface GuardOptions {
    * for a reverse proxy that forwards its own Host header. Matched case-insensitively, any port.
    */
   extraHosts?: readonly string[];
+  /**
+   * Origins (`scheme://host:port`) whose pages may change state here besides the host's own
+   * address: the public URL behind a proxy, the desktop app's dev server.
+   */
+  trustedOrigins?: readonly string[];
   /** Path prefixes that need a token on loopback too, whatever `requireAuth` says. */
   tokenAlways?: readonly string[];
   /** Route -> scope; defaults to the public routes plus 'a2a' for everything else. */
@@ -29,7 +35,8 @@ export type Guard = (req: IncomingMessage, res: ServerResponse, url: URL) => boo
 const realm = 'Bearer realm="codetether"';
 
 /**
- * The HTTP server's `guard`: DNS-rebinding defence, then bearer auth by route scope. Attaches
+ * The HTTP server's `guard`: DNS-rebinding defence, then no state change from a foreign page,
+ * then bearer auth by route scope. Attaches
  * the principal for handlers (see principalOf). Answers and returns false when it refuses.
  * Runs on every request, so everything derivable from options is computed once here.
  */
@@ -40,6 +47,7 @@ export function createGuard(options: GuardOptions): Guard {
   const now = options.now ?? Date.now;
   const extraHosts = new Set((options.extraHosts ?? []).map((h) => h.toLowerCase()));
   const tokenAlways = options.tokenAlways ?? [];
+  const trustedOrigins = new Set((options.trustedOrigins ?? []).map((o) => o.toLowerCase()));
 
   return (req, res, url) => {
     if (loopback) {
@@ -54,6 +62,17 @@ export function createGuard(options: GuardOptions): Guard {
         );
         return false;
       }
+    }
+    if (trustedOrigins.size > 0 && allowTrustedOrigin(req, res, trustedOrigins)) return false;
+    const crossSite = crossSiteRefusal(req, trustedOrigins);
+    if (crossSite) {
+      sendError(
+        res,
+        403,
+        'forbidden_origin',
+        `${crossSite} may not change anything here: only this host's own pages (the monitor it serves) and clients that are not browsers may. Open the monitor at this host's address, or call the API from a program.`,
+      );
+      return false;
     }
     const scope = routeScope(req.method ?? 'GET', url.pathname);
     if (scope === 'public') return true;
@@ -70,6 +89,26 @@ export function createGuard(options: GuardOptions): Guard {
     setPrincipal(req, { kind: 'token', token: result.token });
     return true;
   };
+}
+
+/**
+ * A page of a trusted origin other than the host's own (the desktop app's dev server) reads
+ * responses through CORS: every response names it, and its preflights are answered here.
+ * Returns true when the request was a preflight, now answered.
+ */
+function allowTrustedOrigin(req: IncomingMessage, res: ServerResponse, trusted: ReadonlySet<string>): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined || !trusted.has(origin.toLowerCase())) return false;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('vary', 'Origin');
+  if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) return false;
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST, PUT, DELETE',
+    'access-control-allow-headers': 'authorization, content-type, last-event-id, a2a-version',
+    'access-control-max-age': '600',
+  });
+  res.end();
+  return true;
 }
 
 /** The name part of a Host header, lower-cased, without its port. */

@@ -85,6 +85,8 @@ export interface HostOptions {
   /** The built monitor to serve at `/`; default out/renderer of this checkout or package. */
   monitorDir?: string;
   features?: HostFeature[];
+  /** Origins of pages besides the host's own that may change state (the desktop app's dev server). */
+  trustedOrigins?: string[];
 }
 
 function urlHost(host: string): string {
@@ -176,6 +178,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     bindHost: config.host,
     requireAuth: config.requireAuth,
     extraHosts: config.publicUrl ? [new URL(config.publicUrl).hostname] : [],
+    trustedOrigins: [...(config.publicUrl ? [new URL(config.publicUrl).origin] : []), ...(options.trustedOrigins ?? [])],
   });
   const http = createHttpServer({ router, log: log.child('http'), guard });
   // Both servers and the running agents drain at once, within one grace period: a blocking send

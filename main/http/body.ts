@@ -42,8 +42,22 @@ function tooLarge(limit: number): HttpError {
   });
 }
 
-/** Parses a JSON body; 400 with the parser's reason when it is not JSON. */
+/** application/json and its `+json` kinds (application/a2a+json); parameters such as charset aside. */
+export function isJsonType(header: string): boolean {
+  const media = header.split(';', 1)[0]!.trim().toLowerCase();
+  return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'));
+}
+
+/**
+ * Parses a JSON body; 415 when the request declares another type (a form or text/plain is what a
+ * page elsewhere can send without asking), 400 with the parser's reason when it is not JSON.
+ */
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = req.headers['content-type'];
+  if (type !== undefined && !isJsonType(type)) {
+    req.resume();
+    throw new HttpError(415, 'unsupported_media_type', `Content-Type "${type.slice(0, 100)}" is not accepted here; send the body as JSON with Content-Type: application/json.`);
+  }
   const body = await readBody(req, limit);
   try {
     return JSON.parse(body.toString('utf8'));

@@ -18,7 +18,7 @@ async function serve(bindHost: string, options: Partial<GuardOptions> = {}): Pro
   const router = createRouter();
   const echo: Handler = (req, res) => sendJson(res, 200, { principal: principalOf(req) ?? null });
   router.add('GET', '/healthz', echo);
-  router.add('GET', '/probe', echo);
+  router.add(['GET', 'POST'], '/probe', echo);
   router.add('GET', '/admin/thing', echo);
   const guard = createGuard({
     tokens,
@@ -131,5 +131,35 @@ describe('guard on a non-loopback bind', () => {
     const r = await call(port, '/probe', { headers: bearer(result.token) });
     expect(r.status).toBe(401);
     expect(r.body).toMatchObject({ error: { code: 'token_expired' } });
+  });
+});
+
+describe('guard and the pages of other origins', () => {
+  it('lets a trusted origin (the desktop dev server) read through CORS and answers its preflight; refuses the rest', async () => {
+    const dev = 'http://localhost:5173';
+    const { port } = await serve('127.0.0.1', { trustedOrigins: [dev] });
+    const preflight = await call(port, '/probe', { method: 'OPTIONS', headers: { origin: dev, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(dev);
+    expect(preflight.headers['access-control-allow-headers']).toContain('content-type');
+    const post = await call(port, '/probe', { method: 'POST', headers: { origin: dev } });
+    expect(post.status).toBe(200);
+    expect(post.headers['access-control-allow-origin']).toBe(dev);
+
+    const other = await call(port, '/probe', { method: 'POST', headers: { origin: 'http://localhost:5174' } });
+    expect(other.status).toBe(403);
+    expect(other.body).toMatchObject({ error: { code: 'forbidden_origin' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect((await call(port, '/probe', { method: 'OPTIONS', headers: { origin: 'http://localhost:5174', 'access-control-request-method': 'POST' } })).status).toBe(405);
+  });
+
+  it("lets a page of the host's own address change state, and reads pass from anywhere", async () => {
+    const { port } = await serve('127.0.0.1');
+    expect((await call(port, '/probe', { method: 'POST', headers: { origin: `http://127.0.0.1:${port}` } })).status).toBe(200);
+    expect((await call(port, '/probe', { method: 'POST', headers: { origin: `http://localhost:${port}`, host: `localhost:${port}` } })).status).toBe(200);
+    expect((await call(port, '/probe', { method: 'POST', headers: { origin: `http://localhost:${port}` } })).status).toBe(403);
+    expect((await call(port, '/probe', { method: 'POST', headers: { 'sec-fetch-site': 'same-site' } })).status).toBe(403);
+    expect((await call(port, '/probe', { method: 'POST', headers: { 'sec-fetch-site': 'none' } })).status).toBe(200);
+    expect((await call(port, '/probe', { headers: { origin: 'https://elsewhere.example' } })).status).toBe(200);
   });
 });

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { isTrustedSender } from '../../main/app/ipc-sender';
-import { isAppPage, isExternalUrl, type AppLocation } from '../../main/app/navigation';
+import { isAppPage, isExternalUrl, pageUrl, type AppLocation } from '../../main/app/navigation';
 
-const built: AppLocation = { kind: 'file', indexUrl: 'file:///opt/CodeTether/resources/app.asar/out/renderer/index.html' };
+const built: AppLocation = { kind: 'host', origin: 'http://127.0.0.1:8000' };
 const dev: AppLocation = { kind: 'dev', devServerUrl: 'http://localhost:5173' };
 
 describe('isAppPage', () => {
-  it('accepts the built index.html with any hash or query, and nothing else on disk', () => {
-    expect(isAppPage('file:///opt/CodeTether/resources/app.asar/out/renderer/index.html', built)).toBe(true);
-    expect(isAppPage('file:///opt/CodeTether/resources/app.asar/out/renderer/index.html#/tasks/1?x=1', built)).toBe(true);
-    expect(isAppPage('file:///opt/CodeTether/resources/app.asar/out/renderer/other.html', built)).toBe(false);
+  it('accepts the monitor the host serves, at any path, hash or query, and nothing else', () => {
+    expect(pageUrl(built)).toBe('http://127.0.0.1:8000/');
+    expect(isAppPage('http://127.0.0.1:8000/', built)).toBe(true);
+    expect(isAppPage('http://127.0.0.1:8000/tasks/1?x=1#top', built)).toBe(true);
+    expect(isAppPage('http://127.0.0.1:8001/', built)).toBe(false);
+    expect(isAppPage('http://localhost:8000/', built)).toBe(false);
     expect(isAppPage('file:///etc/passwd', built)).toBe(false);
     expect(isAppPage('http://localhost:5173/', built)).toBe(false);
     expect(isAppPage('not a url', built)).toBe(false);
@@ -36,7 +38,7 @@ describe('isExternalUrl', () => {
 
 describe('isTrustedSender', () => {
   it('trusts only our window top frame showing our page', () => {
-    const url = 'file:///opt/CodeTether/resources/app.asar/out/renderer/index.html';
+    const url = 'http://127.0.0.1:8000/';
     expect(isTrustedSender({ url, isOurMainFrame: true }, built)).toBe(true);
     expect(isTrustedSender({ url, isOurMainFrame: false }, built)).toBe(false);
     expect(isTrustedSender({ url: 'https://evil.test/', isOurMainFrame: true }, built)).toBe(false);
