@@ -131,9 +131,13 @@ describe('opencode adapter', () => {
 
   it('fails fast with what to install or configure', () => {
     const none = world([]);
-    expect(launchError(createOpencodeAdapter({ baseUrl: 'http://x/v1', model: 'm' }, none.deps()), run('x'))).toBe(
-      `Agent "opencode" cannot start: "opencode" was not found on PATH (${none.bin}). Install it with: npm i -g opencode-ai`,
-    );
+    const missing = createOpencodeAdapter({ baseUrl: 'http://x/v1', model: 'm' }, none.deps()).launch(run('x'));
+    // What the client reads names what to install, never the host's environment; the log gets the PATH searched.
+    expect(missing).toEqual({
+      ok: false,
+      error: 'Agent "opencode" cannot start: "opencode" is not installed on the machine that runs it. Install it with: npm i -g opencode-ai',
+      logDetail: { command: 'opencode', searched: none.bin },
+    });
     const w = world(['opencode']);
     expect(launchError(createOpencodeAdapter({}, w.deps()), run('x'))).toMatch(/^Agent "opencode" has no LLM to talk to\. Set "llmBaseUrl" and "llmModel" .*CODETETHER_LLM_BASE_URL.*opencode auth login/);
     expect(launchError(createOpencodeAdapter({ baseUrl: 'http://x/v1' }, w.deps()), run('x'))).toContain('"llmBaseUrl" is set but no model is');

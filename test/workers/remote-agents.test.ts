@@ -78,7 +78,7 @@ describe('a built-in agent that cannot start on the worker', () => {
 
     const missing = (await client.sendMessage(request('fix it', { metadata: { agent: 'claude', codebase: 'app' } }))) as Task;
     expect(missing.status?.state).toBe(TaskState.TASK_STATE_FAILED);
-    expect(statusText(missing)).toMatch(/^Agent "claude" cannot start: "claude" was not found on PATH \(.+\)\. Install it with: npm i -g @anthropic-ai\/claude-code$/);
+    expect(statusText(missing)).toMatch(/^Agent "claude" cannot start: "claude" is not installed on the machine that runs it\. Install it with: npm i -g @anthropic-ai\/claude-code$/);
 
     const loggedOut = (await client.sendMessage(request('fix it', { metadata: { agent: 'codex', codebase: 'app' } }))) as Task;
     expect(loggedOut.status?.state).toBe(TaskState.TASK_STATE_FAILED);

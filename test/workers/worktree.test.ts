@@ -175,7 +175,7 @@ describe('taskWorktree', () => {
     process.env.PATH = join(dir, 'empty-bin');
     try {
       const r = await taskWorktree(codebaseAt(repo), 't1', join(dir, 'wt'));
-      expect(r).toEqual({ ok: false, error: expect.stringMatching(/^Cannot make a worktree for codebase "app": git was not found on PATH \(.*\)\. Install git/) });
+      expect(r).toEqual({ ok: false, error: expect.stringMatching(/^Cannot make a worktree for codebase "app": git is not installed on the machine that runs it\. Install git/) });
     } finally {
       process.env.PATH = saved;
     }

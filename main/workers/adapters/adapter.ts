@@ -47,11 +47,17 @@ export interface OutputParser {
  * a continued task is just another run whose `task.history` holds every message so far, so an
  * adapter hands its CLI that history or the CLI's own session id (kept in task or artifact metadata).
  */
+/**
+ * A launch, or why there is none: `error` goes to the task (and so to every client that reads
+ * it); `logDetail` only to the host's log, for what a client must not see, such as its PATH.
+ */
+export type LaunchOutcome = { ok: true; value: Launch } | { ok: false; error: string; logDetail?: Record<string, unknown> };
+
 export interface AgentAdapter {
   readonly name: string;
   readonly description: string;
   readonly skill: AgentSkillInfo;
   /** What to run, or why it cannot run (a missing binary, say), worded for a person to fix. */
-  launch(run: AgentRun): Outcome<Launch>;
+  launch(run: AgentRun): LaunchOutcome;
   parser(run: AgentRun): OutputParser;
 }

@@ -93,7 +93,11 @@ export function createCliAdapter(spec: CliAgentSpec, deps: CliAgentDeps): CliAda
       const base = { ...run.baseEnv, ...passed, ...deps.env };
       const file = findExecutable(spec.command, base.PATH ?? '');
       if (!file) {
-        return { ok: false, error: `Agent "${name}" cannot start: "${spec.command}" was not found on PATH (${base.PATH ?? ''}). Install it with: ${spec.install}` };
+        return {
+          ok: false,
+          error: `Agent "${name}" cannot start: "${spec.command}" is not installed on the machine that runs it. Install it with: ${spec.install}`,
+          logDetail: { command: spec.command, searched: base.PATH ?? '' },
+        };
       }
       if (spec.credentials && !hasCredentials(spec, base)) {
         // Read on the host, maybe about a remote worker: say the machine, not "the host".

@@ -47,10 +47,11 @@ export function createCommandAdapter(name: string, config: CommandAgentConfig): 
       const env = { ...run.baseEnv, ...config.env };
       const file = findExecutable(config.command, env.PATH ?? '');
       if (!file) {
-        const where = config.command.includes('/') ? `"${config.command}" is not an executable file` : `"${config.command}" was not found on PATH (${env.PATH ?? ''})`;
+        const where = config.command.includes('/') ? `"${config.command}" is not an executable file` : `"${config.command}" was not found on the agent's PATH`;
         return {
           ok: false,
           error: `Agent "${name}" cannot start: ${where}. Install it, or set "agents.${name}.command" in the config to the absolute path of the executable.`,
+          logDetail: { command: config.command, searched: env.PATH ?? '' },
         };
       }
       const dir = mkdtempSync(join(tmpdir(), 'codetether-task-'));

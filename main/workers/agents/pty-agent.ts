@@ -125,7 +125,10 @@ export function createPtyAgent(adapter: AgentAdapter, deps: PtyAgentDeps): Agent
       const where = worktree ? { ...codebase.value, path: worktree.cwd } : codebase.value;
       const run: AgentRun = { task: ctx.task, message: ctx.message, codebase: where, worktree: worktree?.dir, baseEnv: minimalEnv(where.path) };
       const launch = adapter.launch(run);
-      if (!launch.ok) return fail(launch.error);
+      if (!launch.ok) {
+        deps.log.warn('agent cannot start', { agent: adapter.name, taskId: ctx.task.id, reason: launch.error, ...launch.logDetail });
+        return fail(launch.error);
+      }
       try {
         if (worktree?.created) ctx.update(...worktreeUpdates(ctx, worktree));
         else if (ctx.task.status?.state === TaskState.TASK_STATE_SUBMITTED) ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });

@@ -77,7 +77,7 @@ export async function taskWorktree(codebase: Codebase, taskId: string, root: str
 
   const top = await git(['rev-parse', '--show-toplevel', '--show-prefix'], codebase.path);
   if (top.missing) {
-    return { ok: false, error: `Cannot make a worktree for codebase "${codebase.name}": git was not found on PATH (${process.env.PATH ?? ''}). Install git, or send the task without metadata "worktree".` };
+    return { ok: false, error: `Cannot make a worktree for codebase "${codebase.name}": git is not installed on the machine that runs it. Install git, or send the task without metadata "worktree".` };
   }
   if (!top.ok) return { ok: false, error: notRepo() };
   // --show-prefix prints an empty line at the top folder, which trim() drops with the line break.
