@@ -1,7 +1,6 @@
 import type { Message, Task } from '@a2a-js/sdk';
 import type { Codebase } from '../../store/codebase-repository';
 import type { AgentSkillInfo, TaskUpdate } from '../../tasks/executor';
-import type { Outcome } from '../workspace/codebases';
 
 /** One run of an agent: the first for a task, or a continuation after input-required. */
 export interface AgentRun {
