@@ -37,6 +37,8 @@ const notBuilt = (dir: string) => `<!doctype html>
 <p>Build it from the source checkout with <code>npm run build</code> (electron-vite writes <code>out/renderer</code>), then reload this page.
 The API is up meanwhile: <a href="/healthz">/healthz</a>, <a href="/api/overview">/api/overview</a>.</p></body></html>`;
 
+const assetName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
 function sendFile(res: ServerResponse, file: string, cache: string): void {
   const type = contentTypes[extname(file)] ?? 'application/octet-stream';
   res.writeHead(200, { 'content-type': type, 'content-length': statSync(file).size, 'cache-control': cache, ...securityHeaders });
@@ -60,6 +62,9 @@ export function addStaticRoutes(router: Router, dir: string): void {
   router.add('GET', '/', index);
   router.add('GET', '/index.html', index);
   router.add('GET', '/assets/{file}', (_req, res, { file }) => {
+    // Built asset names are short and plain (index-<hash>.js): anything else, a NUL or a name
+    // longer than a file system allows among them, never reaches the file system.
+    if (!assetName.test(file!)) return sendError(res, 400, 'bad_request', 'Not a monitor asset name.');
     const path = resolve(root, 'assets', file!);
     if (!path.startsWith(join(root, 'assets') + sep) || !statSync(path, { throwIfNoEntry: false })?.isFile()) {
       return sendError(res, 404, 'not_found', `No monitor asset ${file}.`);

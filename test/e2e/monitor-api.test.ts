@@ -43,8 +43,13 @@ describe('the monitor API', () => {
     const asset = await fetch(`${base}/assets/index-abc.js`);
     expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(asset.headers.get('cache-control')).toContain('immutable');
-    expect((await fetch(`${base}/assets/..%2Findex.html`)).status).toBe(404);
     expect((await fetch(`${base}/assets/nope.js`)).status).toBe(404);
+    // Names no build makes are refused before the file system sees them: a path, a NUL, a huge name.
+    for (const name of ['..%2Findex.html', '%00', 'a%00.js', 'x'.repeat(10_000), '.hidden']) {
+      const res = await fetch(`${base}/assets/${name}`);
+      expect(res.status, name.slice(0, 20)).toBe(400);
+      expect((await res.json()).error.code).toBe('bad_request');
+    }
 
     const bare = await start();
     const missing = await fetch(`${bare.base}/`);
