@@ -23,6 +23,8 @@ export interface GuardOptions {
    * address: the public URL behind a proxy, the desktop app's dev server.
    */
   trustedOrigins?: readonly string[];
+  /** Decides trust per origin instead, for an endpoint with an origin policy of its own (MCP's: any loopback page). */
+  originTrusted?: (origin: string) => boolean;
   /** Path prefixes that need a token on loopback too, whatever `requireAuth` says. */
   tokenAlways?: readonly string[];
   /** Route -> scope; defaults to the public routes plus 'a2a' for everything else. */
@@ -64,7 +66,7 @@ export function createGuard(options: GuardOptions): Guard {
       }
     }
     if (trustedOrigins.size > 0 && allowTrustedOrigin(req, res, trustedOrigins)) return false;
-    const crossSite = crossSiteRefusal(req, trustedOrigins);
+    const crossSite = crossSiteRefusal(req, options.originTrusted ?? trustedOrigins);
     if (crossSite) {
       sendError(
         res,

@@ -21,7 +21,7 @@ export function originOf(url: string): string | undefined {
  * and every other site are refused, whatever the Content-Type: a text/plain POST needs no CORS
  * preflight, so without this a page on any site could drive the loopback API.
  */
-export function crossSiteRefusal(req: IncomingMessage, trusted: ReadonlySet<string>): string | undefined {
+export function crossSiteRefusal(req: IncomingMessage, trusted: ReadonlySet<string> | ((origin: string) => boolean)): string | undefined {
   if (safeMethods.has(req.method ?? 'GET')) return undefined;
   const origin = req.headers.origin;
   if (origin === undefined) {
@@ -30,7 +30,7 @@ export function crossSiteRefusal(req: IncomingMessage, trusted: ReadonlySet<stri
   }
   const from = originOf(origin);
   if (!from) return `Origin "${origin.slice(0, 100)}"`;
-  if (trusted.has(from)) return undefined;
+  if (typeof trusted === 'function' ? trusted(from) : trusted.has(from)) return undefined;
   const host = req.headers.host?.toLowerCase();
   if (host !== undefined && (from === `http://${host}` || from === `https://${host}`)) return undefined;
   return `Origin "${origin.slice(0, 100)}"`;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../base/log';
 import { HttpError } from './errors';
-import { sendError } from './respond';
+import { sendError, type ErrorRenderer } from './respond';
 import type { Router } from './router';
 
 export interface HttpServerOptions {
@@ -10,6 +10,8 @@ export interface HttpServerOptions {
   log: Logger;
   /** Runs before routing; may answer the request itself (auth, Host checks) by returning false. */
   guard?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+  /** How the server renders its own refusals (no route, wrong method, a thrown HttpError, a crash); default sendError. */
+  renderError?: ErrorRenderer;
 }
 
 export interface HttpServer {
@@ -24,7 +26,7 @@ export interface HttpServer {
   close(graceMs: number): Promise<void>;
 }
 
-export function createHttpServer({ router, log, guard }: HttpServerOptions): HttpServer {
+export function createHttpServer({ router, log, guard, renderError = sendError }: HttpServerOptions): HttpServer {
   const closeHooks = new Set<() => void>();
   const logRequests = log.enabled('info');
 
@@ -55,14 +57,14 @@ export function createHttpServer({ router, log, guard }: HttpServerOptions): Htt
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
-      return sendError(res, 400, 'bad_request', 'Request URL could not be parsed.');
+      return renderError(res, 400, 'bad_request', 'Request URL could not be parsed.');
     }
     try {
       if (guard && !guard(req, res, url)) return;
       const found = router.match(req.method ?? 'GET', url.pathname);
-      if (found.kind === 'not-found') return sendError(res, 404, 'not_found', `No route for ${req.method} ${url.pathname}.`);
+      if (found.kind === 'not-found') return renderError(res, 404, 'not_found', `No route for ${req.method} ${url.pathname}.`);
       if (found.kind === 'method-not-allowed') {
-        return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}.`, {
+        return renderError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}.`, {
           allow: found.allow.join(', '),
         });
       }
@@ -73,10 +75,10 @@ export function createHttpServer({ router, log, guard }: HttpServerOptions): Htt
         res.destroy();
         return;
       }
-      if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message, err.headers);
-      if (err instanceof URIError) return sendError(res, 400, 'bad_request', 'Request path has malformed percent-encoding.');
+      if (err instanceof HttpError) return renderError(res, err.status, err.code, err.message, err.headers);
+      if (err instanceof URIError) return renderError(res, 400, 'bad_request', 'Request path has malformed percent-encoding.');
       log.error('handler failed', { path: url.pathname, error: (err as Error).stack ?? String(err) });
-      sendError(res, 500, 'internal', 'Internal server error.');
+      renderError(res, 500, 'internal', 'Internal server error.');
     }
   }
 

@@ -39,8 +39,17 @@ interface Session {
 const DEFAULT_IDLE_MS = 30 * 60_000;
 const DEFAULT_MAX_SESSIONS = 64;
 
-function rpcError(res: ServerResponse, status: number, code: number, message: string): void {
-  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
+function rpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
+}
+
+/**
+ * Every refusal of the endpoint in JSON-RPC's shape, so an MCP client can read it: a body that is
+ * not JSON is -32700 (parse error), any other request error -32600, a failure of ours -32603.
+ */
+function rpcRefusal(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  const rpcCode = code === 'invalid_json' ? -32700 : status >= 500 ? -32603 : -32600;
+  rpcError(res, status, rpcCode, message, headers);
 }
 
 function isInitialize(body: unknown): boolean {
@@ -139,7 +148,7 @@ export function createMcpEndpoint(options: McpEndpointOptions) {
 
   const router = createRouter();
   router.add(['GET', 'POST', 'DELETE'], MCP_PATH, handle);
-  const http = createHttpServer({ router, log, guard: createMcpGuard(options.tokens) });
+  const http = createHttpServer({ router, log, guard: createMcpGuard(options.tokens), renderError: rpcRefusal });
 
   const sweeper = setInterval(() => {
     const cutoff = Date.now() - idleMs;

@@ -20,7 +20,7 @@ function loopbackOrigin(origin: string): boolean {
  * request needs a bearer token with the "mcp" scope (401 without), also on loopback.
  */
 export function createMcpGuard(tokens: TokenStore) {
-  const auth = createGuard({ tokens, bindHost: '127.0.0.1', requireAuth: true, routeScope: () => 'mcp' });
+  const auth = createGuard({ tokens, bindHost: '127.0.0.1', requireAuth: true, routeScope: () => 'mcp', originTrusted: loopbackOrigin });
   return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
     const origin = req.headers.origin;
     if (origin !== undefined && !loopbackOrigin(origin)) {

@@ -97,6 +97,25 @@ describe('MCP Streamable HTTP endpoint', () => {
     expect(ended.status).toBe(404);
   });
 
+  it('answers every malformed request in JSON-RPC shape: bad JSON -32700, a wrong method, path, type or size -32600', async () => {
+    const mcp = await startMcpHost(['mcp'], { bodyLimit: 2048 });
+    const auth = { authorization: `Bearer ${mcp.token}`, accept: 'application/json, text/event-stream' };
+    const cases: [string, RequestInit & { url?: string }, number, number][] = [
+      ['not JSON', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"jsonrpc":' }, 400, -32700],
+      ['PUT', { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' }, 405, -32600],
+      ['another path', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}', url: mcp.url.replace('/mcp', '/other') }, 404, -32600],
+      ['a form', { method: 'POST', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }, 415, -32600],
+      ['too large', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(4096) }) }, 413, -32600],
+    ];
+    for (const [what, init, status, code] of cases) {
+      const res = await fetch(init.url ?? mcp.url, init);
+      expect(res.status, what).toBe(status);
+      const body = (await res.json()) as { jsonrpc: string; id: null; error: { code: number; message: string } };
+      expect(body, what).toMatchObject({ jsonrpc: '2.0', id: null, error: { code } });
+      expect(body.error.message.length, what).toBeGreaterThan(10);
+    }
+  });
+
   it('a session of one token is not reachable with another', async () => {
     const mcp = await startMcpHost();
     const { transport } = await connectClient(mcp);
