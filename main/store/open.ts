@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensureDir } from '../base/data-dir';
 import { migrate } from './migrate';
 import type { Migration } from './migration';
 import { migrations as shipped } from './migrations';
@@ -22,7 +22,7 @@ export interface OpenOptions {
  * drop the newest commits), and a busy timeout for a second process such as `codetether token`.
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  mkdirSync(dirname(file), { recursive: true });
+  ensureDir(dirname(file));
   const db = new Database(file, { readonly: options.readonly ?? false, nativeBinding: options.nativeBinding });
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
