@@ -19,10 +19,22 @@ function newestMtime(path: string): number {
   return newest;
 }
 
+/** What the monitor page alone is built from: the headless host serves it and needs nothing else of out/. */
+const monitorInputs = ['renderer', 'shared', 'electron.vite.config.ts', 'package.json'];
+
+function stale(root: string, outputs: readonly string[], inputs: readonly string[]): boolean {
+  const files = outputs.map((file) => join(root, file));
+  if (!files.every((file) => existsSync(file))) return true;
+  const oldestOutput = Math.min(...files.map((file) => statSync(file).mtimeMs));
+  return inputs.some((input) => newestMtime(join(root, input)) > oldestOutput);
+}
+
 /** True when out/ is missing a bundle or any source is newer than the oldest bundle. */
 export function needsBuild(root: string): boolean {
-  const outputs = buildOutputs.map((file) => join(root, file));
-  if (!outputs.every((file) => existsSync(file))) return true;
-  const oldestOutput = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
-  return buildInputs.some((input) => newestMtime(join(root, input)) > oldestOutput);
+  return stale(root, buildOutputs, buildInputs);
+}
+
+/** True when the monitor page in out/renderer is missing or older than its sources. */
+export function needsMonitorBuild(root: string): boolean {
+  return stale(root, ['out/renderer/index.html'], monitorInputs);
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildOutputs, needsBuild } from '../../main/app/build-freshness';
+import { buildOutputs, needsBuild, needsMonitorBuild } from '../../main/app/build-freshness';
 import { tempDir } from '../helpers/temp-dir';
 
 function touch(root: string, file: string, seconds: number): void {
@@ -25,6 +25,20 @@ describe('needsBuild', () => {
 
     touch(root, 'renderer/src/App.tsx', 3000);
     expect(needsBuild(root)).toBe(true);
+  });
+
+  it('for the monitor alone, minds the page and its sources, not the main process', () => {
+    const root = tempDir();
+    touch(root, 'main/app/index.ts', 1000);
+    touch(root, 'renderer/src/App.tsx', 1000);
+    touch(root, 'package.json', 1000);
+    expect(needsMonitorBuild(root)).toBe(true);
+    touch(root, 'out/renderer/index.html', 2000);
+    expect(needsMonitorBuild(root)).toBe(false);
+    touch(root, 'main/app/index.ts', 3000);
+    expect(needsMonitorBuild(root)).toBe(false);
+    touch(root, 'shared/monitor-api.ts', 3000);
+    expect(needsMonitorBuild(root)).toBe(true);
   });
 
   it('ignores node_modules and dot folders inside the sources', () => {

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { needsMonitorBuild } from '../../main/app/build-freshness';
 import { findElectron } from '../../main/app/electron-binary';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -19,7 +20,9 @@ async function waitFor<T>(probe: () => T | undefined, ms: number): Promise<T> {
 }
 
 describe.skipIf(findElectron(root) !== undefined)('codetether desktop without the Electron binary', () => {
-  it('says so in one line, then serves the headless host and exits 0 on SIGTERM', async () => {
+  it('says so in one line, then serves the headless host with a working monitor and exits 0 on SIGTERM', async () => {
+    // What `npm install` leaves (its prepare step builds out/); a checkout edited since gets it built here.
+    if (needsMonitorBuild(root)) expect(spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' }).status).toBe(0);
     const child = spawn(process.execPath, [join(root, 'main/cli/bin.js'), 'desktop', '--port', '0', '--data-dir', tempDir()], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,10 +35,13 @@ describe.skipIf(findElectron(root) !== undefined)('codetether desktop without th
     child.stderr.on('data', (d) => (err += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
-    const health = await waitFor(() => /Health:\s+(\S+)/.exec(out)?.[1], 10_000);
+    const health = await waitFor(() => /Health:\s+(\S+)/.exec(out)?.[1], 30_000);
     const res = await fetch(health);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok' });
+    const monitor = await fetch(new URL('/', health));
+    expect(monitor.status).toBe(200);
+    expect(await monitor.text()).toMatch(/<div id="root">/);
 
     const notice = err.split('\n').filter((line) => /Electron binary is missing/.test(line));
     expect(notice).toHaveLength(1);

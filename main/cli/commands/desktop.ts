@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { needsBuild } from '../../app/build-freshness';
+import { needsBuild, needsMonitorBuild } from '../../app/build-freshness';
 import { findElectron } from '../../app/electron-binary';
 import { electronNativeDir, electronTarget, isNativeCopyCurrent } from '../../app/native-binding';
 import { rebuildSqliteFor } from '../../app/native-rebuild';
@@ -84,6 +84,8 @@ Options:
     if (!electron) {
       if (values.prepare) throw new Error('The Electron binary is missing: install it (npm install without ELECTRON_SKIP_BINARY_DOWNLOAD) before packaging.');
       io.err('Electron binary is missing (npm install ran with ELECTRON_SKIP_BINARY_DOWNLOAD?), so running the headless host instead.');
+      // The host serves the built monitor: sources changed since `npm install` built it are built first.
+      if (needsMonitorBuild(root)) buildApp(io);
       return serveCommand.run(argv.filter((arg) => arg !== '--dev'), io);
     }
 
