@@ -14,7 +14,6 @@ export function hermeticEnv(dir: string): Record<string, string> {
   const home = join(dir, 'home');
   mkdirSync(home);
   return {
-    PATH,
     HOME: home,
     XDG_DATA_HOME: join(home, 'data'),
     XDG_CONFIG_HOME: join(home, 'config'),

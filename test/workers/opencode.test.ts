@@ -3,15 +3,24 @@ import { ClientFactory, ClientFactoryOptions } from '@a2a-js/sdk/client';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { delimiter, join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
+import { findExecutable } from '../../main/workers/adapters/find-executable';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { tempDir } from '../helpers/temp-dir';
 import { startFakeLlm, type ChatRequest, type FakeLlm, type Reply } from '../support/fake-llm';
 import { agentSessionId, finalState, hermeticEnv, isTitleRequest, opencodeInstalled, outputText, progressTexts, statusText, userTexts } from '../support/opencode';
+
+// npm test puts node_modules/.bin on PATH; a user's host has no such PATH. Without it, the host
+// must still find the opencode this installation bundles (its node_modules/.bin, first).
+const userPath = (process.env.PATH ?? '').split(delimiter).filter((dir) => !dir.includes('node_modules')).join(delimiter);
+beforeAll(() => {
+  process.env.PATH = userPath;
+  expect(findExecutable('opencode', userPath)).toBeUndefined();
+});
 
 const open: { host: Host; llm: FakeLlm }[] = [];
 afterEach(async () => {

@@ -3,6 +3,7 @@ import { createClaudeAdapter } from '../adapters/claude';
 import type { AgentSessions, CliAdapter, CliAgentDeps } from '../adapters/cli-agent';
 import { createCodexAdapter } from '../adapters/codex';
 import { createGeminiAdapter } from '../adapters/gemini';
+import { agentPath } from '../adapters/installation-bin';
 import { createOpencodeAdapter } from '../adapters/opencode';
 import type { PtyAgentDeps } from './pty-agent';
 
@@ -28,5 +29,6 @@ export const codingAgentNames: readonly string[] = Object.keys(factories);
 
 /** The adapters of the built-in coding agent CLIs, installed or not. */
 export function codingAdapters(config: CodingAgentConfig, deps: CodingAdapterDeps): CliAdapter[] {
-  return Object.entries(factories).map(([name, make]) => make(config, { sessions: deps.sessions, env: config.agentEnv[name], hostEnv: deps.hostEnv ?? process.env }));
+  const hostEnv = deps.hostEnv ?? { ...process.env, PATH: agentPath(process.env.PATH) };
+  return Object.entries(factories).map(([name, make]) => make(config, { sessions: deps.sessions, env: config.agentEnv[name], hostEnv }));
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../../base/log';
 import type { CodebaseRepository } from '../../store/codebase-repository';
 import type { AgentExecutor, ExecutionContext, TaskUpdate } from '../../tasks/executor';
 import type { AgentAdapter, AgentRun, Launch } from '../adapters/adapter';
+import { agentPath } from '../adapters/installation-bin';
 import { agentMessage, textPart } from '../../tasks/agent-message';
 import { resolveCodebase } from '../workspace/codebases';
 import { createLineSplitter } from './line-splitter';
@@ -27,10 +28,13 @@ export interface PtyAgentDeps {
   worktreesDir?: string;
 }
 
-/** PATH, HOME, LANG and TERM from here, PWD set to the codebase: nothing else leaks into an agent. */
+/**
+ * PATH (this installation's CLIs first, then the host's), HOME, LANG and TERM from here, PWD set
+ * to the codebase: nothing else leaks into an agent.
+ */
 function minimalEnv(cwd: string): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    PATH: agentPath(process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'),
     HOME: process.env.HOME ?? cwd,
     LANG: process.env.LANG ?? 'C.UTF-8',
     TERM: 'xterm-256color',
