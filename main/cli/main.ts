@@ -11,6 +11,7 @@ import { syncCommand } from './commands/sync';
 import { tokenCommand } from './commands/token';
 import { workerCommand } from './commands/worker';
 import { worktreeCommand } from './commands/worktree';
+import { CliError } from './cli-error';
 import { UsageError } from './usage-error';
 
 export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand, worktreeCommand];
@@ -59,6 +60,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     if (err instanceof UsageError) {
       io.err(`codetether ${command.name}: ${err.message}\n\n${command.usage}`);
       return 2;
+    }
+    if (err instanceof CliError) {
+      io.err(`codetether ${command.name}: ${err.message}`);
+      return err.exitCode;
     }
     if (err instanceof ConfigError || err instanceof HostStartError) {
       io.err(`codetether ${command.name}: ${err.message}`);

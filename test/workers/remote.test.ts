@@ -103,12 +103,40 @@ describe('remote worker', () => {
     const bad = spawnWorker(['--server', origin, '--token', 'ct_nope', ...base]);
     expect(await bad.exited).toBe(1);
     expect(bad.stderr()).toContain('refused the token');
-    const nowhere = spawnWorker(['--server', 'http://127.0.0.1:1', '--token', 'ct_x', ...base]);
-    expect(await nowhere.exited).toBe(1);
-    expect(nowhere.stderr()).toContain('Cannot reach the host at http://127.0.0.1:1');
     const garbled = spawnWorker(['--server', 'not a url', '--token', 'ct_x', ...base]);
     expect(await garbled.exited).toBe(2);
     expect(garbled.stderr()).toContain('is not a URL');
+  });
+});
+
+describe('a remote worker started before its host', () => {
+  it('says once that it waits, then connects and runs a task as soon as the host answers', async () => {
+    const dataDir = tempDir('codetether-late-host-');
+    const probe = await startHost(loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent' }, env: {} }));
+    const port = Number(new URL(probe.urls.health).port);
+    const workerToken = token(probe, ['worker']);
+    await probe.stop();
+
+    const w = spawnWorker(['--server', `http://127.0.0.1:${port}`, '--token', workerToken, '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--log-level', 'error']);
+    await until(() => w.stderr().includes(`waiting for the host at http://127.0.0.1:${port}`), 15_000);
+    expect(w.stderr().trim().split('\n')).toHaveLength(1);
+    expect(w.child.exitCode).toBeNull();
+
+    const host = await startHost(loadConfig({ flags: { dataDir, port, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }, env: {} }));
+    onTestFinished(() => host.stop());
+    await connected(w, 30_000);
+    const { task } = await host.tasks.send({ message: userMessage('lines 2 10', { metadata: { agent: 'paced', codebase: 'app' } }) });
+    expect((await host.tasks.settled(task.id)).status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+  });
+
+  it('says in one line, without the usage text, that a codebase folder or an agent does not exist', async () => {
+    const missing = spawnWorker(['--server', 'http://127.0.0.1:1', '--token', 'ct_x', '--codebase', 'app=/no/such/folder', '--config', workerConfig()]);
+    expect(await missing.exited).toBe(2);
+    expect(missing.stderr().trim().split('\n')).toEqual([expect.stringMatching(/^codetether worker: Cannot register codebase "app": \/no\/such\/folder does not exist\.$/)]);
+    const agent = spawnWorker(['--server', 'http://127.0.0.1:1', '--token', 'ct_x', '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--agents', 'nobody']);
+    expect(await agent.exited).toBe(2);
+    expect(agent.stderr().trim().split('\n')).toHaveLength(1);
+    expect(agent.stderr()).toContain('Unknown agent "nobody"');
   });
 });
 

@@ -11,6 +11,7 @@ import { workerCatalog } from '../../workers/agents/catalog';
 import { openWorkerSessions, WorkerDataDirBusyError, workerDatabaseFile, type WorkerSessions } from '../../workers/remote/worker-sessions';
 import type { CliIo, Command } from '../command';
 import { numberOrRaw, parseFlags } from '../flags';
+import { CliError } from '../cli-error';
 import { UsageError } from '../usage-error';
 
 function serverOrigin(text: string | undefined): string {
@@ -48,7 +49,10 @@ async function serve(options: WorkerOptions, io: CliIo): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const what = `serving ${options.codebases.join(', ')} with ${[...options.agents.keys()].join(', ')}`;
-    await worker.run((s) => io.out(`codetether worker: connected to ${options.client.origin} (session ${s.sessionId}); ${what}`));
+    await worker.run(
+      (s) => io.out(`codetether worker: connected to ${options.client.origin} (session ${s.sessionId}); ${what}`),
+      (why) => io.err(`codetether worker: waiting for the host at ${options.client.origin} (${why}); it connects as soon as the host answers. Ctrl+C to stop.`),
+    );
     return 0;
   } catch (err) {
     if (!(err instanceof WorkerFatalError)) throw err;
@@ -108,7 +112,7 @@ Options:
       if (eq <= 0) throw new UsageError(`--codebase takes NAME=PATH, got "${spec}".`);
       // A worker's codebases name no default or allowed agents, so there are none to check.
       const r = registerCodebase(codebases, { name: spec.slice(0, eq), path: resolve(spec.slice(eq + 1)), knownAgents: [], now: Date.now() });
-      if (!r.ok) throw new UsageError(r.error);
+      if (!r.ok) throw new CliError(r.error, 2);
     }
     if (codebases.list().length === 0) throw new UsageError('At least one --codebase NAME=PATH is required.');
 
@@ -118,7 +122,7 @@ Options:
     try {
       const requested = values.agents?.split(',').map((a) => a.trim()).filter(Boolean);
       const chosen = workerCatalog(config, requested, { ptyHost, codebases, sessions, worktreesDir: join(config.dataDir, 'worktrees'), log: log.child('agent') });
-      if (!chosen.ok) throw new UsageError(chosen.error);
+      if (!chosen.ok) throw new CliError(chosen.error, 2);
       for (const name of chosen.value.notInstalled) io.err(`codetether worker: warning: agent "${name}" is not installed on this machine; its tasks fail (saying how to install it) until it is.`);
       const client = createHostClient(origin, token);
       return await serve({ client, agents: chosen.value.agents, codebases: codebases.list().map((c) => c.name), concurrency, name: values.name, workerId: sessions.workerId, log: log.child('worker') }, io);

@@ -57,7 +57,8 @@ export function startWorker(options: WorkerOptions) {
   let heartbeat: NodeJS.Timeout | undefined;
   let freed: (() => void) | undefined;
 
-  async function register(firstTime: boolean): Promise<RegisterResponse> {
+  /** `onWaiting` hears once that the host is not up yet (the worker started first); it keeps trying. */
+  async function register(onWaiting?: (why: string) => void): Promise<RegisterResponse> {
     const body = { workerId, name: options.name ?? hostname(), codebases: options.codebases, agents: [...options.agents.keys()], concurrency: options.concurrency };
     for (let attempt = 0; ; attempt++) {
       const result = await client.call(workerPaths.register, body);
@@ -67,7 +68,7 @@ export function startWorker(options: WorkerOptions) {
         if (fatal) throw fatal;
       }
       const why = result.kind === 'network' ? result.message : `${result.status} ${result.message}`;
-      if (firstTime) throw new WorkerFatalError(`Cannot reach the host at ${client.origin}: ${why}.`);
+      if (attempt === 0) onWaiting?.(why);
       log.warn('registration failed; retrying', { error: why });
       await backoff(attempt, stopping.signal);
       if (stopping.signal.aborted) throw new WorkerFatalError('stopped');
@@ -79,7 +80,7 @@ export function startWorker(options: WorkerOptions) {
     if (session !== stale) return registering ?? Promise.resolve(session!);
     session = undefined;
     for (const run of runs.values()) run.controller.abort();
-    registering ??= register(false).then((s) => {
+    registering ??= register().then((s) => {
       session = s;
       registering = undefined;
       log.info('registered again', { session: s.sessionId });
@@ -169,9 +170,12 @@ export function startWorker(options: WorkerOptions) {
   }
 
   return {
-    /** Registers (throwing WorkerFatalError when the host is unreachable or refuses), then serves until `stop`. */
-    async run(onRegistered?: (s: RegisterResponse) => void): Promise<void> {
-      session = await register(true);
+    /**
+     * Registers (throwing WorkerFatalError when the host refuses; waiting and retrying while it
+     * cannot be reached, as when the worker starts before it), then serves until `stop`.
+     */
+    async run(onRegistered?: (s: RegisterResponse) => void, onWaiting?: (why: string) => void): Promise<void> {
+      session = await register(onWaiting ?? (() => {}));
       onRegistered?.(session);
       heartbeat = setInterval(() => void beat(), session.heartbeatMs);
       try {
