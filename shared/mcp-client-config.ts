@@ -16,8 +16,13 @@ export interface McpConfigInput {
   defaultUrl: string;
   /** Omitted: a placeholder (or, in VS Code, a prompt) takes its place. */
   token?: string;
-  /** How the IDE starts the stdio bridge; default `npx codetether mcp`. */
+  /**
+   * How the IDE starts the stdio bridge, whole (the caller adds what finds the host: --url or
+   * --data-dir); default `npx codetether mcp`, plus --url when the endpoint is not the default one.
+   */
   command?: readonly string[];
+  /** Variables the bridge's runtime needs besides the token (Electron run as Node, say). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface McpConfigSnippet {
@@ -37,9 +42,8 @@ const SERVER = 'codetether';
 const VSCODE_INPUT = 'codetether-token';
 
 function stdioArgv(input: McpConfigInput): string[] {
-  const argv = [...(input.command ?? ['npx', 'codetether', 'mcp'])];
-  if (input.url !== input.defaultUrl) argv.push('--url', input.url);
-  return argv;
+  if (input.command) return [...input.command];
+  return ['npx', 'codetether', 'mcp', ...(input.url !== input.defaultUrl ? ['--url', input.url] : [])];
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
@@ -47,7 +51,7 @@ const json = (value: unknown) => JSON.stringify(value, null, 2);
 export function mcpClientConfig(input: McpConfigInput): McpConfigResult {
   const token = input.token ?? TOKEN_PLACEHOLDER;
   const [command, ...args] = stdioArgv(input);
-  const env = { CODETETHER_TOKEN: token };
+  const env = { ...input.env, CODETETHER_TOKEN: token };
   const auth = { Authorization: `Bearer ${token}` };
   const http = input.transport === 'http';
 
@@ -81,7 +85,7 @@ export function mcpClientConfig(input: McpConfigInput): McpConfigResult {
       const inputs = input.token ? {} : { inputs: [{ type: 'promptString', id: VSCODE_INPUT, description: 'CodeTether token (codetether token create --name vscode)', password: true }] };
       const server = http
         ? { type: 'http', url: input.url, headers: { Authorization: `Bearer ${secret}` } }
-        : { type: 'stdio', command, args, env: { CODETETHER_TOKEN: secret } };
+        : { type: 'stdio', command, args, env: { ...input.env, CODETETHER_TOKEN: secret } };
       return {
         ok: true,
         snippet: {
@@ -96,7 +100,7 @@ export function mcpClientConfig(input: McpConfigInput): McpConfigResult {
       const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
       const text = http
         ? `claude mcp add --transport http ${SERVER} ${quote(input.url)} --header ${quote(`Authorization: Bearer ${token}`)}`
-        : `claude mcp add ${SERVER} --env CODETETHER_TOKEN=${quote(token)} -- ${[command!, ...args].map(quote).join(' ')}`;
+        : `claude mcp add ${SERVER} ${Object.entries(env).map(([k, v]) => `--env ${k}=${quote(v)}`).join(' ')} -- ${[command!, ...args].map(quote).join(' ')}`;
       return {
         ok: true,
         snippet: {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { HostInfo } from '../../shared/monitor-api';
+import { APP_VERSION } from '../../shared/version';
 import { buildAgentCard } from '../a2a/agent-card';
 import { addA2aRoutes } from '../a2a/routes';
 import { createGuard } from '../auth/guard';
@@ -8,8 +9,10 @@ import type { TokenStore } from '../auth/token-store';
 import { isLoopbackBind } from '../auth/loopback';
 import { publicRules, scopeResolver, tokenAlwaysPrefixes, workerRules } from '../auth/route-scopes';
 import { configSchema, type Config } from '../base/config-schema';
+import { cliInvocation } from '../base/cli-invocation';
 import { HostStartError, listenError } from '../base/errors';
 import { createLifetimeStack, type LifetimeStack, type Stop } from '../base/lifetime';
+import { removeRuntime, writeRuntime } from '../base/runtime-file';
 import { createLogger, type Logger } from '../base/log';
 import { createRouter } from '../http/router';
 import { createHttpServer } from '../http/server';
@@ -45,6 +48,8 @@ export interface HostUrls {
   health: string;
   /** The MCP Streamable HTTP endpoint, always on 127.0.0.1; undefined when its port could not be bound. */
   mcp?: string;
+  /** Why there is no MCP endpoint, when there is none. */
+  mcpError?: string;
 }
 
 export interface Host {
@@ -87,6 +92,12 @@ export interface HostOptions {
   features?: HostFeature[];
   /** Origins of pages besides the host's own that may change state (the desktop app's dev server). */
   trustedOrigins?: string[];
+}
+
+/** The IDE's way to this host over stdio: this installation's bridge, told the data dir, whose runtime file names the MCP port. */
+function bridgeFor(dataDir: string): { command: string[]; env: Record<string, string> } | undefined {
+  const cli = cliInvocation();
+  return cli && { command: [...cli.argv, 'mcp', '--data-dir', dataDir], env: cli.env };
 }
 
 function urlHost(host: string): string {
@@ -211,6 +222,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     remoteWorkers: () => dispatcher.remoteWorkers(),
     hostname: hostname(),
     defaultMcpUrl: mcpEndpointUrl(configSchema.shape.mcpPort.parse(undefined)),
+    mcpBridge: bridgeFor(config.dataDir),
     bodyLimit: config.bodyLimit,
     onClose: http.onClose,
     staticDir: options.monitorDir ?? defaultMonitorDir,
@@ -246,11 +258,16 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   });
   servers.push(mcp);
   // A busy MCP port must not take the A2A host down with it: the host runs without MCP and says why.
+  let mcpError: string | undefined;
   const mcpUrl = await mcp.listen(config.mcpPort).catch((err: NodeJS.ErrnoException) => {
-    log.error(mcpListenError(err, config.mcpPort).message);
+    mcpError = mcpListenError(err, config.mcpPort).message;
+    log.error(mcpError);
     return undefined;
   });
-  const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz`, ...(mcpUrl ? { mcp: mcpUrl } : {}) };
+  const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz`, ...(mcpUrl ? { mcp: mcpUrl } : { mcpError }) };
+  // The CLI's commands find this host (its real ports) through this file; gone when it stops.
+  writeRuntime(config.dataDir, { pid: process.pid, startedAt: new Date(startedAt).toISOString(), version: APP_VERSION, origin: base, a2a: urls.a2a, ...(mcpUrl ? { mcp: mcpUrl } : {}) });
+  stack.defer('runtime file', () => removeRuntime(config.dataDir));
   monitorHost = { ...monitorHost, port: address.port, a2aUrl: urls.a2a, mcpUrl: mcpUrl ?? null };
   push.service.start();
 

@@ -40,6 +40,8 @@ export interface MonitorDeps {
   /** The machine's name, shown as the local worker. */
   hostname: string;
   defaultMcpUrl: string;
+  /** How an IDE starts this installation's stdio MCP bridge (see ide-config-route). */
+  mcpBridge?: { command: string[]; env: Record<string, string> };
   bodyLimit: number;
   onClose: HttpServer['onClose'];
   /** The built renderer. */
@@ -78,6 +80,6 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
   addCodebaseRoutes(router, { codebases: deps.codebases, known, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit });
   addTokenRoutes(router, { tokens: deps.tokens, bodyLimit: deps.bodyLimit });
   addSettingsRoutes(router, { config: deps.config, agents: deps.agents, bodyLimit: deps.bodyLimit });
-  addIdeConfigRoute(router, { mcpUrl: () => deps.host().mcpUrl ?? undefined, defaultMcpUrl: deps.defaultMcpUrl });
+  addIdeConfigRoute(router, { mcpUrl: () => deps.host().mcpUrl ?? undefined, defaultMcpUrl: deps.defaultMcpUrl, bridge: deps.mcpBridge });
   addStaticRoutes(router, deps.staticDir);
 }

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readRuntime } from '../../main/base/runtime-file';
 import { tempDir } from '../helpers/temp-dir';
 
 const bin = join(process.cwd(), 'main/cli/bin.js');
@@ -79,6 +81,35 @@ describe('codetether serve', () => {
       const p = run(['serve', '--port', String(port), '--data-dir', tempDir()]);
       expect(await p.exited).toBe(1);
       expect(p.err()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('writes host.json with the ports it really bound while it runs, and removes it when it stops', async () => {
+    const dataDir = tempDir();
+    const p = run(['serve', '--port', '0', '--mcp-port', '0', '--data-dir', dataDir]);
+    const health = await waitFor(() => /Health:\s+(\S+)/.exec(p.out())?.[1], 15_000);
+    const runtime = readRuntime(dataDir);
+    expect(runtime).toMatchObject({ pid: p.child.pid, origin: new URL(health).origin, mcp: /MCP:\s+(\S+)/.exec(p.out())?.[1] });
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'host.json'))).toBe(false);
+    // A file a killed host left behind names a pid that is gone: it is no running host.
+    writeFileSync(join(dataDir, 'host.json'), JSON.stringify({ ...runtime, pid: 2 ** 22 + 1 }));
+    expect(readRuntime(dataDir)).toBeUndefined();
+  });
+
+  it('says in its banner why there is no MCP endpoint when the MCP port is taken, and serves the rest', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const mcpPort = (blocker.address() as { port: number }).port;
+    try {
+      const p = run(['serve', '--port', '0', '--mcp-port', String(mcpPort), '--data-dir', tempDir()]);
+      const line = await waitFor(() => /MCP: +(.+)/.exec(p.out())?.[1], 15_000);
+      expect(line).toBe(`not available: Cannot start the MCP server: port ${mcpPort} on 127.0.0.1 is already in use. Stop the other process or choose another port (--mcp-port / CODETETHER_MCP_PORT; 0 picks a free one).`);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
     } finally {
       blocker.close();
     }

@@ -1,7 +1,11 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { delimiter, join, resolve } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { loadConfig } from '../../main/base/config';
 import { main } from '../../main/cli/main';
+import { startHost } from '../../main/host/host';
 import { mcpClientConfig, mcpClients } from '../../shared/mcp-client-config';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -13,6 +17,8 @@ async function cli(args: string[]) {
 }
 
 const token = 'ct_' + 'a'.repeat(43);
+/** This installation's runtime and CLI by absolute path: what every stdio snippet starts. */
+const bridge = [process.execPath, resolve('main/cli/bin.js'), 'mcp'];
 
 /** Splits a shell line the way sh would for the quoting the generator uses (plain words and '...'). */
 function shellWords(line: string): string[] {
@@ -32,7 +38,7 @@ describe('codetether mcp-config', () => {
       expect(stdio.stderr).toMatch(/Check:/);
     }
     expect(JSON.parse((await cli(['mcp-config', '--client', 'claude-desktop', '--token', token, '--data-dir', dataDir])).stdout)).toEqual({
-      mcpServers: { codetether: { command: 'npx', args: ['codetether', 'mcp'], env: { CODETETHER_TOKEN: token } } },
+      mcpServers: { codetether: { command: bridge[0], args: [...bridge.slice(1), '--data-dir', dataDir], env: { CODETETHER_TOKEN: token } } },
     });
 
     for (const client of ['cursor', 'vscode', 'opencode'] as const) {
@@ -46,28 +52,51 @@ describe('codetether mcp-config', () => {
       servers: { codetether: { type: 'http', url: 'http://127.0.0.1:9000/mcp', headers: { Authorization: `Bearer ${token}` } } },
     });
     expect(JSON.parse((await cli(['mcp-config', '--client', 'opencode', '--data-dir', dataDir])).stdout).mcp.codetether).toEqual({
-      type: 'local', command: ['npx', 'codetether', 'mcp'], enabled: true, environment: { CODETETHER_TOKEN: 'YOUR_CODETETHER_TOKEN' },
+      type: 'local', command: [...bridge, '--data-dir', dataDir], enabled: true, environment: { CODETETHER_TOKEN: 'YOUR_CODETETHER_TOKEN' },
     });
   });
 
   it('prints a claude-code command line that splits into the right argv', async () => {
     const dataDir = tempDir();
     const stdio = await cli(['mcp-config', '--client', 'claude-code', '--token', token, '--data-dir', dataDir]);
-    expect(shellWords(stdio.stdout)).toEqual(['claude', 'mcp', 'add', 'codetether', '--env', `CODETETHER_TOKEN=${token}`, '--', 'npx', 'codetether', 'mcp']);
+    expect(shellWords(stdio.stdout)).toEqual(['claude', 'mcp', 'add', 'codetether', '--env', `CODETETHER_TOKEN=${token}`, '--', ...bridge, '--data-dir', dataDir]);
     const http = await cli(['mcp-config', '--client', 'claude-code', '--http', '--url', 'http://127.0.0.1:9123/mcp', '--token', token, '--data-dir', dataDir]);
     expect(shellWords(http.stdout)).toEqual(['claude', 'mcp', 'add', '--transport', 'http', 'codetether', 'http://127.0.0.1:9123/mcp', '--header', `Authorization: Bearer ${token}`]);
   });
 
-  it('uses the configured mcpPort, passes a non-default URL to the bridge, and prompts for the token in VS Code', async () => {
+  it('uses the configured mcpPort, passes a URL given to the bridge, and prompts for the token in VS Code', async () => {
     const dataDir = tempDir();
     writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ mcpPort: 9555 }));
-    const out = await cli(['mcp-config', '--client', 'cursor', '--data-dir', dataDir]);
-    expect(JSON.parse(out.stdout).mcpServers.codetether.args).toEqual(['codetether', 'mcp', '--url', 'http://127.0.0.1:9555/mcp']);
+    const out = await cli(['mcp-config', '--client', 'cursor', '--http', '--data-dir', dataDir]);
+    expect(JSON.parse(out.stdout).mcpServers.codetether.url).toBe('http://127.0.0.1:9555/mcp');
     expect(out.stderr).toMatch(/Replace YOUR_CODETETHER_TOKEN/);
+    const told = await cli(['mcp-config', '--client', 'cursor', '--url', 'http://127.0.0.1:9123/mcp', '--data-dir', dataDir]);
+    expect(JSON.parse(told.stdout).mcpServers.codetether.args).toEqual([...bridge.slice(1), '--url', 'http://127.0.0.1:9123/mcp']);
 
     const vscode = JSON.parse((await cli(['mcp-config', '--client', 'vscode', '--data-dir', dataDir])).stdout);
     expect(vscode.inputs[0]).toMatchObject({ type: 'promptString', id: 'codetether-token', password: true });
     expect(vscode.servers.codetether.env.CODETETHER_TOKEN).toBe('${input:codetether-token}');
+  });
+
+  it('names the port the running host really bound, and its snippet runs from another folder with nothing on PATH', async () => {
+    const dataDir = tempDir();
+    const host = await startHost(loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent' }, env: {} }));
+    onTestFinished(() => host.stop());
+    const created = host.tokens.create({ name: 'ide', scopes: ['mcp'] });
+    if (!created.ok) throw new Error('token');
+
+    const http = JSON.parse((await cli(['mcp-config', '--client', 'cursor', '--http', '--data-dir', dataDir])).stdout);
+    expect(http.mcpServers.codetether.url).toBe(host.urls.mcp);
+
+    const { command, args } = JSON.parse((await cli(['mcp-config', '--client', 'claude-desktop', '--token', created.token, '--data-dir', dataDir])).stdout).mcpServers.codetether;
+    const elsewhere = tempDir();
+    const path = (process.env.PATH ?? '').split(delimiter).filter((d) => !d.includes('node_modules')).join(delimiter);
+    const transport = new StdioClientTransport({ command, args, cwd: elsewhere, env: { PATH: path, CODETETHER_TOKEN: created.token }, stderr: 'pipe' });
+    const client = new Client({ name: 'an-ide', version: '1' });
+    await client.connect(transport);
+    onTestFinished(() => client.close());
+    const tools = await client.listTools();
+    expect(tools.tools.map((t) => t.name)).toContain('send_task_and_wait');
   });
 
   it('refuses what a client cannot take, and unknown clients', async () => {

@@ -73,12 +73,13 @@ describe('two hosts and one relay process', () => {
     expect(sessionOnA).toHaveLength(6);
   });
 
-  it('sync status answers from the running host, and from the settings when it is down', async () => {
+  it('sync status finds the running host and answers from it, and from the settings when it is down', async () => {
     await sendAndSettle(a!, 'status check');
     await waitFor(() => a!.host.sync.status(), (s) => s.state === 'connected' && s.pending === 0, 10_000, 'A synced');
     const out: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
-    expect(await main(['sync', 'status', '--json', '--data-dir', a!.dataDir, '--host-url', a!.base], io)).toBe(0);
+    // No --host-url: the CLI finds the host running on the data dir (its port is ephemeral) by its runtime file.
+    expect(await main(['sync', 'status', '--json', '--data-dir', a!.dataDir], io)).toBe(0);
     const status = JSON.parse(out.pop()!) as { state: string; workspace: string; pending: number; lastSyncedAt: string; deviceId: string };
     expect(status).toMatchObject({ state: 'connected', workspace: 'team', pending: 0 });
     expect(await main(['sync', 'status', '--data-dir', a!.dataDir, '--host-url', a!.base], io)).toBe(0);

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../base/config';
+import { readRuntime } from '../../base/runtime-file';
 import { mcpEndpointUrl } from '../../mcp/endpoint-url';
 import { probeHost, runStdioBridge } from '../../mcp/stdio-bridge';
 import type { Command } from '../command';
@@ -14,7 +15,8 @@ Speaks MCP on stdin/stdout and relays every message to the running host's MCP en
 
 Options:
   --token <token>    a token with the "mcp" scope (default: $CODETETHER_TOKEN)
-  --url <url>        the host's MCP endpoint (default http://127.0.0.1:<mcpPort>/mcp)
+  --url <url>        the host's MCP endpoint (default: the one the host running on the data dir
+                     serves, else http://127.0.0.1:<mcpPort>/mcp)
   --data-dir <dir>   where to read the config (for mcpPort) from (default ~/.config/codetether)
   --config <file>    config file to read instead of <data-dir>/config.json`,
   async run(argv, io) {
@@ -29,7 +31,9 @@ Options:
       io.err('codetether mcp: no token. Create one with "codetether token create --name ide --scopes mcp" and pass it with --token or CODETETHER_TOKEN.');
       return 2;
     }
-    const url = values.url ?? mcpEndpointUrl(loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } }).mcpPort);
+    const config = loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } });
+    // The running host's own endpoint (its runtime file names the port it really bound), else the configured port.
+    const url = values.url ?? readRuntime(config.dataDir)?.mcp ?? mcpEndpointUrl(config.mcpPort);
     const probe = await probeHost(url, token);
     if (!probe.ok) {
       io.err(`codetether mcp: ${probe.message}`);

@@ -74,7 +74,7 @@ Options:
   A2A:     ${started.urls.a2a}
   Monitor: ${started.urls.health.replace(/healthz$/, '')}
   Health:  ${started.urls.health}
-  MCP:     ${started.urls.mcp ?? `not available (see the error above; set another port with --mcp-port)`}
+  MCP:     ${started.urls.mcp ?? `not available: ${started.urls.mcpError}`}
   Data:    ${config.dataDir}
 Press Ctrl+C to stop.`);
     return exit;

@@ -1,5 +1,6 @@
 import type { SyncStatus } from '../../../shared/monitor-api';
 import { loadConfig } from '../../base/config';
+import { readRuntime } from '../../base/runtime-file';
 import type { Config } from '../../base/config-schema';
 import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database';
 import { runSubcommand, type Subcommand } from '../subcommands';
@@ -34,7 +35,10 @@ async function leave(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+/** The host running on this data dir (its runtime file), else where the config says it listens. */
 function hostBase(config: Config): string {
+  const running = readRuntime(config.dataDir);
+  if (running) return running.origin;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
   return `http://${host}:${config.port}`;
 }
