@@ -2,6 +2,7 @@
 // Sub-calls travel on their own channel: the worker posts a request on `parentPort`, blocks on
 // the shared flag, and takes the answer synchronously from `replies` (receiveMessageOnPort), so
 // the sandboxed code sees llm_query as an ordinary function and never parses anything itself.
+import type { MessagePort } from 'node:worker_threads';
 
 /** Caps the worker enforces inside QuickJS. */
 export interface SandboxCaps {

@@ -119,7 +119,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           else {
             // Transferred, not copied, unless the bytes are a view into a larger (pooled) buffer.
             const own = pending.byteOffset === 0 && pending.byteLength === pending.buffer.byteLength && pending.buffer instanceof ArrayBuffer;
-            const data = own ? pending : pending.slice();
+            const data = own ? pending : new Uint8Array(pending);
             send({ type: 'bytes', data, last }, [data.buffer as ArrayBuffer]);
           }
           pending = undefined;

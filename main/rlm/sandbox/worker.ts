@@ -40,7 +40,10 @@ const flag = new Int32Array(init.flag);
 const post = (message: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer ?? []);
 
 const PAGE = 64 * 1024;
-const wasmMemory = new WebAssembly.Memory({ initial: 256, maximum: Math.max(256, Math.floor(init.caps.memoryBytes / PAGE)) });
+type WasmMemory = NonNullable<Parameters<typeof newVariant>[1]['wasmMemory']>;
+// The project's lib declares no WebAssembly values (no DOM lib); Node has them all the same.
+const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WasmMemory } }).WebAssembly;
+const wasmMemory = new Memory({ initial: 256, maximum: Math.max(256, Math.floor(init.caps.memoryBytes / PAGE)) });
 const QuickJS = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory }));
 const runtime = QuickJS.newRuntime();
 runtime.setMaxStackSize(init.caps.stackBytes);
@@ -207,6 +210,11 @@ function run(code: string, until: number): StepResult {
     }
   } finally {
     deadline = Number.POSITIVE_INFINITY;
+  }
+  // Every print ends its line; the step's last newline is noise.
+  if (step.kept.endsWith('\n') && step.kept.length === step.chars) {
+    step.kept = step.kept.slice(0, -1);
+    step.chars--;
   }
   return { output: step.kept, outputChars: step.chars, ...failure, ...(step.final !== undefined ? { final: step.final } : {}) };
 }
