@@ -44,6 +44,11 @@ function stepLine(record: RlmRecord): string | undefined {
  * Model. Artifacts: `answer` (text) and `trajectory` (one data part per record: start, steps, end).
  */
 export function createRlmAgent(deps: RlmAgentDeps): AgentExecutor {
+  const { config } = deps;
+  // One client per agent: the config cannot change under a running host.
+  const client = config.llmBaseUrl
+    ? createModelClient({ baseUrl: config.llmBaseUrl, apiKey: config.llmApiKey, timeoutMs: config.rlmModelTimeoutMs, maxRetries: config.rlmMaxRetries })
+    : undefined;
   return {
     name: RLM_AGENT,
     description: 'Answers a question over inputs far larger than a model context: code in a sandbox slices the material and asks sub-models about the pieces.',
@@ -56,8 +61,7 @@ export function createRlmAgent(deps: RlmAgentDeps): AgentExecutor {
       examples: ['Which modules read environment variables? (metadata: {"codebase": "app", "paths": ["src/**/*.ts"]})'],
     },
     async execute(ctx) {
-      const { config } = deps;
-      if (!config.llmBaseUrl || !config.llmModel) {
+      if (!client || !config.llmModel) {
         return fail(ctx, 'The rlm agent needs a model: set "llmBaseUrl" (an OpenAI-compatible endpoint, .../v1) and "llmModel" in the config (and "llmApiKey" if the endpoint wants one; "rlmSubModel" for a cheaper sub-call model).');
       }
       const limits = limitsOf(config, ctx.message.metadata?.rlm);
@@ -72,7 +76,7 @@ export function createRlmAgent(deps: RlmAgentDeps): AgentExecutor {
       const result = await runRlm({
         material: m,
         limits: limits.value,
-        client: createModelClient({ baseUrl: config.llmBaseUrl, apiKey: config.llmApiKey, timeoutMs: config.rlmModelTimeoutMs, maxRetries: config.rlmMaxRetries }),
+        client,
         models: { root: model, sub: config.rlmSubModel ?? model },
         concurrency: config.rlmSubCallConcurrency,
         signal: ctx.signal,

@@ -129,6 +129,9 @@ export async function runRlm(options: RlmRunOptions): Promise<RlmResult> {
       : undefined;
 
   let result: RlmResult;
+  // The step under way, recorded with what stopped it if the run ends inside it.
+  let pending: RlmStep | undefined;
+  let pendingStarted = 0;
   try {
     options.onRecord({
       kind: 'start',
@@ -160,6 +163,8 @@ export async function runRlm(options: RlmRunOptions): Promise<RlmResult> {
         kind: 'step', index: steps, reply: reply.text, code, output: '', outputChars: 0, limits: [], subCalls: current.records,
         tokens: { root: reply.tokens, sub: zero() }, ms: 0, final: false,
       };
+      pending = step;
+      pendingStarted = stepStarted;
       let final: string | undefined;
       if (!code.trim()) {
         step.error = skipped.length
@@ -185,10 +190,12 @@ export async function runRlm(options: RlmRunOptions): Promise<RlmResult> {
         }
       }
       if (current.stepCapHit) step.limits.push('step_sub_calls');
+      step.limits = [...new Set(step.limits)];
       step.tokens.sub = current.records.reduce((t, r) => add(t, r.tokens), zero());
       step.ms = Date.now() - stepStarted;
       step.final = final !== undefined;
       tokens = add(tokens, add(step.tokens.root, step.tokens.sub));
+      pending = undefined;
       options.onRecord(step);
       if (final !== undefined) {
         result = { stop: 'final', answer: final, message: `answered in ${steps} step${steps === 1 ? '' : 's'}`, steps, tokens };
@@ -211,6 +218,13 @@ export async function runRlm(options: RlmRunOptions): Promise<RlmResult> {
     else if (internal.signal.aborted) result = timedOut ? { stop: 'task_timeout', message: `the task ran out of time (${limits.taskTimeoutMs} ms in all)`, steps, tokens } : { stop: 'canceled', message: 'the task was canceled', steps, tokens };
     else if (err instanceof ModelError) result = { stop: 'model_error', message: err.message, steps, tokens };
     else throw err;
+    if (pending) {
+      pending.error ??= result.message;
+      pending.subCalls = current.records;
+      pending.tokens.sub = current.records.reduce((t, r) => add(t, r.tokens), zero());
+      pending.ms = Date.now() - pendingStarted;
+      options.onRecord(pending);
+    }
   } finally {
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onCancel);

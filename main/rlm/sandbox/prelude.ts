@@ -28,7 +28,7 @@ export const PRELUDE = `(function (host) {
       return toStr(v);
     }
   };
-  const print = (...values) => host.print(apply(join, apply(map, values, [format]), [' ']) + '\\n');
+  const print = (...values) => host.print(apply(join, apply(map, values, [format]), [' ']));
   const define = (name, value) => Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   define('print', print);
   define('console', { log: print, info: print, warn: print, error: print, debug: print });

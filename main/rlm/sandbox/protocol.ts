@@ -24,7 +24,7 @@ export interface WorkerInit {
 }
 
 /** How a step or a load ended early; each limit has its own. */
-export type SandboxStop = 'step_timeout' | 'memory_limit' | 'stack_limit';
+export type SandboxStop = 'step_timeout' | 'memory_limit' | 'stack_limit' | 'step_sub_calls';
 
 export type ToWorker =
   | { type: 'doc'; name: string }

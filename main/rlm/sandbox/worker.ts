@@ -53,7 +53,7 @@ const vm = runtime.newContext();
 const text = textMaker(vm);
 
 /** What the current step printed, its count, the final answer and whether a sub-call ran out of time. */
-let step = { kept: '', chars: 0, final: undefined as string | undefined, waitTimedOut: false };
+let step = { kept: '', chars: 0, printed: false, refused: false, final: undefined as string | undefined, waitTimedOut: false };
 let subCallId = 0;
 
 function lengthOf(h: QuickJSHandle): number {
@@ -65,10 +65,10 @@ const helpers = (() => {
   const host = vm.newObject();
   vm.newFunction('print', (h) => {
     if (vm.typeof(h) !== 'string') throw new TypeError('print takes a string');
-    const n = lengthOf(h);
-    step.chars += n;
-    const room = init.caps.outputChars - step.kept.length;
-    if (room > 0) step.kept += n <= room ? vm.getString(h) : cutString(h, room);
+    // Each print is a line: a newline goes between two prints, none after the last.
+    if (step.printed) keep('\n', 1);
+    step.printed = true;
+    keep(h, lengthOf(h));
   }).consume((f) => vm.setProp(host, 'print', f));
   vm.newFunction('llm', (h) => subCall(h)).consume((f) => vm.setProp(host, 'llm', f));
   vm.newFunction('final', (h) => {
@@ -81,6 +81,15 @@ const helpers = (() => {
   host.dispose();
   return { format: vm.getProp(result, 'format'), cut: vm.getProp(result, 'cut'), loader: vm.unwrapResult(vm.evalCode(LOADER, 'loader.js')) };
 })();
+
+/** Counts `n` characters of output and keeps what fits under the output cap. */
+function keep(h: QuickJSHandle | string, n: number): void {
+  step.chars += n;
+  const room = init.caps.outputChars - step.kept.length;
+  if (room <= 0) return;
+  if (typeof h === 'string') step.kept += h.slice(0, room);
+  else step.kept += n <= room ? vm.getString(h) : cutString(h, room);
+}
 
 /** The first `n` characters of a long string, sliced inside QuickJS so only they cross over. */
 function cutString(h: QuickJSHandle, n: number): string {
@@ -97,7 +106,10 @@ function cutString(h: QuickJSHandle, n: number): string {
 function subCall(promptsHandle: QuickJSHandle): QuickJSHandle {
   const count = lengthOf(promptsHandle);
   if (!Number.isInteger(count) || count < 1) throw new TypeError('llm_query_batched needs at least one prompt');
-  if (count > init.caps.batchMax) throw new RangeError(`${count} prompts in one batch; a step may make at most ${init.caps.batchMax} sub-calls`);
+  if (count > init.caps.batchMax) {
+    step.refused = true;
+    throw new RangeError(`sub-call limit of this step reached: ${init.caps.batchMax} per step, ${count} asked in one batch (step_sub_calls)`);
+  }
   const prompts: string[] = [];
   for (let i = 0; i < count; i++) {
     const p = vm.getProp(promptsHandle, i);
@@ -175,16 +187,11 @@ function printValue(h: QuickJSHandle): void {
     formatted.error.dispose();
     return;
   }
-  formatted.value.consume((s) => {
-    if (vm.typeof(s) !== 'string') return;
-    const n = lengthOf(s);
-    step.chars += n;
-    step.kept = n <= init.caps.outputChars ? vm.getString(s) : cutString(s, init.caps.outputChars);
-  });
+  formatted.value.consume((s) => (vm.typeof(s) === 'string' ? keep(s, lengthOf(s)) : undefined));
 }
 
 function run(code: string, until: number): StepResult {
-  step = { kept: '', chars: 0, final: undefined, waitTimedOut: false };
+  step = { kept: '', chars: 0, printed: false, refused: false, final: undefined, waitTimedOut: false };
   deadline = until;
   let failure: { error: string; stop?: SandboxStop } | undefined;
   try {
@@ -211,11 +218,8 @@ function run(code: string, until: number): StepResult {
   } finally {
     deadline = Number.POSITIVE_INFINITY;
   }
-  // Every print ends its line; the step's last newline is noise.
-  if (step.kept.endsWith('\n') && step.kept.length === step.chars) {
-    step.kept = step.kept.slice(0, -1);
-    step.chars--;
-  }
+  if (step.refused && !failure?.stop) failure = { error: failure?.error ?? '', stop: 'step_sub_calls' };
+  if (failure && !failure.error) delete (failure as { error?: string }).error;
   return { output: step.kept, outputChars: step.chars, ...failure, ...(step.final !== undefined ? { final: step.final } : {}) };
 }
 
