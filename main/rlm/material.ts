@@ -103,6 +103,28 @@ async function codebaseFiles(root: string, patterns: string[]): Promise<Outcome<
   return { ok: true, value: { docs, skipped } };
 }
 
+/** Material from files the user names on this machine (the CLI's --file, never a task message). */
+export async function fileMaterial(question: string, paths: string[]): Promise<Outcome<Material>> {
+  const docs: MaterialDoc[] = [];
+  let size = 0;
+  for (const path of paths) {
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) return { ok: false, error: `${path} is not a file.` };
+      size += info.size;
+    } catch (err) {
+      return { ok: false, error: `Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.` };
+    }
+    docs.push(fileDoc(path, path));
+  }
+  return {
+    ok: true,
+    value: { question, single: docs.length === 1, documents: docs.length, size, names: [...paths], skipped: [], docs: async function* () {
+      yield* docs;
+    } },
+  };
+}
+
 export interface MaterialSources {
   codebases: CodebaseRepository;
   defaultCodebase?: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RlmEnd, RlmStep } from '../../shared/rlm-trajectory';
-import { codeReply } from '../support/fake-llm';
+import { codeReply, type ErrorReply, type Reply } from '../support/fake-llm';
 import { answerOf, ask, startRlmHost, statusText, TaskState, trajectoryOf, writeDoc } from './support';
 
 const stepsOf = (task: Parameters<typeof trajectoryOf>[0]) => trajectoryOf(task).filter((r): r is RlmStep => r.kind === 'step');
@@ -78,7 +78,7 @@ describe('RLM limits, each with its own stop reason', () => {
     let calls = 0;
     const host = await startRlmHost({
       root: [
-        () => {
+        (): Reply | ErrorReply => {
           calls++;
           if (calls === 1) return { status: 429, headers: { 'retry-after-ms': '400' }, message: 'slow down' };
           if (calls === 3) return { status: 429, headers: { 'retry-after': '1' }, message: 'slow down' };

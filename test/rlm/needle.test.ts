@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RlmEnd, RlmStart, RlmStep } from '../../shared/rlm-trajectory';
 import { codeReply } from '../support/fake-llm';
 import { answerOf, ask, startRlmHost, statusText, TaskState, trajectoryOf, writeDoc } from './support';
 
@@ -51,7 +52,7 @@ describe('RLM agent', () => {
 
     const records = trajectoryOf(task);
     expect(records.map((r) => r.kind)).toEqual(['start', 'step', 'step', 'step', 'end']);
-    const [start, one, two, three, end] = records as [Extract<typeof records[0], { kind: 'start' }>, ...Extract<typeof records[0], { kind: 'step' }>[]];
+    const [start, one, two, three, end] = records as [RlmStart, RlmStep, RlmStep, RlmStep, RlmEnd];
     expect(start.material).toMatchObject({ documents: 1, names: ['haystack.txt'] });
     expect(one.output).toMatch(/^string \d{8}\nline 0: the quick brown fox/);
     expect(two.code).toContain('llm_query_batched(prompts)');
