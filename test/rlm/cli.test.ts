@@ -33,8 +33,9 @@ describe('codetether rlm', () => {
     expect(stdout).toMatch(/step 2 [\s\S]*sub-call 1 \(35 characters in, 23 out, \d+ ms\): HELLO FROM THE CODEBASE[\s\S]*-> final answer/);
     expect(stdout).toMatch(/end: final: answered in 2 steps/);
     // A task of the host, as the monitor shows it.
-    const listed = host.host.tasks.list({ pageSize: 10, historyLength: 0 });
-    expect(listed.tasks.map((t) => t.metadata?.agent ?? '')).toEqual(['rlm']);
+    const listed = host.host.tasks.list({ pageSize: 10, historyLength: 1 });
+    expect(listed.tasks).toHaveLength(1);
+    expect(listed.tasks[0]!.artifacts.map((a) => a.artifactId).sort()).toEqual(['answer', 'trajectory']);
   }, 60_000);
 
   it('runs in this process with --local (or when no host runs) on --file material, progress on stderr', async () => {
