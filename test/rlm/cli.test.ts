@@ -35,7 +35,7 @@ describe('codetether rlm', () => {
     // A task of the host, as the monitor shows it.
     const listed = host.host.tasks.list({ pageSize: 10, historyLength: 1 });
     expect(listed.tasks).toHaveLength(1);
-    expect(listed.tasks[0]!.artifacts.map((a) => a.artifactId).sort()).toEqual(['answer', 'trajectory']);
+    expect(host.host.tasks.get(listed.tasks[0]!.id).artifacts.map((a) => a.artifactId).sort()).toEqual(['answer', 'trajectory']);
   }, 60_000);
 
   it('runs in this process with --local (or when no host runs) on --file material, progress on stderr', async () => {
