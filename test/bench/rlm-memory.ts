@@ -24,6 +24,7 @@ const afterLoad = performance.now();
 const length = await sandbox.run('context.length', Date.now() + 60_000);
 const search = await sandbox.run('context.indexOf("needle-in-the-bench")', Date.now() + 60_000);
 const done = performance.now();
+if (length.lost || search.lost) throw new Error(`a step over 50 MB lost the sandbox: ${length.lost ? length.message : search.lost ? search.message : ''}`);
 clearInterval(sampler);
 peak = Math.max(peak, rss());
 await sandbox.dispose();

@@ -26,7 +26,7 @@ async function writeInput(file: string): Promise<void> {
   for (let i = 0; written < INPUT_BYTES; i++) {
     const text = `${line}${i}\n`;
     written += text.length;
-    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
