@@ -1,4 +1,10 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+
+type Sdk = typeof import('openai');
+// Loaded with the first model request, not with the host: the SDK is a large import, and most
+// hosts start far more often than they run an RLM task.
+let sdk: Promise<Sdk> | undefined;
+const loadSdk = () => (sdk ??= import('openai'));
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -39,7 +45,7 @@ export class ModelError extends Error {
   }
 }
 
-function describe(err: unknown, baseUrl: string): ModelError {
+function describe({ default: OpenAI }: Sdk, err: unknown, baseUrl: string): ModelError {
   if (err instanceof OpenAI.APIUserAbortError) return new ModelError('the model request was stopped', true);
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new ModelError(`the model at ${baseUrl} did not answer in time`);
   if (err instanceof OpenAI.APIConnectionError) return new ModelError(`cannot reach the model at ${baseUrl}: ${err.message}`);
@@ -54,23 +60,26 @@ function describe(err: unknown, baseUrl: string): ModelError {
  * base URL, key and organization are exactly what the config gives.
  */
 export function createModelClient(settings: ModelSettings): ModelClient {
-  const client = new OpenAI({
-    baseURL: settings.baseUrl,
-    // Endpoints without auth still get a header: the client insists on a key.
-    apiKey: settings.apiKey ?? 'no-key',
-    organization: null,
-    project: null,
-    timeout: settings.timeoutMs,
-    maxRetries: settings.maxRetries,
-  });
+  let client: OpenAI | undefined;
+  const open = ({ default: OpenAI }: Sdk) =>
+    (client ??= new OpenAI({
+      baseURL: settings.baseUrl,
+      // Endpoints without auth still get a header: the client insists on a key.
+      apiKey: settings.apiKey ?? 'no-key',
+      organization: null,
+      project: null,
+      timeout: settings.timeoutMs,
+      maxRetries: settings.maxRetries,
+    }));
   return {
     async complete(model, messages, signal) {
+      const loaded = await loadSdk();
       try {
-        const response = await client.chat.completions.create({ model, messages, stream: false }, { signal });
+        const response = await open(loaded).chat.completions.create({ model, messages, stream: false }, { signal });
         const text = response.choices[0]?.message?.content ?? '';
         return { text, tokens: { prompt: response.usage?.prompt_tokens ?? 0, completion: response.usage?.completion_tokens ?? 0 } };
       } catch (err) {
-        throw describe(err, settings.baseUrl);
+        throw describe(loaded, err, settings.baseUrl);
       }
     },
   };
