@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
+import type * as OpenAiModule from 'openai';
 
-type Sdk = typeof import('openai');
+type Sdk = typeof OpenAiModule;
 // Loaded with the first model request, not with the host: the SDK is a large import, and most
 // hosts start far more often than they run an RLM task.
 let sdk: Promise<Sdk> | undefined;
