@@ -63,6 +63,34 @@ export const configSchema = z
     llmApiKey: z.string().min(1).optional(),
     /** Model name at `llmBaseUrl`, used unless a message's metadata `model` names another. */
     llmModel: z.string().min(1).optional(),
+    /** Cheaper model at `llmBaseUrl` for the RLM agent's sub-calls (llm_query); default `llmModel`. */
+    rlmSubModel: z.string().min(1).optional(),
+    /** RLM: root-model steps (write code, run it, read the output) before a run stops with max_iterations. */
+    rlmMaxIterations: z.number().int().min(1).max(100).default(15),
+    /** RLM: sub-calls (llm_query prompts) in all before a run stops with max_sub_calls. */
+    rlmMaxSubCalls: z.number().int().min(0).max(10_000).default(50),
+    /** RLM: sub-calls one step may make; more fail inside the code (step_sub_calls) and the run goes on. */
+    rlmMaxSubCallsPerStep: z.number().int().min(0).max(1000).default(25),
+    /** RLM: sub-calls of one llm_query_batched running at once. */
+    rlmSubCallConcurrency: z.number().int().min(1).max(64).default(4),
+    /** RLM: longest prompt one sub-call may take, in characters. */
+    rlmPromptChars: z.number().int().min(100).max(10_000_000).default(400_000),
+    /** RLM: characters of a step's printed output the root model sees; the rest is cut. */
+    rlmOutputChars: z.number().int().min(100).max(1_000_000).default(10_000),
+    /** RLM: wall-clock of one step's code, sub-calls included, in ms (step_timeout; the run goes on). */
+    rlmStepTimeoutMs: z.number().int().min(100).default(120_000),
+    /** RLM: wall-clock of a whole run, in ms (task_timeout). */
+    rlmTaskTimeoutMs: z.number().int().min(1000).default(900_000),
+    /** RLM: one model request's timeout, retries not counted, in ms. */
+    rlmModelTimeoutMs: z.number().int().min(100).default(120_000),
+    /** RLM: retries of a failed model request (429, 5xx, network), waiting as retry-after / retry-after-ms say. */
+    rlmMaxRetries: z.number().int().min(0).max(20).default(4),
+    /** RLM: the sandbox's memory, material included, in MB (memory_limit). */
+    rlmMemoryMb: z.number().int().min(32).max(2048).default(512),
+    /** RLM: the sandbox's JavaScript stack, in KB (stack_limit). */
+    rlmStackKb: z.number().int().min(64).max(8192).default(1024),
+    /** RLM: recursion depth. 1: sub-calls are plain model calls; 2: each sub-call is itself an RLM run over its prompt; and so on. */
+    rlmMaxDepth: z.number().int().min(1).max(3).default(1),
     /** Extra environment per built-in coding agent (`opencode`, `claude`, `codex`, `gemini`), e.g. an API key or HOME. */
     agentEnv: z.record(z.string(), z.record(z.string(), z.string())).default({}),
     /** Command-line agents (docs/agent-protocol.md), each served under its key next to the built-in ones. */

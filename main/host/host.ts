@@ -40,6 +40,7 @@ import { createDispatcher, type HostDispatcher } from '../workers/dispatch/dispa
 import { addWorkerRoutes } from '../workers/dispatch/host-routes';
 import { createRunSiteLookup } from '../workers/dispatch/run-sites';
 import { createPtyHost } from '../workers/pty-host/client';
+import { createRlmAgent } from '../rlm/agent';
 import { createOutputLog } from '../workers/raw-output/output-log';
 import { openHostStore } from './store';
 
@@ -146,7 +147,11 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const catalog = hostCatalog(
     config,
     { ptyHost, codebases: store.codebases, output, worktreesDir: join(config.dataDir, 'worktrees'), sessions: store.agentSessions, log: log.child('workers') },
-    [...builtInAgents().values()],
+    [
+      ...builtInAgents().values(),
+      // The RLM agent runs in-process (its sandbox is a worker thread), so it takes no pty slot.
+      createRlmAgent({ config, codebases: store.codebases }),
+    ],
     options.agents,
   );
   if (!catalog.ok) throw new HostStartError(catalog.error);

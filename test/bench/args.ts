@@ -6,7 +6,7 @@ export interface BenchArgs {
   profile: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--only http,a2a] [--duration 5] [--rounds 3] [--warmup 2] [--profile]
+const USAGE = `usage: npm run bench -- [--only http,a2a,rlm] [--duration 5] [--rounds 3] [--warmup 2] [--profile]
   --only      comma-separated benches to run (default: all)
   --duration  seconds of load per measured run
   --rounds    measured runs per server; ratios are medians over rounds

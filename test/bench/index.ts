@@ -13,11 +13,12 @@ import { CONNECTIONS } from './load';
 import { summarizeProfiles } from './profile';
 import { ptyOutputBench } from './pty-output';
 import { relayBench } from './relay';
+import { rlmBench } from './rlm';
 import { startupBench } from './startup';
 import { syncBench } from './sync';
 import { formatReport } from './table';
 
-const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench, relayBench, dispatchBench, ptyOutputBench];
+const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench, relayBench, dispatchBench, ptyOutputBench, rlmBench];
 const resultsDir = resolve('test-results');
 
 async function main(args: BenchArgs): Promise<number> {

@@ -42,8 +42,8 @@ describe('MCP tools over Streamable HTTP', () => {
     expect(tools.map((t) => t.name).sort()).toEqual(
       [
         'answer_task', 'cancel_task', 'discover_agents', 'get_agent_card', 'get_session', 'get_task', 'get_task_output', 'list_agents',
-        'list_codebases', 'list_sessions', 'list_tasks', 'register_codebase', 'remove_codebase', 'resume_session', 'send_task',
-        'send_task_and_wait',
+        'list_codebases', 'list_sessions', 'list_tasks', 'register_codebase', 'remove_codebase', 'resume_session', 'rlm_query',
+        'send_task', 'send_task_and_wait',
       ].sort(),
     );
     expect(tools.length).toBeLessThan(25);

@@ -19,8 +19,20 @@ export interface ChatRequest {
 /** What the fake model answers: plain text, or tool calls for the client to run. */
 export type Reply = { text: string } | { toolCalls: { name: string; arguments: Record<string, unknown> }[] };
 
-/** Decides each reply; `requests` holds every chat request so far, this one last. */
-export type Script = (request: ChatRequest, requests: ChatRequest[]) => Reply;
+/** An HTTP error instead of an answer (a 429 with retry-after, a 500), as a rate-limited endpoint sends. */
+export interface ErrorReply {
+  status: number;
+  headers?: Record<string, string>;
+  message?: string;
+}
+
+/** Decides each reply, possibly after a while; `requests` holds every chat request so far, this one last. */
+export type Script = (request: ChatRequest, requests: ChatRequest[]) => Reply | ErrorReply | Promise<Reply | ErrorReply>;
+
+/** A reply that is one ```js block (with a line of reasoning before it), as a root model of an RLM writes. */
+export function codeReply(code: string, reasoning = 'Next step:'): Reply {
+  return { text: `${reasoning}\n\n\`\`\`js\n${code}\n\`\`\`\n` };
+}
 
 export interface FakeLlm {
   /** `http://127.0.0.1:PORT/v1`, the baseURL an OpenAI-compatible client takes. */
@@ -29,6 +41,8 @@ export interface FakeLlm {
   requests: ChatRequest[];
   /** Bearer tokens seen, one per request. */
   authorizations: (string | undefined)[];
+  /** When each request arrived (performance.now()), one per request. */
+  arrivals: number[];
   close(): Promise<void>;
 }
 
@@ -75,6 +89,7 @@ async function body(req: IncomingMessage): Promise<string> {
 export async function startFakeLlm(script: Script): Promise<FakeLlm> {
   const requests: ChatRequest[] = [];
   const authorizations: (string | undefined)[] = [];
+  const arrivals: number[] = [];
   const send = (res: ServerResponse, status: number, json: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(json));
@@ -87,16 +102,23 @@ export async function startFakeLlm(script: Script): Promise<FakeLlm> {
       const request = JSON.parse(await body(req)) as ChatRequest;
       requests.push(request);
       authorizations.push(req.headers.authorization);
-      let reply: Reply;
+      arrivals.push(performance.now());
+      let reply: Reply | ErrorReply;
       try {
-        reply = script(request, requests);
+        reply = await script(request, requests);
       } catch (err) {
         // A 4xx: OpenCode gives up at once instead of retrying as it does on 5xx.
         return send(res, 400, { error: { message: (err as Error).message, type: 'invalid_request_error' } });
       }
+      if ('status' in reply) {
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        res.end(JSON.stringify({ error: { message: reply.message ?? `fake error ${reply.status}`, type: 'fake_error' } }));
+        return;
+      }
       if (!request.stream) {
         const message = 'text' in reply ? { role: 'assistant', content: reply.text } : { role: 'assistant', content: null, tool_calls: reply.toolCalls.map((c, i) => ({ id: `call_${i}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) };
-        return send(res, 200, { id: 'chatcmpl-1', object: 'chat.completion', created: 0, model: request.model, choices: [{ index: 0, message, finish_reason: 'text' in reply ? 'stop' : 'tool_calls' }] });
+        const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
+        return send(res, 200, { id: 'chatcmpl-1', object: 'chat.completion', created: 0, model: request.model, choices: [{ index: 0, message, finish_reason: 'text' in reply ? 'stop' : 'tool_calls' }], usage });
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       for (const frame of frames(reply, request.model)) res.write(`data: ${JSON.stringify(frame)}\n\n`);
@@ -112,6 +134,7 @@ export async function startFakeLlm(script: Script): Promise<FakeLlm> {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     authorizations,
+    arrivals,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

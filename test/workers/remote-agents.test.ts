@@ -61,7 +61,7 @@ describe('the agents a remote worker offers', () => {
     writeFileSync(config, JSON.stringify({ agents: { paced } }));
     const w = spawnWorker(['--server', 'http://127.0.0.1:1', '--token', 'ct_x', '--codebase', `app=${appDir()}`, '--agents', 'paced,nope', '--config', config]);
     expect(await w.exited).toBe(2);
-    expect(w.stderr()).toContain(`codetether worker: Unknown agent "nope": neither built in nor configured under "agents" in this machine's config (--config). Available: paced, opencode, claude, codex, gemini.`);
+    expect(w.stderr()).toContain(`codetether worker: Unknown agent "nope": neither built in nor configured under "agents" in this machine's config (--config). Available: paced, opencode, claude, codex, gemini, rlm.`);
     // One line: the usage text would bury the reason.
     expect(w.stderr().trim().split('\n')).toHaveLength(1);
   });

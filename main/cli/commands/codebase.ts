@@ -7,6 +7,7 @@ import { knownCodebases } from '../../sync/known-codebases';
 import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database';
 import { runSubcommand, type Subcommand } from '../subcommands';
 import { builtInAgents } from '../../tasks/agents';
+import { RLM_AGENT } from '../../rlm/agent';
 import { hostCatalogNames } from '../../workers/agents/catalog';
 import { codebaseNameRule, registerCodebase } from '../../workers/workspace/codebases';
 import type { CliIo, Command } from '../command';
@@ -44,7 +45,7 @@ async function add(argv: string[], io: CliIo): Promise<number> {
       path: resolve(path),
       defaultAgent: values.agent,
       allowedAgents: agentList(values.allow),
-      knownAgents: hostCatalogNames(config, [...builtInAgents().keys()]),
+      knownAgents: hostCatalogNames(config, [...builtInAgents().keys(), RLM_AGENT]),
       now: Date.now(),
     }),
   );

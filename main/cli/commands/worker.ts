@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../../base/config';
 import { HostStartError } from '../../base/errors';
 import { createLogger } from '../../base/log';
+import { createRlmAgent } from '../../rlm/agent';
 import { registerCodebase } from '../../workers/workspace/codebases';
 import { createPtyHost } from '../../workers/pty-host/client';
 import { createHostClient } from '../../workers/remote/client';
@@ -71,7 +72,8 @@ export const workerCommand: Command = {
 
 Connects to a CodeTether host, takes the tasks for the codebases named here and runs them with
 this machine's agents, streaming output back. Agents are the built-in coding agents (opencode,
-claude, codex, gemini) and the command agents under "agents" in this machine's config; the LLM
+claude, codex, gemini), the rlm agent (when llmBaseUrl and llmModel are set) and the command
+agents under "agents" in this machine's config; the LLM
 settings (llmBaseUrl, llmApiKey, llmModel, agentEnv) come from that config too. Each context's
 agent session ids are kept in <data-dir>/worker.db, so a context's next task continues them, and
 so is the worker's identity: restarted, it is the same worker to the host. One worker per data dir.
@@ -80,8 +82,9 @@ Options:
   --server <url>          the host (required)
   --token <token>         a token with the "worker" scope (required; or CODETETHER_WORKER_TOKEN)
   --codebase NAME=PATH    a codebase this worker serves; repeat for more (required)
-  --agents <a,b>          agents to run (default: every command agent in the config, and every
-                          built-in coding agent whose CLI is installed here)
+  --agents <a,b>          agents to run (default: every command agent in the config, every
+                          built-in coding agent whose CLI is installed here, and rlm when the
+                          config names a model)
   --concurrency <n>       tasks at once (default 2)
   --name <name>           how the host shows this worker (default: the host name)
   --config <file>         config file with "agents" and the LLM settings (default: <data-dir>/config.json)
@@ -121,7 +124,10 @@ Options:
     const ptyHost = createPtyHost({ log: log.child('pty') });
     try {
       const requested = values.agents?.split(',').map((a) => a.trim()).filter(Boolean);
-      const chosen = workerCatalog(config, requested, { ptyHost, codebases, sessions, worktreesDir: join(config.dataDir, 'worktrees'), log: log.child('agent') });
+      const chosen = workerCatalog(config, requested, { ptyHost, codebases, sessions, worktreesDir: join(config.dataDir, 'worktrees'), log: log.child('agent') }, [
+        // The RLM agent runs in the worker's process; offered by default once this machine's config names a model.
+        { agent: createRlmAgent({ config, codebases }), ready: Boolean(config.llmBaseUrl && config.llmModel) },
+      ]);
       if (!chosen.ok) throw new CliError(chosen.error, 2);
       for (const name of chosen.value.notInstalled) io.err(`codetether worker: warning: agent "${name}" is not installed on this machine; its tasks fail (saying how to install it) until it is.`);
       const client = createHostClient(origin, token);

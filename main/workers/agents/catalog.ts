@@ -66,18 +66,32 @@ export function hostCatalog(
   return { ok: true, value: { agents, ptyAgents } };
 }
 
+/** An agent that runs in the worker's own process (no CLI, no pty), offered by default when `ready`. */
+export interface InProcessAgent {
+  agent: AgentExecutor;
+  ready: boolean;
+}
+
 /**
  * What `codetether worker` offers its host: the agents `requested` by name, each a command agent
- * of this machine's config or a built-in coding agent. By default every command agent and the
- * built-in agents installed here: a worker offering a CLI it lacks would take tasks another worker
- * could run, only to fail them.
+ * of this machine's config, a built-in coding agent or an in-process agent. By default every
+ * command agent, the built-in agents installed here and the in-process agents that are ready: a
+ * worker offering a CLI it lacks would take tasks another worker could run, only to fail them.
  */
-export function workerCatalog(config: CatalogConfig, requested: readonly string[] | undefined, deps: CodingAgentDeps): Outcome<WorkerCatalog> {
-  const found = ptyAdapters(config, deps);
+export function workerCatalog(
+  config: CatalogConfig,
+  requested: readonly string[] | undefined,
+  deps: CodingAgentDeps,
+  inProcess: readonly InProcessAgent[] = [],
+): Outcome<WorkerCatalog> {
+  const own = new Map(inProcess.map((p) => [p.agent.name, p.agent]));
+  const found = ptyAdapters(config, deps, [...own.keys()]);
   if (!found.ok) return found;
   const { builtIn, configured } = found.value;
-  const available = [...configured, ...builtIn.keys()];
-  const names = [...new Set(requested ?? [...configured, ...[...builtIn.values()].filter((a) => a.installed).map((a) => a.name)])];
+  const available = [...configured, ...builtIn.keys(), ...own.keys()];
+  const names = [
+    ...new Set(requested ?? [...configured, ...[...builtIn.values()].filter((a) => a.installed).map((a) => a.name), ...inProcess.filter((p) => p.ready).map((p) => p.agent.name)]),
+  ];
   const unknown = names.filter((n) => !available.includes(n));
   if (unknown.length) {
     return { ok: false, error: `Unknown agent ${quoted(unknown)}: neither built in nor configured under "agents" in this machine's config (--config). Available: ${available.join(', ')}.` };
@@ -86,8 +100,9 @@ export function workerCatalog(config: CatalogConfig, requested: readonly string[
     return { ok: false, error: `No agents to run: install a coding agent CLI (${[...builtIn.keys()].join(', ')}) or configure command agents under "agents" in the config (--config).` };
   }
   const notInstalled = names.filter((n) => builtIn.get(n)?.installed === false);
-  const agents = ptyAgentsOf(names, found.value, config, deps);
-  return { ok: true, value: { agents, ptyAgents: new Set(agents.keys()), notInstalled } };
+  const pty = ptyAgentsOf(names.filter((n) => !own.has(n)), found.value, config, deps);
+  const agents = new Map(names.map((n) => [n, own.get(n) ?? pty.get(n)!]));
+  return { ok: true, value: { agents, ptyAgents: new Set(pty.keys()), notInstalled } };
 }
 
 /** The names `hostCatalog` would hold, without building any agent: what a codebase may name. */

@@ -11,6 +11,7 @@ import { Artifacts } from './Artifacts';
 import { StateBadge } from './StateBadge';
 import { Terminal } from './Terminal';
 import { Timeline } from './Timeline';
+import { Trajectory } from './Trajectory';
 
 function AnswerForm({ onAnswer, question }: { onAnswer: (text: string) => Promise<void>; question: string }) {
   const [text, setText] = useState('');
@@ -69,6 +70,9 @@ export function TaskView({ id }: { id: string }) {
       navigate({ view: 'task', id: task.id });
     });
   const output = detail.output.join('');
+  // The RLM agent's step log gets a view of its own instead of a JSON dump among the artifacts.
+  const trajectory = detail.artifacts.find((a) => a.artifactId === 'trajectory');
+  const artifacts = trajectory ? detail.artifacts.filter((a) => a !== trajectory) : detail.artifacts;
 
   return (
     <section className="view task-view" aria-labelledby="task-title">
@@ -114,6 +118,7 @@ export function TaskView({ id }: { id: string }) {
       {needsInput(detail.state) && (
         <AnswerForm question={detail.statusText} onAnswer={(text) => act(() => a2a!.send({ text, taskId: id, contextId: detail.contextId }))} />
       )}
+      {trajectory && <Trajectory artifact={trajectory} />}
       <h3>Output</h3>
       <p className="muted small" data-testid="output-kind">
         {raw.length
@@ -131,7 +136,7 @@ export function TaskView({ id }: { id: string }) {
           <Timeline items={detail.timeline} />
         </section>
         <div>
-          <Artifacts artifacts={detail.artifacts} output={output} />
+          <Artifacts artifacts={artifacts} output={output} />
           <section aria-labelledby="messages-title">
             <h3 id="messages-title">Messages</h3>
             <ul className="messages">
