@@ -85,7 +85,7 @@ export function runCommand(text: string, options: RunOptions): Promise<CommandRe
     // A process that exits may leave its group behind, holding the pipes open: end it.
     child.on('exit', () => child.pid !== undefined && killGroup(child.pid, 'SIGKILL'));
     child.on('close', (code, sig) => {
-      if (timedOut) return finish(code, `timed out after ${Math.round(options.timeoutMs / 1000)} s`);
+      if (timedOut) return finish(code, `timed out after ${options.timeoutMs >= 1000 ? `${Math.round(options.timeoutMs / 1000)} s` : `${options.timeoutMs} ms`}`);
       finish(code, sig ? `ended by ${sig}` : null);
     });
   });
