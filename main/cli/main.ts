@@ -6,6 +6,7 @@ import { codebaseCommand } from './commands/codebase';
 import { desktopCommand } from './commands/desktop';
 import { mcpCommand } from './commands/mcp';
 import { mcpConfigCommand } from './commands/mcp-config';
+import { ralphCommand } from './commands/ralph';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
 import { tokenCommand } from './commands/token';
@@ -14,7 +15,7 @@ import { worktreeCommand } from './commands/worktree';
 import { CliError } from './cli-error';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand, worktreeCommand];
+export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand, worktreeCommand, ralphCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),
