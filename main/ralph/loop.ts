@@ -56,7 +56,6 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
     stopCtl.abort();
   };
   const onAbort = () => stopCtl.abort();
-  let runTimer: NodeJS.Timeout | undefined;
   input.signal.addEventListener('abort', onAbort, { once: true });
   if (input.signal.aborted) stopCtl.abort();
 
@@ -97,7 +96,7 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
   }
 
   const runDeadline = startedAt + limits.runTimeoutSeconds * 1000;
-  runTimer = setTimeout(() => halt('run_timeout'), Math.max(0, runDeadline - Date.now()));
+  const runTimer = setTimeout(() => halt('run_timeout'), Math.max(0, runDeadline - Date.now()));
   const merging = serial();
   const parallel = initial.max_parallel > 1;
 
@@ -246,7 +245,6 @@ export async function runLoop(input: LoopInput): Promise<LoopEnd> {
 
   /** Canceled: stop every story's agent and end the run canceled. Host shutdown: leave all as it is. */
   async function settleAbort(): Promise<LoopEnd> {
-    clearTimeout(runTimer);
     const task = deps.tasks().get(runId);
     if (task.status?.state !== TaskState.TASK_STATE_CANCELED) return { kind: 'halted' };
     await cancelOpen(CANCEL_NOTE);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunLogLine, RunView } from '../../shared/ralph-api';
 import { git } from '../helpers/git-repo';
 import { sseFrames } from '../helpers/sse-frames';
-import { api, createRun, prd, ralphHost, waitRun } from './support';
+import { api, prd, ralphHost, waitRun } from './support';
 
 describe('Ralph over REST (/v1/ralph)', () => {
   it('refuses bad input with 400s that name every problem, unknown runs with 404, and a dirty codebase or an existing branch with 409', async () => {
