@@ -24,7 +24,7 @@ export function ensureRun(deps: RalphDeps, store: RalphStore, runId: string, inp
       },
       input.prd.userStories.map((s, position) => ({
         run_id: runId, story_id: s.id, position, state: s.passes === true ? 'passed' : 'pending', stop_reason: null,
-        note: s.passes === true ? 'marked passes: true in the PRD' : null, commit_sha: null, no_progress: 0, worktree: null, branch: null,
+        note: s.passes === true ? 'marked passes: true in the PRD' : null, commit_sha: null, worktree: null, branch: null,
         started_at: null, ended_at: s.passes === true ? now : null,
       })),
     ),

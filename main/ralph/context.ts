@@ -16,8 +16,6 @@ export interface RalphDeps {
   /** The coding agent of a codebase that names none. */
   defaultAgent: (codebase: string) => string;
   log: Logger;
-  /** How long an attempt's child task gets to end after it was canceled before Ralph moves on. */
-  cancelWaitMs?: number;
 }
 
 export type RunChange = { runId: string; log?: RalphLogRow };

@@ -31,7 +31,6 @@ export interface RalphStoryRow {
   stop_reason: string | null;
   note: string | null;
   commit_sha: string | null;
-  no_progress: number;
   worktree: string | null;
   branch: string | null;
   started_at: number | null;
@@ -79,7 +78,7 @@ export interface RalphLogRow {
 }
 
 export type RunPatch = Partial<Pick<RalphRunRow, 'status' | 'stop_reason' | 'summary' | 'worktree' | 'base_sha' | 'iterations' | 'tokens' | 'started_at' | 'ended_at'>>;
-export type StoryPatch = Partial<Pick<RalphStoryRow, 'state' | 'stop_reason' | 'note' | 'commit_sha' | 'no_progress' | 'worktree' | 'branch' | 'started_at' | 'ended_at'>>;
+export type StoryPatch = Partial<Pick<RalphStoryRow, 'state' | 'stop_reason' | 'note' | 'commit_sha' | 'worktree' | 'branch' | 'started_at' | 'ended_at'>>;
 export type AttemptPatch = Partial<Pick<RalphAttemptRow, 'task_id' | 'outcome' | 'changed' | 'tokens' | 'note' | 'tree_before' | 'head_before' | 'ended_at'>>;
 
 /** Ralph's durable state: runs, stories, attempts, checks and each run's log. */
@@ -95,8 +94,6 @@ export interface RalphRepository {
   insertAttempt(row: RalphAttemptRow): void;
   attempts(runId: string): RalphAttemptRow[];
   updateAttempt(runId: string, storyId: string, number: number, patch: AttemptPatch): void;
-  /** The attempt whose child task this is, if any. */
-  attemptOfTask(taskId: string): RalphAttemptRow | undefined;
   /** The task a message started, for an attempt whose task id was not recorded before a crash. */
   taskOfMessage(messageId: string): string | undefined;
   /** Replaces the attempt's check results. */
@@ -105,14 +102,12 @@ export interface RalphRepository {
   /** Appends a log line with the run's next seq and returns it. */
   appendLog(runId: string, line: { at: number; type: string; storyId: string | null; message: string }): RalphLogRow;
   logAfter(runId: string, afterSeq: number, limit: number): RalphLogRow[];
-  /** Runs not yet ended. */
-  unfinishedRuns(): RalphRunRow[];
   /** The A2A state name of a task, and how many runs it has had. */
   taskState(taskId: string): { state: string; attempts: number } | undefined;
 }
 
 const runColumns = ['status', 'stop_reason', 'summary', 'worktree', 'base_sha', 'iterations', 'tokens', 'started_at', 'ended_at'] as const;
-const storyColumns = ['state', 'stop_reason', 'note', 'commit_sha', 'no_progress', 'worktree', 'branch', 'started_at', 'ended_at'] as const;
+const storyColumns = ['state', 'stop_reason', 'note', 'commit_sha', 'worktree', 'branch', 'started_at', 'ended_at'] as const;
 const attemptColumns = ['task_id', 'outcome', 'changed', 'tokens', 'note', 'tree_before', 'head_before', 'ended_at'] as const;
 
 /** `UPDATE table SET a = ?, b = ? ...` for the columns a patch names, each statement prepared once. */
@@ -140,8 +135,8 @@ export function createRalphRepository(db: Db): RalphRepository {
       worktree, base_sha, iterations, tokens, log_seq, started_at, created_at, updated_at, ended_at)
       VALUES (@id, @codebase, @agent, @model, @prd_json, @limits_json, @max_parallel, @continue_branch, @status, @stop_reason, @summary,
       @worktree, @base_sha, @iterations, @tokens, @log_seq, @started_at, @created_at, @updated_at, @ended_at) ON CONFLICT(id) DO NOTHING`),
-    insertStory: db.prepare(`INSERT INTO ralph_stories (run_id, story_id, position, state, stop_reason, note, commit_sha, no_progress, worktree, branch, started_at, ended_at)
-      VALUES (@run_id, @story_id, @position, @state, @stop_reason, @note, @commit_sha, @no_progress, @worktree, @branch, @started_at, @ended_at)`),
+    insertStory: db.prepare(`INSERT INTO ralph_stories (run_id, story_id, position, state, stop_reason, note, commit_sha, worktree, branch, started_at, ended_at)
+      VALUES (@run_id, @story_id, @position, @state, @stop_reason, @note, @commit_sha, @worktree, @branch, @started_at, @ended_at)`),
     getRun: db.prepare<[string], RalphRunRow>('SELECT * FROM ralph_runs WHERE id = ?'),
     listAll: db.prepare<[number], RalphRunRow>('SELECT * FROM ralph_runs ORDER BY created_at DESC, id DESC LIMIT ?'),
     listByStatus: db.prepare<[string, number], RalphRunRow>('SELECT * FROM ralph_runs WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?'),
@@ -149,7 +144,6 @@ export function createRalphRepository(db: Db): RalphRepository {
     insertAttempt: db.prepare(`INSERT INTO ralph_attempts (run_id, story_id, number, task_id, message_id, outcome, changed, tokens, note, tree_before, head_before, started_at, ended_at)
       VALUES (@run_id, @story_id, @number, @task_id, @message_id, @outcome, @changed, @tokens, @note, @tree_before, @head_before, @started_at, @ended_at)`),
     attempts: db.prepare<[string], RalphAttemptRow>('SELECT * FROM ralph_attempts WHERE run_id = ? ORDER BY story_id, number'),
-    attemptOfTask: db.prepare<[string], RalphAttemptRow>('SELECT * FROM ralph_attempts WHERE task_id = ?'),
     taskOfMessage: db.prepare<[string], { task_id: string | null }>('SELECT task_id FROM messages WHERE message_id = ? AND task_id IS NOT NULL LIMIT 1'),
     deleteChecks: db.prepare('DELETE FROM ralph_checks WHERE run_id = ? AND story_id = ? AND attempt = ?'),
     insertCheck: db.prepare(`INSERT INTO ralph_checks (run_id, story_id, attempt, position, name, command, exit_code, passed, timed_out, output, duration_ms, note)
@@ -158,7 +152,6 @@ export function createRalphRepository(db: Db): RalphRepository {
     bumpLog: db.prepare<[string], { log_seq: number }>('UPDATE ralph_runs SET log_seq = log_seq + 1 WHERE id = ? RETURNING log_seq'),
     insertLog: db.prepare('INSERT INTO ralph_log (run_id, seq, at, type, story_id, message) VALUES (?, ?, ?, ?, ?, ?)'),
     logAfter: db.prepare<[string, number, number], RalphLogRow>('SELECT * FROM ralph_log WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
-    unfinished: db.prepare<[], RalphRunRow>("SELECT * FROM ralph_runs WHERE status IN ('pending', 'running') ORDER BY created_at"),
     taskState: db.prepare<[string], { state: string; attempts: number }>('SELECT state, attempts FROM tasks WHERE id = ?'),
   };
   const patchRun = patcher(db, 'ralph_runs', runColumns, 'id = ?');
@@ -183,7 +176,6 @@ export function createRalphRepository(db: Db): RalphRepository {
     insertAttempt: (row) => void s.insertAttempt.run(row),
     attempts: (runId) => s.attempts.all(runId),
     updateAttempt: (runId, storyId, number, patch) => patchAttempt(patch, {}, [runId, storyId, number]),
-    attemptOfTask: (taskId) => s.attemptOfTask.get(taskId),
     taskOfMessage: (messageId) => s.taskOfMessage.get(messageId)?.task_id ?? undefined,
     putChecks(runId, storyId, attempt, checks) {
       s.deleteChecks.run(runId, storyId, attempt);
@@ -196,7 +188,6 @@ export function createRalphRepository(db: Db): RalphRepository {
       return { run_id: runId, seq, at: line.at, type: line.type, story_id: line.storyId, message: line.message };
     },
     logAfter: (runId, afterSeq, limit) => s.logAfter.all(runId, afterSeq, limit),
-    unfinishedRuns: () => s.unfinished.all(),
     taskState: (taskId) => s.taskState.get(taskId),
   };
 }

@@ -41,7 +41,6 @@ export const m0013: Migration = {
       stop_reason TEXT,
       note TEXT,
       commit_sha TEXT,
-      no_progress INTEGER NOT NULL DEFAULT 0,
       worktree TEXT,
       branch TEXT,
       started_at INTEGER,
@@ -66,7 +65,6 @@ export const m0013: Migration = {
       PRIMARY KEY (run_id, story_id, number),
       FOREIGN KEY (run_id, story_id) REFERENCES ralph_stories(run_id, story_id) ON DELETE CASCADE
     ) STRICT, WITHOUT ROWID;
-    CREATE INDEX ralph_attempts_by_task ON ralph_attempts(task_id);
 
     CREATE TABLE ralph_checks (
       run_id TEXT NOT NULL,
