@@ -56,7 +56,7 @@ describe('codetether ralph', () => {
     const usage = cli(['run', 'prd.json', '--url', base], dir);
     expect(await usage.code).toBe(2);
     expect(usage.err()).toContain('--codebase is required');
-  }, 60_000);
+  }, 180_000);
 
   it('detaches on Ctrl-C while the run goes on, cancels it, and writes a validated prd.json with the PRD chat', async () => {
     const good = prd([{ id: 'US-9' }]);
@@ -78,5 +78,5 @@ describe('codetether ralph', () => {
     expect(await chat.code).toBe(0);
     expect(chat.out()).toContain('Wrote');
     expect(JSON.parse(readFileSync(join(dir, 'new-prd.json'), 'utf8'))).toMatchObject({ project: 'Demo', userStories: [expect.objectContaining({ id: 'US-9' })] });
-  }, 60_000);
+  }, 180_000);
 });
