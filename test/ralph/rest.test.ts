@@ -38,6 +38,9 @@ describe('Ralph over REST (/v1/ralph)', () => {
     const exists = await api<{ error: { message: string } }>(base, '/v1/ralph/runs', { body: { codebase: 'app', prd: prd([{ id: 'A' }]) } });
     expect(exists.status).toBe(409);
     expect(exists.body.error.message).toContain('Branch "ralph/demo" already exists');
+    // A browser page of another origin may not start or cancel runs.
+    const foreign = await api(base, '/v1/ralph/runs', { body: { codebase: 'app', prd: prd([{ id: 'A' }]) }, headers: { origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
     // Nothing was accepted by the refusals.
     expect((await api<{ runs: unknown[] }>(base, '/v1/ralph/runs')).body.runs).toEqual([]);
   }, 30_000);

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PrdChatResult, RunLogLine, RunSummaryView, RunView } from '../../../shared/ralph-api';
 import { loadConfig } from '../../base/config';
+import { readRuntime } from '../../base/runtime-file';
 import type { CliIo, Command } from '../command';
 import { numberOrRaw, parseFlags } from '../flags';
 import { runSubcommand } from '../subcommands';
@@ -20,9 +21,13 @@ interface Host {
   headers: Record<string, string>;
 }
 
-/** The running host: --url, else 127.0.0.1 on the configured port; a token from --token or CODETETHER_TOKEN. */
+/**
+ * The running host: --url, else the one running on the data dir (its host.json), else 127.0.0.1
+ * on the configured port; a token from --token or CODETETHER_TOKEN.
+ */
 function hostOf(values: { url?: string; token?: string; 'data-dir'?: string; config?: string }): Host {
-  const base = values.url ?? `http://127.0.0.1:${loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } }).port}`;
+  const config = () => loadConfig({ configFile: values.config, flags: { dataDir: values['data-dir'] } });
+  const base = values.url ?? readRuntime(config().dataDir)?.origin ?? `http://127.0.0.1:${config().port}`;
   const token = values.token ?? process.env.CODETETHER_TOKEN;
   return { base: base.replace(/\/+$/, ''), headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } };
 }
@@ -213,7 +218,7 @@ export const ralphCommand: Command = {
                      have the coding agent write prd.json, validated
 
 Every subcommand talks to the running host:
-  --url <url>        the host (default http://127.0.0.1:<port> from the config)
+  --url <url>        the host (default: the one running on the data dir, else 127.0.0.1:<port> of the config)
   --token <token>    a token with the "a2a" scope, when the host needs one (default $CODETETHER_TOKEN)
   --data-dir, --config   where to read the config from`,
   async run(argv, io) {
