@@ -1,18 +1,19 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { configSchema } from '../../main/base/config-schema';
 import { startHost } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { tempDir } from '../helpers/temp-dir';
 import { contentText, startFakeLlm } from '../support/fake-llm';
 import { hermeticEnv, isTitleRequest, opencodeInstalled } from '../support/opencode';
 import { branchCommits, createRun, fileAt, makeRepo, prd, waitRun } from './support';
 
 describe.skipIf(!opencodeInstalled)('Ralph with the real opencode against a fake OpenAI-compatible LLM', () => {
   it('implements a story through opencode\'s write tool in the run\'s worktree, proves it with the check and commits it', async () => {
-    const dir = tempDir('codetether-ralph-opencode-');
+    // Removed after the host stops (not in afterEach, which runs first): OpenCode writes its state there until then.
+    const dir = mkdtempSync(join(tmpdir(), 'codetether-ralph-opencode-'));
     const repo = makeRepo(join(dir, 'repo'));
     const llm = await startFakeLlm((request) => {
       if (isTitleRequest(request)) return { text: 'Hello story' };
@@ -32,6 +33,7 @@ describe.skipIf(!opencodeInstalled)('Ralph with the real opencode against a fake
     onTestFinished(async () => {
       await host.stop();
       await llm.close();
+      rmSync(dir, { recursive: true, force: true });
     });
     const added = registerCodebase(createCodebaseRepository(host.db), { name: 'app', path: repo, knownAgents: ['opencode'], now: Date.now() });
     if (!added.ok) throw new Error(added.error);
