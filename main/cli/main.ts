@@ -7,6 +7,7 @@ import { desktopCommand } from './commands/desktop';
 import { mcpCommand } from './commands/mcp';
 import { mcpConfigCommand } from './commands/mcp-config';
 import { rlmCommand } from './commands/rlm';
+import { ralphCommand } from './commands/ralph';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
 import { tokenCommand } from './commands/token';
@@ -15,7 +16,7 @@ import { worktreeCommand } from './commands/worktree';
 import { CliError } from './cli-error';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand, worktreeCommand, rlmCommand];
+export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand, worktreeCommand, rlmCommand, ralphCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),

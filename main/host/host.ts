@@ -18,6 +18,8 @@ import { createRouter } from '../http/router';
 import { createHttpServer } from '../http/server';
 import { mcpEndpointUrl } from '../mcp/endpoint-url';
 import { mcpListenError } from '../mcp/listen-error';
+import { addRalphRoutes } from '../ralph/routes';
+import { createRalph } from '../ralph/service';
 import { createSessionQueries } from '../mcp/session-queries';
 import { addHealthRoute } from '../monitor/health-route';
 import { monitorRouteScopes } from '../monitor/route-scopes';
@@ -144,6 +146,18 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const ptyHost = createPtyHost({ log: log.child('pty') });
   stack.defer('pty host', () => ptyHost.stop(config.shutdownGraceMs));
 
+  const batch = createCommitBatcher(store.db, (err) => taskLog.error('commit failed; its changes are rolled back', { error: String(err) }));
+  const defaultAgent = (named: string | undefined) => {
+    const codebase = named ?? config.defaultCodebase;
+    return (codebase && store.codebases.get(codebase)?.defaultAgent) || config.defaultAgent;
+  };
+  // Ralph, the PRD loop: its agent joins the catalog as a built-in one; its routes and MCP tools
+  // are added with the others below.
+  const ralph = createRalph({
+    tasks: () => tasks, repo: store.ralph, batch, codebases: store.codebases, worktreesDir: join(config.dataDir, 'worktrees'),
+    log: log.child('ralph'), defaultAgent, agentNames: () => [...agents.keys()],
+  });
+
   const catalog = hostCatalog(
     config,
     { ptyHost, codebases: store.codebases, output, worktreesDir: join(config.dataDir, 'worktrees'), sessions: store.agentSessions, log: log.child('workers') },
@@ -151,6 +165,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
       ...builtInAgents().values(),
       // The RLM agent runs in-process (its sandbox is a worker thread), so it takes no pty slot.
       createRlmAgent({ config, codebases: store.codebases }),
+      ralph.agent,
     ],
     options.agents,
   );
@@ -161,15 +176,12 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const tasks = createTaskService({
     repo: store.tasks,
     reader: store.taskReader,
-    batch: createCommitBatcher(store.db, (err) => taskLog.error('commit failed; its changes are rolled back', { error: String(err) })),
+    batch,
     bus,
     log: taskLog,
     agents,
     maxAttempts: config.maxAttempts,
-    defaultAgent: (named) => {
-      const codebase = named ?? config.defaultCodebase;
-      return (codebase && store.codebases.get(codebase)?.defaultAgent) || config.defaultAgent;
-    },
+    defaultAgent,
     dispatcher: (runner) =>
       (dispatcher = createDispatcher({
         runner,
@@ -210,6 +222,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   addPushKeyRoute(router, push.signingKey);
   addSyncStatusRoute(router, sync, config.bodyLimit);
   addWorkerRoutes(router, { dispatcher, bodyLimit: config.bodyLimit });
+  addRalphRoutes(router, { ralph, bodyLimit: config.bodyLimit, onClose: http.onClose });
   // Filled in once the host listens; the monitor's routes read it per request.
   let monitorHost: Omit<HostInfo, 'version'> = {
     bind: config.host, port: config.port, lan: !isLoopbackBind(config.host), requireAuth: config.requireAuth, a2aUrl: '', mcpUrl: null,
@@ -256,7 +269,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   // Loaded here, after the A2A port answers: the MCP SDK is the slowest import of the host.
   const { createMcpEndpoint } = await import('../mcp/http-endpoint');
   const mcp = createMcpEndpoint({
-    deps: { tasks, sessions: createSessionQueries(store.db), codebases: store.codebases, peers: store.a2aPeers, agents, card: () => card, log: log.child('mcp') },
+    deps: { tasks, sessions: createSessionQueries(store.db), codebases: store.codebases, peers: store.a2aPeers, agents, card: () => card, log: log.child('mcp'), ralph },
     tokens: store.tokens,
     log: log.child('mcp'),
     bodyLimit: config.bodyLimit,

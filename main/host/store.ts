@@ -7,6 +7,7 @@ import { createCodebaseRepository, type CodebaseRepository } from '../store/code
 import { closeDatabase, openDatabase, type Db } from '../store/open';
 import { databaseFile } from '../store/paths';
 import { createPushRepository, type PushRepository } from '../store/push-repository';
+import { createRalphRepository, type RalphRepository } from '../store/ralph-repository';
 import { createRoamingRepository, type RoamingRepository } from '../store/roaming-repository';
 import { createSyncRepository, type SyncRepository } from '../store/sync-repository';
 import { createTaskRepository, type TaskRepository } from '../store/task-repository';
@@ -28,6 +29,7 @@ export interface HostStore {
   readonly workers: WorkerRepository;
   readonly agentSessions: AgentSessionRepository;
   readonly a2aPeers: A2aPeerRepository;
+  readonly ralph: RalphRepository;
 }
 
 /** Opens the data dir's database and builds the repositories; closing is registered on `stack`. */
@@ -56,5 +58,6 @@ export function openHostStore(dataDir: string, stack: LifetimeStack, nativeBindi
     workers: createWorkerRepository(db),
     agentSessions: createAgentSessionRepository(db),
     a2aPeers: createA2aPeerRepository(db),
+    ralph: createRalphRepository(db),
   };
 }

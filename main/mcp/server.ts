@@ -6,12 +6,14 @@ import { addAgentTools } from './tools/agent-tools';
 import { addCodebaseTools } from './tools/codebase-tools';
 import { addRlmTools } from './tools/rlm-tools';
 import { addSessionTools } from './tools/session-tools';
+import { addRalphTools } from './tools/ralph-tools';
 import { addTaskTools } from './tools/task-tools';
 
 const INSTRUCTIONS = `CodeTether runs AI coding agents on this machine's registered codebases.
 Hand work to an agent with send_task_and_wait (or send_task to return at once), follow it with get_task_output,
 answer its questions with answer_task, continue a conversation with resume_session. list_agents and
-list_codebases show what a task can use. rlm_query answers a question over a whole codebase or a very large text.`;
+list_codebases show what a task can use. rlm_query answers a question over a whole codebase or a very large text.
+ralph_create_run implements a whole PRD story by story; prd_chat drafts one.`;
 
 /**
  * One MCP server per MCP session (the SDK binds a server to one transport). The tools work on
@@ -28,6 +30,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
   addCodebaseTools(server, deps);
   addAgentTools(server, deps);
   addRlmTools(server, deps);
+  if (deps.ralph) addRalphTools(server, deps.ralph);
   const dropSubscriptions = addResources(server, deps, sessions);
   server.server.onclose = dropSubscriptions;
   return server;

@@ -16,6 +16,10 @@ import type { TaskEvent, TaskEventKind } from './task-event';
 import { listTasks, type ListInput, type ListResult } from './list-tasks';
 import { watchTask, type PendingWatch, type TaskWatch } from './task-watch';
 import { agentOf, codebaseOf, type SendInput, type SendResult } from './send-input';
+import { taskSetting } from './task-setting';
+
+/** How a run lost to a host restart begins its note in the task's status message. */
+export const lostRunReason = 'the host stopped while its agent ran';
 
 export interface TaskServiceDeps {
   /** On the writer connection: state changes, and the reads they decide on. */
@@ -309,13 +313,20 @@ export function createTaskService(deps: TaskServiceDeps) {
       const history = repo.history(row.id);
       const lastUser = [...history].reverse().map((j) => JSON.parse(j) as { role?: string }).find((m) => m.role === 'ROLE_USER');
       if (!lastUser) continue;
-      const message = taskFromRow(repo, row).history.filter((m) => m.role === Role.ROLE_USER).at(-1)!;
+      const restored = taskFromRow(repo, row);
+      const message = restored.history.filter((m) => m.role === Role.ROLE_USER).at(-1)!;
       if (row.state !== 'working') {
         log.info('dispatch task after restart', { taskId: row.id, state: row.state });
         dispatch(row.id, row.agent, message);
         continue;
       }
-      const lost = 'the host stopped while its agent ran';
+      const lost = lostRunReason;
+      // The task's owner (Ralph, for its story attempts) decides what a lost run means: it is not re-run behind its back.
+      if (taskSetting(restored, message, 'retry') === false) {
+        log.info('task not re-run after restart (metadata retry: false)', { taskId: row.id });
+        failTask(row.id, `${lost}; not re-run (metadata retry: false)`);
+        continue;
+      }
       if (row.attempts >= maxAttempts) {
         log.warn('task failed after restart', { taskId: row.id, attempts: row.attempts });
         failTask(row.id, `${lost}; failed after ${row.attempts} of ${maxAttempts} attempts`);

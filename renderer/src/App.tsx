@@ -3,6 +3,8 @@ import { Codebases } from './components/Codebases';
 import { Composer } from './components/Composer';
 import { MonitorToken } from './components/MonitorToken';
 import { Overview } from './components/Overview';
+import { RalphBoard } from './components/RalphBoard';
+import { RalphRuns } from './components/RalphRuns';
 import { SessionView, Sessions } from './components/Sessions';
 import { Settings } from './components/Settings';
 import { TaskView } from './components/TaskView';
@@ -21,6 +23,7 @@ const nav: { route: Route; label: string }[] = [
   { route: { view: 'overview' }, label: 'Overview' },
   { route: { view: 'send' }, label: 'Send' },
   { route: { view: 'sessions' }, label: 'Sessions' },
+  { route: { view: 'ralph' }, label: 'Ralph' },
   { route: { view: 'codebases' }, label: 'Codebases' },
   { route: { view: 'settings' }, label: 'Settings' },
 ];
@@ -28,6 +31,7 @@ const nav: { route: Route; label: string }[] = [
 function isCurrent(item: Route, route: Route): boolean {
   if (item.view === 'overview') return route.view === 'overview' || route.view === 'task';
   if (item.view === 'sessions') return route.view === 'sessions' || route.view === 'session';
+  if (item.view === 'ralph') return route.view === 'ralph' || route.view === 'ralph-run';
   return item.view === route.view;
 }
 
@@ -50,6 +54,10 @@ function View({ route }: { route: Route }) {
       );
     case 'settings':
       return <Settings />;
+    case 'ralph':
+      return <RalphRuns />;
+    case 'ralph-run':
+      return <RalphBoard id={route.id} />;
     default:
       return <Overview />;
   }

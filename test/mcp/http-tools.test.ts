@@ -43,7 +43,7 @@ describe('MCP tools over Streamable HTTP', () => {
       [
         'answer_task', 'cancel_task', 'discover_agents', 'get_agent_card', 'get_session', 'get_task', 'get_task_output', 'list_agents',
         'list_codebases', 'list_sessions', 'list_tasks', 'register_codebase', 'remove_codebase', 'resume_session', 'rlm_query',
-        'send_task', 'send_task_and_wait',
+        'send_task', 'send_task_and_wait', 'ralph_create_run', 'ralph_get_run', 'ralph_list_runs', 'ralph_cancel_run', 'prd_chat',
       ].sort(),
     );
     expect(tools.length).toBeLessThan(25);

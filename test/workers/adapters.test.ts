@@ -9,7 +9,7 @@ import type { AgentAdapter, AgentRun, Launch } from '../../main/workers/adapters
 import { createClaudeAdapter } from '../../main/workers/adapters/claude';
 import { createCodexAdapter } from '../../main/workers/adapters/codex';
 import { createGeminiAdapter } from '../../main/workers/adapters/gemini';
-import { createOpencodeAdapter } from '../../main/workers/adapters/opencode';
+import { createOpencodeAdapter, verbatimPrompt } from '../../main/workers/adapters/opencode';
 import { tempDir } from '../helpers/temp-dir';
 
 /** A temp dir with a bin folder holding an (unrun) executable per name, a home, and a session store. */
@@ -240,5 +240,13 @@ describe('gemini adapter', () => {
     expect(launched(adapter, run('next')).args.slice(-3)).toEqual(['--resume', 'g-1', '--prompt=next']);
     const failed = adapter.parser(run('x')).lines(['{"type":"result","status":"error","error":{"type":"FatalAuthenticationError","message":"no key"}}']);
     expect(summary(failed)).toEqual([['TASK_STATE_FAILED', 'Gemini CLI failed: no key']]);
+  });
+});
+
+describe('the OpenCode prompt argv', () => {
+  it('keeps the text verbatim and never hands OpenCode a bare number, which crashes its message join', () => {
+    expect(verbatimPrompt('Create  hello.txt -x')).toEqual(['--', 'Create', '', 'hello.txt', '-x']);
+    expect(verbatimPrompt('attempt 1 of 3')).toEqual(['--', 'attempt\t1', 'of\t3']);
+    expect(verbatimPrompt('2 bugs, 0x1f and 1.5e3 left')).toEqual(['--', '2\tbugs,\t0x1f', 'and\t1.5e3', 'left']);
   });
 });

@@ -143,8 +143,11 @@ describe('tasks in a git worktree (metadata worktree: true)', () => {
     expect(statusText(b)).toContain(`commit once in ${paths.empty} and send the task again.`);
     expect(existsSync(join(worktreesDir, 'empty', b.id))).toBe(false);
 
-    const c = await tasks.settled((await tasks.send({ message: userMessage('write', meta('plain', { worktree: 'yes' })) })).task.id);
-    expect(statusText(c)).toBe('Metadata "worktree" must be true or false.');
+    const c = await tasks.settled((await tasks.send({ message: userMessage('write', meta('plain', { worktree: 1 })) })).task.id);
+    expect(statusText(c)).toBe('Metadata "worktree" must be true, false, or the name of a worktree this host made for the codebase.');
+    // A name joins a worktree the host made (a Ralph run's); one that does not exist is refused, never made.
+    const named = await tasks.settled((await tasks.send({ message: userMessage('write', meta('plain', { worktree: 'nothing-here' })) })).task.id);
+    expect(statusText(named)).toContain('No worktree "nothing-here" of codebase "plain" on this machine');
 
     // Without the metadata, the agent runs in the folder itself as before.
     const d = await tasks.settled((await tasks.send({ message: userMessage('write', meta('plain', {})) })).task.id);

@@ -54,6 +54,9 @@ export function createCommandOutputParser(run: AgentRun, agentName: string): Out
       }
       case 'final':
         return text === undefined ? undefined : status(TaskState.TASK_STATE_COMPLETED, text);
+      case 'usage':
+        if (typeof line.tokens !== 'number' || !Number.isFinite(line.tokens) || line.tokens < 0) return undefined;
+        return { kind: 'status', state: TaskState.TASK_STATE_WORKING, metadata: { usage: { totalTokens: Math.round(line.tokens) } } };
     }
     return undefined;
   }

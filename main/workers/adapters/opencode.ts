@@ -3,12 +3,23 @@ import { createCliAdapter, type CliAgentDeps } from './cli-agent';
 import { brief, field, str } from './json-line';
 import { opencodeConfig, OPENCODE_KEY_VARS, type LlmSettings } from './opencode-config';
 
+// What OpenCode's argument parser turns into a number, which its message join then fails on ("G.includes is not a function").
+const numeric = /^[-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$|^0x[0-9a-f]+$/i;
+
 /**
  * OpenCode splits its message positionals with spaces and quotes any element holding one, so an
  * element per space-free piece (after "--", so a piece like "-x" is no flag) reaches it verbatim.
+ * A piece that reads as a number ("attempt 1 of 3") would crash it, so it travels joined to its
+ * neighbour by a tab, which the model reads as the space it was.
  */
 export function verbatimPrompt(prompt: string): string[] {
-  return ['--', ...prompt.split(' ')];
+  const pieces: string[] = [];
+  for (const piece of prompt.split(' ')) {
+    const last = pieces.length - 1;
+    if (last >= 0 && (numeric.test(piece) || numeric.test(pieces[last]!))) pieces[last] = `${pieces[last]}\t${piece}`;
+    else pieces.push(piece);
+  }
+  return ['--', ...pieces];
 }
 
 /** `opencode run --format json` lines: {type, sessionID, part | error}. */

@@ -10,7 +10,7 @@ import { createLineSplitter } from './line-splitter';
 import { taskSetting } from '../../tasks/task-setting';
 import type { PtyHost } from '../pty-host/client';
 import type { OutputLog } from '../raw-output/output-log';
-import { taskWorktree, worktreeWanted, type Worktree } from '../workspace/worktrees';
+import { joinWorktree, taskWorktree, worktreeWanted, type Worktree } from '../workspace/worktrees';
 
 export interface PtyAgentDeps {
   ptyHost: PtyHost;
@@ -121,7 +121,7 @@ export function createPtyAgent(adapter: AgentAdapter, deps: PtyAgentDeps): Agent
       let worktree: Worktree | undefined;
       if (wanted.value) {
         if (!deps.worktreesDir) return fail(`Agent "${adapter.name}" cannot run in a worktree on this machine: it has no data folder for worktrees.`);
-        const made = await taskWorktree(codebase.value, ctx.task.id, deps.worktreesDir);
+        const made = wanted.value === true ? await taskWorktree(codebase.value, ctx.task.id, deps.worktreesDir) : await joinWorktree(codebase.value, wanted.value.join, deps.worktreesDir);
         if (!made.ok) return fail(made.error);
         worktree = made.value;
       }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import type { Codebase } from '../../store/codebase-repository';
 import type { Outcome } from './codebases';
 
@@ -15,11 +15,45 @@ export interface Worktree {
   created: boolean;
 }
 
-/** What metadata `worktree` asks for: anything but a boolean is refused. */
-export function worktreeWanted(value: unknown): Outcome<boolean> {
+/**
+ * What metadata `worktree` asks for: `true`, a new worktree for the task; a name, the existing
+ * worktree of that name the host made for this codebase (a Ralph run's); anything else is refused.
+ */
+export function worktreeWanted(value: unknown): Outcome<boolean | { join: string }> {
   if (value === undefined || value === false) return { ok: true, value: false };
   if (value === true) return { ok: true, value: true };
-  return { ok: false, error: 'Metadata "worktree" must be true or false.' };
+  if (typeof value === 'string' && safeId.test(value)) return { ok: true, value: { join: value } };
+  return { ok: false, error: 'Metadata "worktree" must be true, false, or the name of a worktree this host made for the codebase.' };
+}
+
+/** Where the worktree named `name` of `codebase` lives under `root`. */
+export function namedWorktreeDir(codebase: string, name: string, root: string): string {
+  return join(root, codebase, name);
+}
+
+/**
+ * The existing worktree `<root>/<codebase>/<name>` (made by Ralph for a run or a story), for a
+ * task to work in. Never makes one: a name that is no worktree of the codebase's repository fails.
+ */
+export async function joinWorktree(codebase: Codebase, name: string, root: string): Promise<Outcome<Worktree>> {
+  const dir = namedWorktreeDir(codebase.name, name, root);
+  const missing = `No worktree "${name}" of codebase "${codebase.name}" on this machine (${dir}). It is made by the run that names it; run the task on the machine of that run.`;
+  if (!existsSync(join(dir, '.git'))) return { ok: false, error: missing };
+  const [inRepo, inDir] = await Promise.all([git(['rev-parse', '--show-prefix', '--git-common-dir'], codebase.path), git(['rev-parse', '--git-common-dir', '--abbrev-ref', 'HEAD'], dir)]);
+  if (!inRepo.ok || !inDir.ok) return { ok: false, error: missing };
+  const [prefix = '', common = ''] = inRepo.stdout.split('\n').length === 2 ? inRepo.stdout.split('\n') : ['', inRepo.stdout];
+  const [dirCommon = '', branch = ''] = inDir.stdout.split('\n');
+  const sameRepo = realpathOrSelf(isAbsolute(common) ? common : join(codebase.path, common)) === realpathOrSelf(isAbsolute(dirCommon) ? dirCommon : join(dir, dirCommon));
+  if (!sameRepo) return { ok: false, error: `${dir} is not a worktree of codebase "${codebase.name}".` };
+  return { ok: true, value: { dir, cwd: prefix ? join(dir, prefix) : dir, branch, created: false } };
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** The branch a task's worktree is made on. */
@@ -38,11 +72,11 @@ export interface GitResult {
   missing: boolean;
 }
 
-/** Runs git in `cwd`; resolves with how it went, never rejects. */
-export function git(args: string[], cwd: string): Promise<GitResult> {
+/** Runs git in `cwd` (with `env` added to ours); resolves with how it went, never rejects. */
+export function git(args: string[], cwd: string, env: Record<string, string> = {}): Promise<GitResult> {
   return new Promise((resolve) => {
     // argv, no shell; no prompt for credentials or an editor in a process nobody watches.
-    execFile('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) return resolve({ ok: true, stdout: stdout.trim(), message: '', missing: false });
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       resolve({ ok: false, stdout: stdout.trim(), message: (stderr.trim() || err.message).replace(/\s+$/, ''), missing });

@@ -7,7 +7,9 @@ export type Route =
   | { view: 'session'; id: string }
   | { view: 'codebases' }
   | { view: 'send'; contextId?: string }
-  | { view: 'settings' };
+  | { view: 'settings' }
+  | { view: 'ralph' }
+  | { view: 'ralph-run'; id: string };
 
 /** `#/tasks/ID` and friends: hash routes work the same from file:// in the desktop window and from the host. */
 export function parseRoute(hash: string): Route {
@@ -24,6 +26,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'send', contextId: new URLSearchParams(query).get('context') ?? undefined };
     case 'settings':
       return { view: 'settings' };
+    case 'ralph':
+      return parts[1] ? { view: 'ralph-run', id: parts[1] } : { view: 'ralph' };
     default:
       return { view: 'overview' };
   }
@@ -35,6 +39,8 @@ export function routeHref(route: Route): string {
       return `#/tasks/${encodeURIComponent(route.id)}`;
     case 'session':
       return `#/sessions/${encodeURIComponent(route.id)}`;
+    case 'ralph-run':
+      return `#/ralph/${encodeURIComponent(route.id)}`;
     case 'send':
       return route.contextId ? `#/send?context=${encodeURIComponent(route.contextId)}` : '#/send';
     case 'overview':
