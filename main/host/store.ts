@@ -4,6 +4,7 @@ import type { LifetimeStack } from '../base/lifetime';
 import { createA2aPeerRepository, type A2aPeerRepository } from '../store/a2a-peer-repository';
 import { createAgentSessionRepository, type AgentSessionRepository } from '../store/agent-session-repository';
 import { createCodebaseRepository, type CodebaseRepository } from '../store/codebase-repository';
+import { createEmailRepositories, type EmailRepositories } from '../store/email-repository';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
 import { databaseFile } from '../store/paths';
 import { createPushRepository, type PushRepository } from '../store/push-repository';
@@ -28,6 +29,7 @@ export interface HostStore {
   readonly workers: WorkerRepository;
   readonly agentSessions: AgentSessionRepository;
   readonly a2aPeers: A2aPeerRepository;
+  readonly email: EmailRepositories;
 }
 
 /** Opens the data dir's database and builds the repositories; closing is registered on `stack`. */
@@ -56,5 +58,6 @@ export function openHostStore(dataDir: string, stack: LifetimeStack, nativeBindi
     workers: createWorkerRepository(db),
     agentSessions: createAgentSessionRepository(db),
     a2aPeers: createA2aPeerRepository(db),
+    email: createEmailRepositories(db),
   };
 }
