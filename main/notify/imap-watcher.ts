@@ -139,7 +139,8 @@ export function createImapWatcher(deps: ImapWatcherDeps) {
     if (stopped) return;
     status.state = 'connecting';
     const useIdle = imap.idle;
-    const c = new ImapFlow({ ...imapOptions(imap, user, password), disableAutoIdle: !useIdle });
+    // IDLE a second after the last command, not imapflow's default 15 s: mail that comes meanwhile would wait for the next poll.
+    const c = new ImapFlow({ ...imapOptions(imap, user, password), disableAutoIdle: !useIdle, autoIdleDelay: 1000 });
     client = c;
     c.on('error', (err: Error) => {
       status.lastError = err.message;

@@ -1,5 +1,6 @@
 import { Role, TaskState, type Task } from '@a2a-js/sdk';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { configSchema } from '../../main/base/config-schema';
@@ -9,7 +10,6 @@ import type { AgentExecutor } from '../../main/tasks/executor';
 import { messageText } from '../../main/tasks/task-text';
 import { signReplyToken } from '../../main/notify/reply-token';
 import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
 
 export const ME = 'me@example.com';
 
@@ -49,12 +49,14 @@ export interface EmailHostOptions {
   smtpPort: number;
   email?: Record<string, unknown>;
   config?: Record<string, unknown>;
+  /** The data dir of an earlier host of the test (a restart); otherwise a temp dir removed after the test. */
   dataDir?: string;
 }
 
 /** A real host on a temp data dir whose email goes to the test SMTP server on `smtpPort`; stopped after the test. */
 export async function startEmailHost(options: EmailHostOptions): Promise<Host> {
-  const dataDir = options.dataDir ?? tempDir('codetether-email-');
+  const own = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'codetether-email-'));
   const config = configSchema.parse({
     dataDir,
     port: 0,
@@ -75,7 +77,11 @@ export async function startEmailHost(options: EmailHostOptions): Promise<Host> {
     },
   });
   const host = await startHost(config, { agents: [askerAgent, failingAgent], imapRetryMs: { first: 100, max: 500 } });
-  onTestFinished(() => host.stop());
+  // One hook, so the data dir goes only after the host that writes into it has stopped.
+  onTestFinished(async () => {
+    await host.stop();
+    if (own) rmSync(dataDir, { recursive: true, force: true });
+  });
   return host;
 }
 
