@@ -1,5 +1,7 @@
 import { TaskState } from '@a2a-js/sdk';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { closeDatabase, openDatabase } from '../../main/store/open';
 import { startSmtpServer } from './smtp-server';
 import { ME, eventually, runTask, startEmailHost } from './support';
 
@@ -51,8 +53,8 @@ describe('email notifications', () => {
     expect(askMail.text).toContain('Reply to this mail to answer');
     expect(askMail.html).toContain('Which database should I use?');
 
-    const rows = host.email.outbox!.rows();
-    expect(rows.map((r) => r.state)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    await eventually(() => host.email.outbox!.rows().every((r) => r.state === 'sent'), 5000, 'every row to be recorded as sent');
+    expect(host.email.outbox!.rows()).toHaveLength(4);
     expect(new Set(smtp.delivered.map((d) => d.mail.messageId)).size).toBe(4);
   });
 
@@ -96,5 +98,32 @@ describe('email notifications', () => {
     expect(back.delivered[0]!.mail.subject).toBe('[CodeTether] Deploy while mail is down (completed)');
     const row = await eventually(() => host.email.outbox!.rows().find((r) => r.state === 'sent'));
     expect(row.attempts).toBeGreaterThanOrEqual(3);
+  });
+
+  it('queues at the next start a notification whose queueing a crash cut off, and nothing already sent', async () => {
+    const smtp = await startSmtpServer();
+    onTestFinished(() => smtp.stop());
+    const host = await startEmailHost({ smtpPort: smtp.port });
+    const sent = await runTask(host, 'Mailed before the crash');
+    await smtp.until(() => smtp.delivered.length === 1);
+    await eventually(() => host.email.outbox!.rows()[0]?.state === 'sent');
+    const lost = await runTask(host, 'Settled as the process died');
+    await eventually(() => host.email.outbox!.rows().length === 2);
+    await host.stop();
+    // What a crash between the task's commit and the outbox INSERT leaves: the event, no row.
+    const db = openDatabase(join(host.config.dataDir, 'codetether.db'));
+    db.prepare('DELETE FROM email_outbox WHERE task_id = ?').run(lost.id);
+    closeDatabase(db);
+    smtp.delivered.length = 0;
+
+    const again = await startEmailHost({ smtpPort: smtp.port, dataDir: host.config.dataDir });
+    await smtp.until(() => smtp.delivered.length === 1);
+    expect(smtp.delivered[0]!.mail.subject).toBe('[CodeTether] Settled as the process died (completed)');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.delivered).toHaveLength(1);
+    expect(again.email.outbox!.rows().map((r) => [r.task_id, r.state])).toEqual([
+      [sent.id, 'sent'],
+      [lost.id, 'sent'],
+    ]);
   });
 });

@@ -16,15 +16,19 @@ export interface SmtpServerOptions {
   refuse?: string[];
   /** Announce STARTTLS? Off by default: the test servers speak plain SMTP. */
   starttls?: boolean;
-  /** Runs when a whole message has arrived, before the server answers 250: a test holds it here. */
-  beforeAccept?: (raw: string) => Promise<void> | void;
+  /**
+   * Runs when a whole message has arrived, before the server answers: a test holds it here.
+   * 'drop' answers 451 and keeps the message out of `delivered`, as a server does with a mail
+   * whose sender vanished before it was accepted.
+   */
+  beforeAccept?: (raw: string) => Promise<'accept' | 'drop'> | 'accept' | 'drop';
 }
 
 export interface SmtpTestServer {
   port: number;
   /** Messages the server accepted: answered 250 while the client was still connected. */
   delivered: Delivered[];
-  /** Messages whose client went away before the 250 (the sender cannot know they arrived). */
+  /** Messages `beforeAccept` dropped. */
   dropped: string[];
   until(check: () => boolean, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -34,7 +38,6 @@ export interface SmtpTestServer {
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<SmtpTestServer> {
   const delivered: Delivered[] = [];
   const dropped: string[] = [];
-  const closed = new Set<string>();
   const settings: SMTPServerOptions = {
     authOptional: !options.login,
     disabledCommands: options.starttls ? [] : ['STARTTLS'],
@@ -53,18 +56,14 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         void (async () => {
-          await options.beforeAccept?.(raw);
-          if (closed.has(session.id)) {
+          if ((await options.beforeAccept?.(raw)) === 'drop') {
             dropped.push(raw);
-            return callback(new Error('client gone'));
+            return callback(Object.assign(new Error('Not accepted: the sender went away'), { responseCode: 451 }));
           }
           delivered.push({ raw, mail: await simpleParser(raw), to: session.envelope.rcptTo.map((r) => r.address) });
           callback();
         })();
       });
-    },
-    onClose(session) {
-      closed.add(session.id);
     },
   };
   const server = new SMTPServer(settings);
