@@ -76,7 +76,7 @@ export async function startEmailHost(options: EmailHostOptions): Promise<Host> {
       ...options.email,
     },
   });
-  const host = await startHost(config, { agents: [askerAgent, failingAgent], imapRetryMs: { first: 100, max: 500 } });
+  const host = await startHost(config, { agents: [askerAgent, failingAgent] });
   // One hook, so the data dir goes only after the host that writes into it has stopped.
   onTestFinished(async () => {
     await host.stop();
