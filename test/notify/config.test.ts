@@ -1,8 +1,15 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../main/base/config';
-import { tempDir } from '../helpers/temp-dir';
+
+/** A temp dir removed when the test ends (registered from inside the test, where afterEach would not run). */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'codetether-email-config-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 describe('email config', () => {
   it('fills defaults, takes passwords from the environment over the file, and names a bad key by its path', () => {
