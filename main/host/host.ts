@@ -241,7 +241,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   // Before recovery, so the events of recovered tasks are mailed too.
   let email: HostEmail;
   try {
-    email = startHostEmail({ config, repos: store.email, tasks, router, audit: store.workers, log: log.child('email') });
+    email = await startHostEmail({ config, repos: store.email, tasks, router, audit: store.workers, log: log.child('email') });
   } catch (err) {
     throw new HostStartError(`Cannot set up email: ${(err as Error).message}`, { cause: err });
   }

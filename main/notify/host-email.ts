@@ -6,14 +6,13 @@ import type { Router } from '../http/router';
 import type { EmailRepositories } from '../store/email-repository';
 import type { TaskService } from '../tasks/service';
 import type { AuditWriter } from './audit';
-import { testEmail } from './email-test';
-import { createImapWatcher, type ImapWatcher } from './imap-watcher';
-import { createInboundHandler, type InboundHandler } from './inbound';
+import type { testEmail } from './email-test';
+import type { ImapWatcher } from './imap-watcher';
+import type { InboundHandler } from './inbound';
 import { addInboundRoutes } from './inbound-routes';
 import { createEmailOutbox, type EmailOutbox } from './outbox';
 import { loadOrCreateReplyKey } from './reply-key-file';
 import { addEmailSettingsRoutes } from './settings-routes';
-import { createSmtpSender } from './smtp';
 
 export interface HostEmailDeps {
   config: Config;
@@ -34,22 +33,26 @@ export interface HostEmail {
   stop(graceMs: number): Promise<void>;
 }
 
+/** Loaded on first use: SMTP and IMAP clients cost a host without email (and every CLI command) a second of start-up. */
+const testEmailLazily: typeof testEmail = async (...args) => (await import('./email-test')).testEmail(...args);
+
 /**
  * Email as the host runs it: the settings routes always (so the monitor can set it up), and with
  * an `email` config the outbox, the reply handler, the inbound webhooks and the IMAP watcher.
- * Subscribes to task events when called, so nothing committed after this call is missed.
+ * Subscribes to task events before it resolves, so nothing committed after that is missed.
  */
-export function startHostEmail(deps: HostEmailDeps): HostEmail {
+export async function startHostEmail(deps: HostEmailDeps): Promise<HostEmail> {
   const { config, repos, router, log } = deps;
   const email = config.email;
   if (!email) {
     // Without email, tasks settle unmailed: enabling it later must not mail their past.
     repos.outbox.setScanFrom(Date.now());
-    addEmailSettingsRoutes(router, { config, status: () => null, test: testEmail, bodyLimit: config.bodyLimit });
+    addEmailSettingsRoutes(router, { config, status: () => null, test: testEmailLazily, bodyLimit: config.bodyLimit });
     addInboundRoutes(router, {});
     return { status: () => null, stop: async () => {} };
   }
 
+  const [{ createSmtpSender }, { createInboundHandler }, { createImapWatcher }] = await Promise.all([import('./smtp'), import('./inbound'), import('./imap-watcher')]);
   const replyKey = loadOrCreateReplyKey(join(config.dataDir, 'email-reply-key'));
   const sender = createSmtpSender(email);
   const outbox = createEmailOutbox({
@@ -84,7 +87,7 @@ export function startHostEmail(deps: HostEmailDeps): HostEmail {
       })
     : undefined;
   const status = (): EmailStatus => ({ outbox: outbox.counts(), watcher: watcher?.status() ?? null });
-  addEmailSettingsRoutes(router, { config, status, test: testEmail, bodyLimit: config.bodyLimit });
+  addEmailSettingsRoutes(router, { config, status, test: testEmailLazily, bodyLimit: config.bodyLimit });
   outbox.start();
   watcher?.start();
 

@@ -1,5 +1,4 @@
 import { loadConfig } from '../../base/config';
-import { testEmail } from '../../notify/email-test';
 import type { CliIo, Command } from '../command';
 import { parseFlags } from '../flags';
 import { storeFlags, storeFlagsUsage } from '../host-database';
@@ -13,6 +12,8 @@ async function test(argv: string[], io: CliIo): Promise<number> {
     io.err('No email settings: add an "email" section to config.json (see README, "Email") or fill in Settings › Email in the monitor.');
     return 1;
   }
+  // Loaded here: the SMTP and IMAP clients would slow every other command's start.
+  const { testEmail } = await import('../../notify/email-test');
   const report = await testEmail(config.email, values.to ? [values.to] : undefined);
   for (const step of report.steps) (step.ok ? io.out : io.err)(`${step.ok ? 'ok  ' : 'FAIL'} ${step.message}`);
   return report.ok ? 0 : 1;
