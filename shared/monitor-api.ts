@@ -267,3 +267,69 @@ export interface SettingsSaved extends SettingsInfo {
   /** The running host keeps the config it started with; a restart applies config.json. */
   restartRequired: true;
 }
+
+/** Task states that can send an email (config `email.events`). */
+export type EmailEventName = 'completed' | 'failed' | 'input-required';
+export type EmailTlsMode = 'tls' | 'starttls' | 'none';
+
+export interface EmailImapForm {
+  host: string;
+  port?: number;
+  tls: EmailTlsMode;
+  /** Default: the SMTP user. */
+  user?: string;
+  /** Write-only: a string sets it, null removes it, absent keeps what is saved. */
+  password?: string | null;
+  mailbox: string;
+  idle: boolean;
+  pollSeconds: number;
+}
+
+/** Settings › Email: what `PUT /api/email` saves into config.json's "email" (other keys there are kept). */
+export interface EmailSettingsForm {
+  host: string;
+  port?: number;
+  tls: EmailTlsMode;
+  user?: string;
+  /** Write-only: a string sets it, null removes it, absent keeps what is saved. */
+  password?: string | null;
+  from: string;
+  recipients: string[];
+  events: EmailEventName[];
+  imap: EmailImapForm | null;
+}
+
+/** A saved form as the host shows it: passwords never leave the host, only whether one is set. */
+export type EmailSettingsShown = Omit<EmailSettingsForm, 'password' | 'imap'> & {
+  passwordSet: boolean;
+  imap: (Omit<EmailImapForm, 'password'> & { passwordSet: boolean }) | null;
+};
+
+export interface EmailStatus {
+  outbox: { pending: number; sent: number; dead: number; lastError: string | null };
+  watcher: { state: string; mailbox: string; lastCheckAt: number | null; lastError: string | null } | null;
+}
+
+/** `GET /api/email`. */
+export interface EmailSettingsInfo {
+  /** config.json's "email" as the next start reads it; null when there is none. */
+  saved: EmailSettingsShown | null;
+  /** Whether this host runs with email now (it reads settings at start). */
+  running: boolean;
+  /** CODETETHER_EMAIL_PASSWORD / CODETETHER_EMAIL_IMAP_PASSWORD are set: they win over config.json. */
+  passwordFromEnv: boolean;
+  imapPasswordFromEnv: boolean;
+  status: EmailStatus | null;
+  configFile: string;
+}
+
+/** `PUT /api/email` answer. */
+export interface EmailSaved extends EmailSettingsInfo {
+  restartRequired: true;
+}
+
+/** `POST /api/email/test` and `codetether email test`: each step, the first failing one saying what failed. */
+export interface EmailTestResult {
+  ok: boolean;
+  steps: { step: string; ok: boolean; message: string; stage?: string }[];
+}

@@ -14,6 +14,71 @@ export const commandAgentSchema = z
 
 export type CommandAgentConfig = z.infer<typeof commandAgentSchema>;
 
+/** Task states that can send an email. */
+export const emailEvents = ['completed', 'failed', 'input-required'] as const;
+export type EmailEvent = (typeof emailEvents)[number];
+const emailEventList = z.array(z.enum(emailEvents));
+
+/** `tls`: TLS from the first byte (ports 465 / 993); `starttls`: plain, then upgraded or refused; `none`: never encrypted (a local relay). */
+const tlsMode = z.enum(['tls', 'starttls', 'none']);
+
+/** The mailbox the IMAP watcher reads replies from; user and password default to the SMTP account's. */
+const imapSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).optional(),
+    tls: tlsMode.default('tls'),
+    user: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    mailbox: z.string().min(1).default('INBOX'),
+    /** IMAP IDLE when the server offers it; false polls every `pollSeconds` instead. */
+    idle: z.boolean().default(true),
+    pollSeconds: z.number().int().min(1).default(60),
+  })
+  .strict();
+
+/**
+ * Task notifications by email and replies that continue the session (README "Email"). Passwords
+ * may stay out of the file: CODETETHER_EMAIL_PASSWORD and CODETETHER_EMAIL_IMAP_PASSWORD win over it.
+ */
+export const emailConfigSchema = z
+  .object({
+    host: z.string().min(1),
+    /** Default: 465 for `tls`, 587 for `starttls`, 25 for `none`. */
+    port: z.number().int().min(1).max(65535).optional(),
+    tls: tlsMode.default('starttls'),
+    user: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    /** `me@example.com` or `CodeTether <me@example.com>`. */
+    from: z.string().regex(/^(?:[^<>]*<\s*)?[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+\s*>?\s*$/, 'expected an address such as "CodeTether <me@example.com>"'),
+    /** Who gets the mails, and the only senders whose replies act. */
+    recipients: z.array(z.email()).min(1),
+    /** Mailbox whose plus-addresses (`me+ct.<token>@...`) carry replies; default the address of `from`. */
+    replyTo: z.email().optional(),
+    events: emailEventList.default([...emailEvents]),
+    /** Per codebase, the events that notify instead of `events` (`[]`: none). */
+    codebases: z.record(z.string(), emailEventList).default({}),
+    imap: imapSchema.optional(),
+    /** Authentication-Results check on replies: `when-present` needs DKIM or DMARC to pass when the receiving server says anything. */
+    authResults: z.enum(['off', 'when-present', 'required']).default('when-present'),
+    /** Trust only Authentication-Results headers of this server (`mx.google.com`); default the topmost one. */
+    authServId: z.string().min(1).optional(),
+    /** How long a mail's reply address works, in days. */
+    replyDays: z.number().int().min(1).max(3650).default(30),
+    /** Secret of the raw-MIME webhook `POST /email/inbound` (HMAC of the body). */
+    webhookSecret: z.string().min(16).optional(),
+    /** Mailgun's HTTP webhook signing key, for `POST /email/inbound/mailgun/mime`. */
+    mailgunSigningKey: z.string().min(1).optional(),
+    maxAttempts: z.number().int().min(1).default(10),
+    baseDelayMs: z.number().int().min(1).default(5000),
+    maxDelayMs: z.number().int().min(1).default(30 * 60 * 1000),
+    /** One SMTP exchange (connect, TLS, auth, send), in ms. */
+    timeoutMs: z.number().int().min(100).default(30_000),
+  })
+  .strict();
+
+export type EmailConfig = z.infer<typeof emailConfigSchema>;
+
 /**
  * Every setting the host understands, with its default. Keys are what users write in
  * `config.json`; the env name of a key is `CODETETHER_` + its snake-case form
@@ -95,6 +160,8 @@ export const configSchema = z
     agentEnv: z.record(z.string(), z.record(z.string(), z.string())).default({}),
     /** Command-line agents (docs/agent-protocol.md), each served under its key next to the built-in ones. */
     agents: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'agent names use a-z, 0-9, ".", "_" and "-"'), commandAgentSchema).default({}),
+    /** Task notifications by email and replies that continue the session; unset: no email. */
+    email: emailConfigSchema.optional(),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { configKeys, configSchema, type Config, type ConfigKey } from './config-schema';
 import { defaultDataDir } from './data-dir';
@@ -61,7 +61,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Partial<Record<ConfigKey, unknown>> {
   return out;
 }
 
-function readConfigFile(path: string, required: boolean): Record<string, unknown> {
+export function readConfigFile(path: string, required: boolean): Record<string, unknown> {
   if (!existsSync(path)) {
     if (required) throw new ConfigError(`Config file ${path} does not exist.`, undefined, path);
     return {};
@@ -76,6 +76,45 @@ function readConfigFile(path: string, required: boolean): Record<string, unknown
     throw new ConfigError(`Config file ${path} must hold a JSON object of settings.`, undefined, path);
   }
   return parsed as Record<string, unknown>;
+}
+
+/** Secrets of nested settings that may come from the environment instead of the file. */
+const secretEnv: { env: string; path: readonly string[] }[] = [
+  { env: 'CODETETHER_EMAIL_PASSWORD', path: ['email', 'password'] },
+  { env: 'CODETETHER_EMAIL_IMAP_PASSWORD', path: ['email', 'imap', 'password'] },
+];
+
+function objectAt(root: Record<string, unknown>, path: readonly string[]): Record<string, unknown> | undefined {
+  let node: unknown = root;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return typeof node === 'object' && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>) : undefined;
+}
+
+/** Sets each secret given in the environment where its section exists (an env password alone configures nothing). */
+function withSecretsFromEnv(merged: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  for (const { env: name, path } of secretEnv) {
+    const value = env[name];
+    const section = objectAt(merged, path.slice(0, -1));
+    if (value && section) section[path.at(-1)!] = value;
+  }
+}
+
+/** A password in a file others can read is refused at start, as ssh refuses such a key. */
+function mustBePrivate(file: string, values: Record<string, unknown>): void {
+  if (process.platform === 'win32') return;
+  const holds = secretEnv.filter(({ path }) => objectAt(values, path.slice(0, -1))?.[path.at(-1)!] !== undefined);
+  if (holds.length === 0) return;
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  const key = holds[0]!.path.join('.');
+  throw new ConfigError(
+    `Config file ${file} holds "${key}" but other users may read it (mode ${mode.toString(8).padStart(4, '0')}). Run "chmod 600 ${file}", or remove the key and set ${holds[0]!.env} instead.`,
+    key,
+    'file',
+  );
 }
 
 function describeSource(source: ConfigSource, key: string, file: string): string {
@@ -103,6 +142,7 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
   const explicitFile = inputs.configFile ?? env.CODETETHER_CONFIG;
   const file = explicitFile ? resolve(explicitFile) : join(dataDirGuess, 'config.json');
   const fileValues = readConfigFile(file, explicitFile !== undefined);
+  if (existsSync(file)) mustBePrivate(file, fileValues);
 
   const merged: Record<string, unknown> = {};
   const sourceOf = new Map<string, ConfigSource>();
@@ -119,6 +159,7 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
     }
   }
   merged.dataDir ??= dataDirGuess;
+  withSecretsFromEnv(merged, env);
 
   const result = configSchema.safeParse(merged);
   if (!result.success) {
@@ -129,7 +170,7 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
     const where = describeSource(source, key, file);
     const message = unknownKey
       ? `Unknown config key "${unknownKey}" in ${where}. Known keys: ${configKeys.join(', ')}.`
-      : `Invalid config key "${key}" (from ${where}): ${issue.message}.`;
+      : `Invalid config key "${[key, ...issue.path.slice(1)].join('.')}" (from ${where}): ${issue.message}.`;
     throw new ConfigError(message, key, source);
   }
   return { ...result.data, dataDir: resolve(result.data.dataDir) };

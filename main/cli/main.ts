@@ -4,6 +4,7 @@ import { APP_VERSION } from '../../shared/version';
 import type { CliIo, Command } from './command';
 import { codebaseCommand } from './commands/codebase';
 import { desktopCommand } from './commands/desktop';
+import { emailCommand } from './commands/email';
 import { mcpCommand } from './commands/mcp';
 import { mcpConfigCommand } from './commands/mcp-config';
 import { rlmCommand } from './commands/rlm';
@@ -16,7 +17,7 @@ import { worktreeCommand } from './commands/worktree';
 import { CliError } from './cli-error';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand, worktreeCommand, rlmCommand, ralphCommand];
+export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand, worktreeCommand, rlmCommand, ralphCommand, emailCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),

@@ -44,6 +44,8 @@ import { createRunSiteLookup } from '../workers/dispatch/run-sites';
 import { createPtyHost } from '../workers/pty-host/client';
 import { createRlmAgent } from '../rlm/agent';
 import { createOutputLog } from '../workers/raw-output/output-log';
+import { startHostEmail, type HostEmail } from '../notify/host-email';
+import { emailRouteScopes } from '../notify/route-scopes';
 import { openHostStore } from './store';
 
 export interface HostUrls {
@@ -68,6 +70,8 @@ export interface Host {
   readonly push: PushService;
   /** Sessions synced through the relay this device is paired with (`codetether sync join`). */
   readonly sync: SyncService;
+  /** Task notifications by email and the replies that continue sessions (main/notify). */
+  readonly email: HostEmail;
   readonly urls: HostUrls;
   /** Stops accepting, lets in-flight work finish or persist, then closes the database. Idempotent. */
   stop(): Promise<void>;
@@ -201,7 +205,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const router = createRouter();
   const guard = createGuard({
     tokens: store.tokens,
-    routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes, ...workerRules]),
+    routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes, ...workerRules, ...emailRouteScopes]),
     tokenAlways: tokenAlwaysPrefixes,
     bindHost: config.host,
     requireAuth: config.requireAuth,
@@ -245,6 +249,16 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     onClose: http.onClose,
     staticDir: options.monitorDir ?? defaultMonitorDir,
   });
+
+  // Email (main/notify): one call owns its routes, outbox, reply handling and IMAP watcher.
+  // Before recovery, so the events of recovered tasks are mailed too.
+  let email: HostEmail;
+  try {
+    email = await startHostEmail({ config, repos: store.email, tasks, router, audit: store.workers, log: log.child('email') });
+  } catch (err) {
+    throw new HostStartError(`Cannot set up email: ${(err as Error).message}`, { cause: err });
+  }
+  stack.defer('email', () => email.stop(config.shutdownGraceMs));
 
   // Before listening: a task this process accepts is never mistaken for one a previous process
   // left running, which recovery would start a second time.
@@ -299,6 +313,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     reads,
     push: push.service,
     sync,
+    email,
     urls,
     stop() {
       stopping ??= (async () => {

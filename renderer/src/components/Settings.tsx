@@ -1,5 +1,6 @@
 import { useMonitor } from '../stores/monitor';
 import { AgentSettings } from './AgentSettings';
+import { EmailSettings } from './EmailSettings';
 import { IdeSetup } from './IdeSetup';
 import { LanMode } from './LanMode';
 import { MonitorToken } from './MonitorToken';
@@ -34,6 +35,7 @@ export function Settings() {
       <IdeSetup />
       <OpenAtLogin />
       <SyncSettings />
+      <EmailSettings />
     </section>
   );
 }

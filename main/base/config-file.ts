@@ -1,0 +1,18 @@
+import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Writes config.json whole: a temp file next to it, then rename, so a crash leaves the old file or
+ * the new one, never half of one. Mode 0600: it may hold an API key or a mail password.
+ */
+export function writeConfigFile(file: string, values: Record<string, unknown>): void {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temp, JSON.stringify(values, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+    chmodSync(temp, 0o600);
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+}
