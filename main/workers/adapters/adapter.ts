@@ -1,6 +1,7 @@
 import type { Message, Task } from '@a2a-js/sdk';
 import type { Codebase } from '../../store/codebase-repository';
 import type { AgentSkillInfo, TaskUpdate } from '../../tasks/executor';
+import type { TerminalView } from './terminal-view';
 
 /** One run of an agent: the first for a task, or a continuation after input-required. */
 export interface AgentRun {
@@ -59,4 +60,6 @@ export interface AgentAdapter {
   /** What to run, or why it cannot run (a missing binary, say), worded for a person to fix. */
   launch(run: AgentRun): LaunchOutcome;
   parser(run: AgentRun): OutputParser;
+  /** What the monitor's terminal shows of this run's output; without one, the bytes as they came. */
+  terminal?(run: AgentRun): TerminalView;
 }

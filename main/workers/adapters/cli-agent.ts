@@ -6,6 +6,7 @@ import type { Outcome } from '../workspace/codebases';
 import { findExecutable } from './find-executable';
 import type { AgentAdapter, AgentRun } from './adapter';
 import { createAgentOutputParser, type EventMapper } from './agent-events';
+import { jsonLinesView, type StepMarker } from './terminal-view';
 
 /** Where a CLI's own session ids are kept between the tasks of one A2A context. */
 export interface AgentSessions {
@@ -42,6 +43,8 @@ export interface CliAgentSpec {
   env?(request: CliRequest, env: Readonly<Record<string, string>>): Outcome<Record<string, string>>;
   args(request: CliRequest): string[];
   map: EventMapper;
+  /** Lines that open or close a step of the agent's work, shown as rules in the terminal. */
+  step?: StepMarker;
 }
 
 export interface CliAgentDeps {
@@ -112,6 +115,7 @@ export function createCliAdapter(spec: CliAgentSpec, deps: CliAgentDeps): CliAda
       // Agent-specific settings go under the user's: an explicit agentEnv entry wins.
       return { ok: true, value: { file, args: spec.args(request), env: { ...base, ...extra.value, ...deps.env }, cleanup: () => {} } };
     },
+    terminal: () => jsonLinesView(spec.map, spec.step),
     parser(run) {
       const key = keyOf(run);
       return createAgentOutputParser(run, { agent: name, map: spec.map, onSession: (id) => deps.sessions.put(key, id) });

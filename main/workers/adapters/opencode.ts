@@ -1,6 +1,7 @@
 import { type EventMapper } from './agent-events';
 import { createCliAdapter, type CliAgentDeps } from './cli-agent';
 import { brief, field, str } from './json-line';
+import type { StepMarker } from './terminal-view';
 import { opencodeConfig, OPENCODE_KEY_VARS, type LlmSettings } from './opencode-config';
 
 // What OpenCode's argument parser turns into a number, which its message join then fails on ("G.includes is not a function").
@@ -52,6 +53,15 @@ export const mapOpencodeLine: EventMapper = (line) => {
   return events;
 };
 
+/** OpenCode's step_start and step_finish lines (one model turn each), as rules in the terminal. */
+export const opencodeStep: StepMarker = (line) => {
+  if (line.type === 'step_start') return 'step';
+  if (line.type !== 'step_finish') return undefined;
+  const reason = str(field(line.part, 'reason'));
+  const tokens = field(field(line.part, 'tokens'), 'output');
+  return ['step done', reason && reason !== 'stop' ? reason : undefined, typeof tokens === 'number' ? `${tokens} tokens out` : undefined].filter(Boolean).join(' · ');
+};
+
 export function createOpencodeAdapter(llm: LlmSettings, deps: CliAgentDeps) {
   return createCliAdapter(
     {
@@ -79,6 +89,7 @@ export function createOpencodeAdapter(llm: LlmSettings, deps: CliAgentDeps) {
         return ['run', '--format', 'json', ...(chosen ? ['--model', chosen] : []), ...(session ? ['--session', session] : []), ...verbatimPrompt(prompt)];
       },
       map: mapOpencodeLine,
+      step: opencodeStep,
     },
     deps,
   );

@@ -59,6 +59,7 @@ function worktreeUpdates(ctx: ExecutionContext, wt: Worktree): TaskUpdate[] {
 function runProcess(adapter: AgentAdapter, deps: PtyAgentDeps, ctx: ExecutionContext, run: AgentRun, launch: Launch): Promise<void> {
   const failed = (text: string): TaskUpdate => ({ kind: 'status', state: TaskState.TASK_STATE_FAILED, message: agentMessage(ctx.task, text) });
   const parser = adapter.parser(run);
+  const view = adapter.terminal?.(run);
   const splitter = createLineSplitter();
   const graceMs = deps.killGraceMs ?? 1000;
   let reporting = true;
@@ -85,7 +86,7 @@ function runProcess(adapter: AgentAdapter, deps: PtyAgentDeps, ctx: ExecutionCon
       { file: launch.file, args: launch.args, cwd: run.codebase.path, env: launch.env },
       {
         onData(data, seq) {
-          deps.output?.append(ctx.task.id, data);
+          if (deps.output) deps.output.append(ctx.task.id, view ? view.push(data) : data);
           report(parser.lines(splitter.push(data)));
           proc.ack(seq);
           if (parser.settled) linger ??= setTimeout(() => proc.kill('SIGTERM', graceMs), deps.lingerMs ?? 2000);
@@ -94,6 +95,7 @@ function runProcess(adapter: AgentAdapter, deps: PtyAgentDeps, ctx: ExecutionCon
           clearTimeout(linger);
           ctx.signal.removeEventListener('abort', onAbort);
           // Before the final status, so a monitor that sees the task end has all of its output.
+          if (deps.output && view) deps.output.append(ctx.task.id, view.end());
           deps.output?.end(ctx.task.id);
           if (exit.error) report([failed(`Agent "${adapter.name}" stopped: ${exit.error}`)]);
           else report([...parser.lines(splitter.end()), ...parser.end(exit)]);
