@@ -61,8 +61,8 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
     const result = await tasks.send({ message: params.message as Message, metadata: params.metadata }, { watch });
     if (config) {
       // fromSeq: the agent may already be reporting; the config still gets every event of this
-      // send. The target passed the check above, but DNS may answer differently now: a refusal
-      // here cancels the task (if it is still running) rather than let it run unwatched.
+      // send. A failure storing it cancels the task (if it is still running) rather than let it
+      // run unwatched.
       try {
         await push.create({ ...config, taskId: result.task.id }, { fromSeq: result.firstSeq });
         // The config shares the connection's current group commit: answer once it is durable.
