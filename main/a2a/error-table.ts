@@ -1,5 +1,6 @@
+import type {
+  A2AError} from '@a2a-js/sdk/errors';
 import {
-  A2AError,
   ContentTypeNotSupportedError,
   ExtendedAgentCardNotConfiguredError,
   ExtensionSupportRequiredError,
