@@ -1,6 +1,5 @@
-import type {
-  A2AError} from '@a2a-js/sdk/errors';
 import {
+  type A2AError,
   ContentTypeNotSupportedError,
   ExtendedAgentCardNotConfiguredError,
   ExtensionSupportRequiredError,
