@@ -63,6 +63,8 @@ export function createPushService(deps: PushServiceDeps) {
   const unsubscribe = deps.bus.subscribeAll((event) => {
     // The hot path: a task without push configs costs one Set lookup and no SQL.
     if (!withConfigs.has(event.taskId)) return;
+    // Answered with a Message: the task, its configs and its outbox are gone.
+    if (event.kind === 'message') return void withConfigs.delete(event.taskId);
     try {
       if (repo.enqueue(event.taskId, event.seq, Date.now()) > 0) wake();
     } catch (err) {

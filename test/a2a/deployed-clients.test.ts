@@ -42,7 +42,7 @@ describe('discovery from the header-less card', () => {
     expect(resultOf<Json>(await client.cancelTask({ id: waiting.id }))).toMatchObject({ id: waiting.id, status: { state: 'canceled' } });
 
     const events: Json[] = [];
-    for await (const event of client.sendMessageStream({ message: v03Message('one two', { delayMs: 2 }) })) events.push(event as Json);
+    for await (const event of client.sendMessageStream({ message: v03Message('one two', { delayMs: 2 }) })) events.push(event as unknown as Json);
     expect(events[0]).toMatchObject({ kind: 'task' });
     expect(events.at(-1)).toMatchObject({ kind: 'status-update', status: { state: 'completed' }, final: true });
   });

@@ -63,7 +63,7 @@ describe.each(['jsonrpc', 'rest'] as const)('the last event of a %s stream', (bi
     const b = bindings(origin)[binding];
     let streamed = 0;
     for (let i = 0; i < 25; i++) {
-      const started = sseFrames(await b.stream(1, i % 4));
+      const started = sseFrames(await b.stream(2, i % 4));
       const id = (payload((await started.next()).value as SseFrame).task as { id: string }).id;
       const res = await b.subscribe(id);
       for await (const _ of started);
