@@ -12,10 +12,12 @@ import { createEventFeed, type EventFeed } from './event-feed';
 const STORE_PAGE = 32;
 /**
  * How long a new task's stream holds back its opening (the Task, and statuses that only say it
- * is working) while the agent has said nothing else: long enough for an agent that answers with
- * a Message to make the stream that one Message, short enough to show a queued task promptly.
+ * is working) while the agent has said nothing else: long enough for a command agent in a pty
+ * (a process to start; 2.7 s measured on a loaded 2-core machine) to answer with a Message that
+ * is then the whole stream; an agent that says anything else, or a queued task after this long,
+ * shows at once.
  */
-export const OPENING_HOLD_MS = 1500;
+export const OPENING_HOLD_MS = 5000;
 
 const STATE_ONLY = { includeArtifacts: false, historyLength: 0 };
 
