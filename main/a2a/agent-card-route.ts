@@ -14,12 +14,20 @@ function render(json: unknown): Rendered {
   return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
-const LEGACY = new Set(['0.3', '0.3.0']);
+type Shape = 'v1' | 'legacy' | 'both';
 
-/** Either the header or ?version= may ask for 0.3 (clients that always send 1.0 use the query). */
-function wantsLegacy(req: IncomingMessage, url: URL): boolean {
+/**
+ * Which card a request gets. The spec reads a missing A2A-Version as 0.3, so a request that names
+ * no version gets the v0.3 card with `supportedInterfaces` added for v1.0 clients that forget the
+ * header (what the SDK's own legacy card handler serves); 1.0 gets the pure v1.0 card, 0.3 the
+ * pure v0.3 one. The version may come as the header or as ?A2A-Version= (spec 3.6.1) or
+ * ?version=, for clients that cannot set headers on discovery.
+ */
+function shapeFor(req: IncomingMessage, url: URL): Shape {
   const header = req.headers['a2a-version'];
-  return LEGACY.has((typeof header === 'string' ? header : '').trim()) || LEGACY.has(url.searchParams.get('version') ?? '');
+  const asked = ((typeof header === 'string' ? header : '') || url.searchParams.get('A2A-Version') || url.searchParams.get('version') || '').trim();
+  if (asked === '') return 'both';
+  return /^0\.3(\.\d+)?$/.test(asked) ? 'legacy' : 'v1';
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
@@ -29,28 +37,33 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 
 /**
  * GET /.well-known/agent-card.json: public, cacheable. The SDK's card handler is express-only,
- * so the card is served here with an ETag, Cache-Control and 304s. A client asking for 0.3
- * (A2A-Version header or ?version=0.3) gets the v0.3-shaped card.
+ * so the card is served here with an ETag per shape, Cache-Control and 304s; see shapeFor for
+ * which shape a request gets (docs/decisions/0013-a2a-interop.md).
  */
 export function addAgentCardRoute(router: Router, card: () => AgentCard): void {
   // The card object only changes when the host rebuilds it, so each shape is rendered once per card.
-  const cache = new WeakMap<AgentCard, { v1: Rendered; legacy: Rendered }>();
+  const cache = new WeakMap<AgentCard, Record<Shape, Rendered>>();
   const rendered = (c: AgentCard) => {
     let hit = cache.get(c);
-    if (!hit) cache.set(c, (hit = { v1: render(AgentCard.toJSON(c)), legacy: render(toLegacyCardJson(c)) }));
+    if (!hit) {
+      const v1 = AgentCard.toJSON(c) as Record<string, unknown>;
+      const legacy = toLegacyCardJson(c);
+      hit = { v1: render(v1), legacy: render(legacy), both: render({ ...legacy, supportedInterfaces: v1.supportedInterfaces }) };
+      cache.set(c, hit);
+    }
     return hit;
   };
 
   router.add('GET', `/${AGENT_CARD_PATH}`, (req: IncomingMessage, res: ServerResponse, _params, url: URL) => {
     const shapes = rendered(card());
-    const { body, etag } = wantsLegacy(req, url) ? shapes.legacy : shapes.v1;
+    const { body, etag } = shapes[shapeFor(req, url)];
     const headers = { etag, 'cache-control': 'public, max-age=300', vary: 'A2A-Version' };
     if (etagMatches(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers);
       res.end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
 }

@@ -1,3 +1,4 @@
+import { ContentTypeNotSupportedError, VersionNotSupportedError } from '@a2a-js/sdk/errors';
 import { JsonRpcTransportHandler, type ServerCallContext } from '@a2a-js/sdk/server';
 import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,7 +22,14 @@ export interface JsonRpcRouteDeps {
   onClose: CloseRegistry;
 }
 
-export const JSONRPC_PATHS = ['/a2a', '/v1/a2a'];
+/**
+ * Where clients post: the card's /a2a, the seed's /v1/a2a and bare origin (where v0.3 clients
+ * that only know the host post), each also with a trailing slash, which is what an HTTP client
+ * built with a base URL of ".../a2a" sends.
+ */
+export const JSONRPC_PATHS = ['/', '/a2a', '/a2a/', '/v1/a2a', '/v1/a2a/'];
+/** Every other method on those paths gets a JSON-RPC error, not the host's generic 405; GET / is the monitor's. */
+const OTHER_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 const EXTENDED_CARD_METHODS = new Set(['GetExtendedAgentCard', 'agent/getAuthenticatedExtendedCard']);
 const SUBSCRIBE_METHODS = new Set(['SubscribeToTask', 'tasks/resubscribe']);
@@ -43,11 +51,23 @@ export function addJsonRpcRoutes(router: Router, deps: JsonRpcRouteDeps): void {
 
   const answer = (res: ServerResponse, body: unknown, status = 200, headers: Record<string, string> = {}) => sendJson(res, status, body, headers);
   const fail = (res: ServerResponse, id: JsonRpcId, code: number, message: string) => answer(res, rpcError(id, code, message));
+  /** An A2A error before the dialect is known: its code and its ErrorInfo, as both dialects' clients read them. */
+  const refuse = (res: ServerResponse, id: JsonRpcId, err: Error) => answer(res, { jsonrpc: '2.0', id, error: JsonRpcTransportHandler.mapToJSONRPCError(err) });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await dispatch(req, res);
+    } catch (err) {
+      // The host's generic 500 body is not JSON-RPC: a client could not read it.
+      if (res.headersSent) throw err;
+      fail(res, null, -32603, `Internal error: ${(err as Error).message}`);
+    }
+  }
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!contentTypeOk(req.headers['content-type'])) {
       req.resume();
-      return fail(res, null, -32005, `Content-Type "${req.headers['content-type']}" is not supported; send application/json or application/a2a+json.`);
+      return refuse(res, null, new ContentTypeNotSupportedError(`Content-Type "${String(req.headers['content-type']).slice(0, 100)}" is not supported; send application/json or application/a2a+json.`));
     }
     let text: string;
     try {
@@ -66,7 +86,7 @@ export function addJsonRpcRoutes(router: Router, deps: JsonRpcRouteDeps): void {
     if ('error' in request) return answer(res, request);
 
     const versionProblem = checkVersion(req.headers['a2a-version']);
-    if (versionProblem) return fail(res, request.id, -32009, versionProblem);
+    if (versionProblem) return refuse(res, request.id, new VersionNotSupportedError(versionProblem));
 
     const user = userOf(req);
     if (EXTENDED_CARD_METHODS.has(request.method) && !user.isAuthenticated) {
@@ -89,7 +109,14 @@ export function addJsonRpcRoutes(router: Router, deps: JsonRpcRouteDeps): void {
     answer(res, result);
   }
 
-  for (const path of JSONRPC_PATHS) router.add('POST', path, handle);
+  const wrongMethod = (req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    answer(res, rpcError(null, -32600, `${req.method} is not a JSON-RPC call: POST a JSON-RPC 2.0 request object here.`), 405, { allow: 'POST' });
+  };
+  for (const path of JSONRPC_PATHS) {
+    router.add('POST', path, handle);
+    router.add(path === '/' ? OTHER_METHODS.filter((m) => m !== 'GET') : OTHER_METHODS, path, wrongMethod);
+  }
 }
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, void, undefined> {

@@ -18,12 +18,13 @@ import type {
 } from '@a2a-js/sdk';
 import type { A2ARequestHandler, ServerCallContext } from '@a2a-js/sdk/server';
 import type { PushConfigs } from '../push/push-configs';
-import type { SendResult } from '../tasks/send-input';
+import type { SendOptions, SendResult } from '../tasks/send-input';
 import type { TaskService } from '../tasks/service';
 import { resumeSeqOf, stopSourceOfCall } from './call-context';
 import { asA2A, AuthenticationRequiredError, extendedCardNeedsAuth, toA2AError } from './errors';
 
 export { AuthenticationRequiredError };
+import { createEventFeed } from './event-feed';
 import { followTask } from './task-stream';
 import { optionalCount, optionalState, requireId, validateSend } from './validate';
 
@@ -54,21 +55,22 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
   const { tasks, push } = deps;
 
   /** Commits the message (a new task or a continuation) and attaches its push config. */
-  async function startSend(params: SendMessageRequest, watch = false): Promise<SendResult> {
+  async function startSend(params: SendMessageRequest, options: SendOptions = {}): Promise<SendResult> {
     validateSend(params);
     const config = params.configuration?.taskPushNotificationConfig;
     if (config) await asA2A(() => push.checkTarget(config.url));
-    const result = await tasks.send({ message: params.message as Message, metadata: params.metadata }, { watch });
+    const result = await tasks.send({ message: params.message as Message, metadata: params.metadata }, options);
     if (config) {
       // fromSeq: the agent may already be reporting; the config still gets every event of this
-      // send. The target passed the check above, but DNS may answer differently now: a refusal
-      // here cancels the task (if it is still running) rather than let it run unwatched.
+      // send. A failure storing it cancels the task (if it is still running) rather than let it
+      // run unwatched.
       try {
         await push.create({ ...config, taskId: result.task.id }, { fromSeq: result.firstSeq });
         // The config shares the connection's current group commit: answer once it is durable.
         await tasks.durable();
       } catch (err) {
         result.watch?.close();
+        result.unfollow?.();
         await tasks.cancel(result.task.id).catch(() => {
           // Already terminal: nothing left to stop.
         });
@@ -90,10 +92,10 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
       return (deps.extendedCard ?? deps.card)();
     },
 
-    sendMessage(params: SendMessageRequest, ctx: ServerCallContext): Promise<Task> {
+    sendMessage(params: SendMessageRequest, ctx: ServerCallContext): Promise<Task | Message> {
       return asA2A(async () => {
         const blocking = !params.configuration?.returnImmediately;
-        const { task, watch } = await startSend(params, blocking);
+        const { task, watch } = await startSend(params, { watch: blocking });
         const historyLength = params.configuration?.historyLength;
         if (!watch) return historyLength === undefined ? task : tasks.get(task.id, { historyLength });
         // Answered from the events this send watched being committed: nothing to read back.
@@ -102,13 +104,19 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
     },
 
     async *sendMessageStream(params: SendMessageRequest, ctx: ServerCallContext) {
+      // Subscribed by the send itself, before its first event: the agent may answer before this stream reads anything.
+      const feed = createEventFeed();
       let started: SendResult;
       try {
-        started = await startSend(params);
+        started = await startSend(params, { follow: feed.listener });
       } catch (err) {
         throw toA2AError(err);
       }
-      yield* followTask(tasks, started.task.id, ctx, { afterSeq: started.firstSeq - 1 });
+      const unsubscribe = started.unfollow ?? (() => {});
+      // Only a new task can be answered with a Message; a continuation streams as it goes.
+      const opening = started.firstSeq === 1 ? { feed, unsubscribe } : undefined;
+      if (!opening) unsubscribe();
+      yield* followTask(tasks, started.task.id, ctx, { afterSeq: started.firstSeq - 1, opening });
     },
 
     getTask(params: GetTaskRequest) {

@@ -10,14 +10,15 @@ export interface CreatePushConfigOptions {
 
 /**
  * Per-task push notification configs, as the A2A edge needs them. Failures are TaskErrors:
- * 'task-not-found', 'push-config-not-found', or 'invalid-params' (for example a webhook URL on a
- * loopback or private address that is not allowlisted).
+ * 'task-not-found', 'push-config-not-found', or 'invalid-params' (for example a webhook URL whose
+ * literal IP is loopback or private and not allowlisted).
  */
 export interface PushConfigs {
   /**
    * Validates and stores the config (assigning an id when it has none; an existing id is
-   * replaced); delivery starts with the task's next event (or at `options.fromSeq`). Async
-   * because the URL's host is resolved and every address it resolves to is checked.
+   * replaced); delivery starts with the task's next event (or at `options.fromSeq`). The URL's
+   * scheme, syntax and any literal IP are checked here; a host name is resolved, and each of its
+   * addresses checked, at every delivery.
    */
   create(config: TaskPushNotificationConfig, options?: CreatePushConfigOptions): Promise<TaskPushNotificationConfig>;
   /**

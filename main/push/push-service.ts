@@ -63,6 +63,8 @@ export function createPushService(deps: PushServiceDeps) {
   const unsubscribe = deps.bus.subscribeAll((event) => {
     // The hot path: a task without push configs costs one Set lookup and no SQL.
     if (!withConfigs.has(event.taskId)) return;
+    // Answered with a Message: the task, its configs and its outbox are gone.
+    if (event.kind === 'message') return void withConfigs.delete(event.taskId);
     try {
       if (repo.enqueue(event.taskId, event.seq, Date.now()) > 0) wake();
     } catch (err) {
@@ -128,7 +130,9 @@ export function createPushService(deps: PushServiceDeps) {
         return repo.dead(row.id, result.error);
       }
       const delay = retryDelay(attempts, config);
-      log.debug('push notification failed; will retry', { taskId: row.task_id, configId: row.config_id, seq: row.seq, attempts, delay, error: result.error });
+      // A refused target is a setting for the user to fix (or a name that now resolves inward), not a network hiccup.
+      if (result.refused) log.warn('push target refused at delivery; will retry', { taskId: row.task_id, configId: row.config_id, seq: row.seq, attempts, delay, error: result.error });
+      else log.debug('push notification failed; will retry', { taskId: row.task_id, configId: row.config_id, seq: row.seq, attempts, delay, error: result.error });
       repo.retry(row.id, Date.now() + delay, result.error);
     } catch (err) {
       log.error('could not record a push delivery', { taskId: row.task_id, seq: row.seq, error: (err as Error).message });
@@ -139,9 +143,13 @@ export function createPushService(deps: PushServiceDeps) {
     if (!repo.taskExists(taskId)) throw new TaskError('task-not-found', `Task ${taskId} does not exist.`);
   }
 
+  /**
+   * Scheme, syntax and literal IPs only. A host name is resolved at each delivery, where the
+   * address that is checked is the one dialled: checking it here too would refuse a config
+   * while DNS is down (an offline laptop) and prove nothing against a name that rebinds later.
+   */
   async function checkTarget(url: string): Promise<void> {
-    const syntax = policy.checkUrl(url);
-    const target = syntax.ok ? await policy.resolveHost(syntax.url!.hostname) : syntax;
+    const target = policy.checkUrl(url);
     if (!target.ok) throw new TaskError('invalid-params', `Push notification url ${url} is refused: ${target.reason}.`);
   }
 

@@ -17,7 +17,8 @@ export interface WebhookClient {
   agents: { http: Agent; https: HttpsAgent };
 }
 
-export type WebhookResult = { ok: true; status: number } | { ok: false; error: string };
+/** `refused`: the target policy turned the URL or the address its host resolved to away. */
+export type WebhookResult = { ok: true; status: number } | { ok: false; error: string; refused?: boolean };
 
 /**
  * A connect-time lookup that resolves through the policy, so the address that is checked is the
@@ -44,7 +45,7 @@ function checkedLookup(policy: TargetPolicy): LookupFunction {
 /** POSTs once. Any 2xx is delivered; everything else (status, refusal, network, timeout) is an error to retry. */
 export function sendWebhook(req: WebhookRequest, client: WebhookClient, signal?: AbortSignal): Promise<WebhookResult> {
   const target = client.policy.checkUrl(req.url);
-  if (!target.ok) return Promise.resolve({ ok: false, error: `refused push target: ${target.reason}` });
+  if (!target.ok) return Promise.resolve({ ok: false, error: `refused push target: ${target.reason}`, refused: true });
   const url = target.url!;
   const options: RequestOptions = {
     method: 'POST',
@@ -76,7 +77,7 @@ export function sendWebhook(req: WebhookRequest, client: WebhookClient, signal?:
       res.on('error', (err) => finish({ ok: false, error: err.message }));
     });
     outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${req.timeoutMs} ms`)));
-    outgoing.on('error', (err) => finish({ ok: false, error: err.message }));
+    outgoing.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, error: err.message, refused: err.code === 'EPUSHTARGET' }));
     outgoing.end(req.body);
   });
 }

@@ -58,6 +58,10 @@ export interface TaskRepository {
   eventsAfter(taskId: string, afterSeq: number, limit?: number): EventRow[];
   /** Tasks of this device left submitted or working, oldest first. */
   unfinished(): TaskRow[];
+  /** Whether the task holds only the message that created it: no status message, no answer, no artifact. */
+  untouched(taskId: string): boolean;
+  /** Removes the task (its events, artifacts and push configs go with it); its messages stay in their session. */
+  dissolveTask(taskId: string): void;
   list(filter: TaskListFilter): { rows: TaskRow[]; total: number };
 }
 
@@ -90,6 +94,11 @@ export function createTaskRepository(db: Db): TaskRepository {
     ),
     insertEvent: db.prepare('INSERT INTO task_events (task_id, seq, kind, body_json, created_at) VALUES (?, ?, ?, ?, ?)'),
     eventsAfter: db.prepare<[string, number, number], EventRow>('SELECT seq, kind, body_json FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    untouched: db.prepare<[string, string], { messages: number; artifacts: number }>(
+      'SELECT (SELECT count(*) FROM messages WHERE task_id = ?) AS messages, EXISTS (SELECT 1 FROM artifacts WHERE task_id = ?) AS artifacts',
+    ),
+    detachMessages: db.prepare('UPDATE messages SET task_id = NULL WHERE task_id = ?'),
+    deleteTask: db.prepare('DELETE FROM tasks WHERE id = ?'),
     unfinished: db.prepare<[], TaskRow>(
       "SELECT * FROM tasks WHERE state IN ('submitted', 'working') AND origin IS NULL ORDER BY created_at",
     ),
@@ -115,6 +124,14 @@ export function createTaskRepository(db: Db): TaskRepository {
     insertEvent: (taskId, seq, kind, json, now) => void s.insertEvent.run(taskId, seq, kind, json, now),
     eventsAfter: (taskId, afterSeq, limit = -1) => s.eventsAfter.all(taskId, afterSeq, limit),
     unfinished: () => s.unfinished.all(),
+    untouched(taskId: string): boolean {
+      const r = s.untouched.get(taskId, taskId)!;
+      return r.messages === 1 && !r.artifacts;
+    },
+    dissolveTask(taskId: string): void {
+      s.detachMessages.run(taskId);
+      s.deleteTask.run(taskId);
+    },
     list(filter) {
       const where: string[] = [];
       const args: (string | number)[] = [];

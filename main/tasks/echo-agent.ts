@@ -1,4 +1,4 @@
-import { Role, TaskState, type Part } from '@a2a-js/sdk';
+import { Role, TaskState, type Message, type Part } from '@a2a-js/sdk';
 import { newId } from './ids';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentExecutor, ExecutionContext } from './executor';
@@ -14,6 +14,20 @@ function delayOf(ctx: ExecutionContext): number {
 
 function textPart(text: string): Part {
   return { content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: '' };
+}
+
+/**
+ * `answer` in the message's own metadata shows the other ways an agent may answer: "message"
+ * (a Message instead of a task), "rejected", or "auth-required" (the task waits; the next message
+ * on it, without `answer`, is echoed as usual).
+ */
+function answerOf(ctx: ExecutionContext): string | undefined {
+  const raw = ctx.message.metadata?.answer;
+  return typeof raw === 'string' ? raw : undefined;
+}
+
+function agentReply(ctx: ExecutionContext, parts: Part[], taskId = ctx.task.id): Message {
+  return { messageId: newId(), contextId: ctx.task.contextId, taskId, role: Role.ROLE_AGENT, parts, metadata: undefined, extensions: [], referenceTaskIds: [] };
 }
 
 /** Sends the reply as one artifact chunk per word, `delayMs` apart, so streaming can be watched. */
@@ -38,22 +52,25 @@ export const echoAgent: AgentExecutor = {
     id: 'echo',
     name: 'Echo',
     description:
-      'Returns the text parts of your message unchanged, as an artifact and a reply. With message metadata {"delayMs": N} it streams the reply word by word, N ms apart (up to 10000), to watch streaming and resumption.',
+      'Returns the text parts of your message unchanged, as an artifact and a reply. With message metadata {"delayMs": N} it streams the reply word by word, N ms apart (up to 10000), to watch streaming and resumption; with {"answer": "message"} it answers with a Message and no task, with "rejected" it rejects the task, with "auth-required" it waits for authorization (any next message on the task goes on).',
     tags: ['echo', 'test'],
     examples: ['hello'],
   },
   async execute(ctx) {
     const parts = ctx.message.parts.filter((p) => p.content?.$case === 'text');
-    const reply = {
-      messageId: newId(),
-      contextId: ctx.task.contextId,
-      taskId: ctx.task.id,
-      role: Role.ROLE_AGENT,
-      parts,
-      metadata: undefined,
-      extensions: [],
-      referenceTaskIds: [],
-    };
+    switch (answerOf(ctx)) {
+      case 'message':
+        return ctx.update({ kind: 'message', message: agentReply(ctx, parts, '') });
+      case 'rejected':
+        return ctx.update({ kind: 'status', state: TaskState.TASK_STATE_REJECTED, message: agentReply(ctx, [textPart('Rejected: this message asked the echo agent to reject its task.')]) });
+      case 'auth-required':
+        return ctx.update({
+          kind: 'status',
+          state: TaskState.TASK_STATE_AUTH_REQUIRED,
+          message: agentReply(ctx, [textPart('Authorization required: send any message on this task (its taskId) once you have authorized, and the echo goes on.')]),
+        });
+    }
+    const reply = agentReply(ctx, parts);
     const delayMs = delayOf(ctx);
     const completed = { kind: 'status' as const, state: TaskState.TASK_STATE_COMPLETED, message: reply };
     if (delayMs > 0) {

@@ -37,6 +37,10 @@ export function createRowCache() {
         }
       };
     },
+    /** The task is gone: never hand out its row again. */
+    drop(taskId: string): void {
+      rows.delete(taskId);
+    },
     clear(): void {
       rows.clear();
       inOpenBatch.clear();

@@ -1,4 +1,5 @@
 import type { Message, Task } from '@a2a-js/sdk';
+import type { TaskListener } from './bus';
 import type { TaskWatch } from './task-watch';
 
 export interface SendInput {
@@ -7,12 +8,25 @@ export interface SendInput {
   metadata?: Record<string, unknown>;
 }
 
+export interface SendOptions {
+  /** Follow the task from this message on with a TaskWatch (returned as `watch`). */
+  watch?: boolean;
+  /**
+   * Subscribed to the task's events before any of this send's events is published, so it misses
+   * none (an agent may answer, even with a Message that removes the task, before the send
+   * returns). Unsubscribed by the result's `unfollow`.
+   */
+  follow?: TaskListener;
+}
+
 export interface SendResult {
   task: Task;
   /** Seq of the first event this call committed: a stream of this send starts there. */
   firstSeq: number;
   /** When asked for: the task followed from `task` on. Close it if it is not waited on. */
   watch?: TaskWatch;
+  /** With `follow`: ends that subscription. */
+  unfollow?: () => void;
 }
 
 /** The agent the message asks for (request metadata first, then the message's); validated by the caller. */

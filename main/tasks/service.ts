@@ -4,18 +4,19 @@ import type { CommitBatcher } from '../store/commit-batcher';
 import type { TaskRepository, TaskRow } from '../store/task-repository';
 import type { TaskBus } from './bus';
 import { taskFromRow, toJson, type TaskView } from './codec';
-import type { AgentExecutor, TaskUpdate } from './executor';
+import { endsRun, type AgentExecutor, type TaskUpdate } from './executor';
 import { newTaskEventJson, statusJson } from './event-json';
 import { newId } from './ids';
+import { messageText } from './task-text';
 import { createTaskWriter } from './task-writer';
 import { lazyAbort, stopSourceOf, type LazyAbort } from './lazy-abort';
 import type { ClaimedRun, Dispatcher, DispatcherFactory, RunnableTask, TaskRunner } from './runner';
-import { interruptedStates, isSettled, isTerminal, stateFromName } from './states';
+import { interruptedStates, isTerminal, stateFromName } from './states';
 import { TaskError } from './task-error';
 import type { TaskEvent, TaskEventKind } from './task-event';
 import { listTasks, type ListInput, type ListResult } from './list-tasks';
 import { watchTask, type PendingWatch, type TaskWatch } from './task-watch';
-import { agentOf, codebaseOf, type SendInput, type SendResult } from './send-input';
+import { agentOf, codebaseOf, type SendInput, type SendOptions, type SendResult } from './send-input';
 import { taskSetting } from './task-setting';
 
 /** How a run lost to a host restart begins its note in the task's status message. */
@@ -58,14 +59,16 @@ export function createTaskService(deps: TaskServiceDeps) {
   const running = new Map<string, { controller: LazyAbort; done: Promise<void> }>();
   let closing = false;
 
-  const { commit, mustGet, mustBeLocal, setStatus, putArtifact, insertTask, forgetRows } = createTaskWriter({ repo, batch, bus });
+  const { commit, mustGet, mustBeLocal, setStatus, putArtifact, answerWithMessage, insertTask, forgetRows } = createTaskWriter({ repo, batch, bus });
 
   function applyUpdates(taskId: string, updates: TaskUpdate[]): void {
     commit((now) => {
       const row = mustGet(taskId);
-      const events = updates.map((u) =>
-        u.kind === 'status' ? setStatus(row, u.state, u.message, now, u.metadata) : putArtifact(row, u.artifact, u.append ?? false, u.lastChunk ?? false, now),
-      );
+      const events = updates.map((u) => {
+        if (u.kind === 'status') return setStatus(row, u.state, u.message, now, u.metadata);
+        if (u.kind === 'artifact') return putArtifact(row, u.artifact, u.append ?? false, u.lastChunk ?? false, now);
+        return answerWithMessage(row, u.message, now);
+      });
       return { events, value: undefined };
     });
   }
@@ -114,7 +117,7 @@ export function createTaskService(deps: TaskServiceDeps) {
               throw new TaskError('invalid-transition', `Task ${taskId}'s run has ended; it may not report more.`);
             }
             applyUpdates(taskId, updates);
-            reachedEnd = updates.some((u) => u.kind === 'status' && isSettled(u.state));
+            reachedEnd = updates.some(endsRun);
           },
         });
         if (controller.aborted) return;
@@ -188,11 +191,12 @@ export function createTaskService(deps: TaskServiceDeps) {
     return now;
   }
 
-  async function durableOrClose(watch: TaskWatch | undefined): Promise<void> {
+  async function durableOrClose(watch: TaskWatch | undefined, unfollow: (() => void) | undefined | false): Promise<void> {
     try {
       await batch.durable();
     } catch (err) {
       watch?.close();
+      if (unfollow) unfollow();
       throw err;
     }
   }
@@ -201,7 +205,7 @@ export function createTaskService(deps: TaskServiceDeps) {
    * Commits the message (a new task, or the continuation of one waiting for input); resolves
    * once durable. With `watch`, the result follows the task from this message on.
    */
-  async function send(input: SendInput, options: { watch?: boolean } = {}): Promise<SendResult> {
+  async function send(input: SendInput, options: SendOptions = {}): Promise<SendResult> {
     if (closing) throw new TaskError('shutting-down', 'The host is shutting down; send the message again once it is back.');
     const { message } = input;
     if (message.parts.length === 0) throw new TaskError('invalid-params', 'message.parts must hold at least one part.');
@@ -232,9 +236,10 @@ export function createTaskService(deps: TaskServiceDeps) {
         const event = setStatus(row, TaskState.TASK_STATE_WORKING, undefined, now);
         return { events: [event], value: { row, incoming, firstSeq: event.seq } };
       }, () => dispatch(taskId, result.row.agent, result.incoming));
+      const unfollow = options.follow && bus.subscribe(taskId, options.follow);
       const watch = options.watch ? watchTask(bus, taskId) : undefined;
-      await durableOrClose(watch);
-      return { task: startWatch(watch, taskId).task, firstSeq: result.firstSeq, watch };
+      await durableOrClose(watch, unfollow);
+      return { task: startWatch(watch, taskId).task, firstSeq: result.firstSeq, watch, unfollow: unfollow || undefined };
     }
 
     const agent = typeof requested === 'string' ? requested : deps.defaultAgent(codebaseOf(input));
@@ -259,10 +264,11 @@ export function createTaskService(deps: TaskServiceDeps) {
       repo.insertEvent(taskId, 1, 'task', json, now);
       return { events: [{ taskId, seq: 1, kind: 'task', json, response }], value: snapshot };
     }, () => dispatch(taskId, agent, incoming, task));
+    const unfollow = options.follow && bus.subscribe(taskId, options.follow);
     const watch = options.watch ? watchTask(bus, taskId) : undefined;
     watch?.start(task, 1);
-    await durableOrClose(watch);
-    return { task, firstSeq: 1, watch };
+    await durableOrClose(watch, unfollow);
+    return { task, firstSeq: 1, watch, unfollow: unfollow || undefined };
   }
 
   async function cancel(taskId: string): Promise<Task> {
@@ -297,7 +303,10 @@ export function createTaskService(deps: TaskServiceDeps) {
       watch.close();
       return Promise.reject(err);
     }
-    return watch.settled(signal && stopSourceOf(signal));
+    return watch.settled(signal && stopSourceOf(signal)).then((result) => {
+      if ('id' in result) return result;
+      throw new TaskError('task-not-found', `Task ${taskId} is gone: its agent answered with a message instead of a task ("${messageText(result).slice(0, 200)}").`);
+    });
   }
 
   /**

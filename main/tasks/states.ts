@@ -30,7 +30,8 @@ const allowed = new Map<TaskState, ReadonlySet<TaskState>>([
   ],
   [
     S.TASK_STATE_WORKING,
-    // working -> working carries progress messages; working -> submitted is a requeue.
+    // working -> working carries progress messages; working -> submitted is a requeue; an agent
+    // may reject a task once it has looked at it (A2A: "during creation or later").
     new Set<TaskState>([
       S.TASK_STATE_WORKING,
       S.TASK_STATE_SUBMITTED,
@@ -39,6 +40,7 @@ const allowed = new Map<TaskState, ReadonlySet<TaskState>>([
       S.TASK_STATE_COMPLETED,
       S.TASK_STATE_FAILED,
       S.TASK_STATE_CANCELED,
+      S.TASK_STATE_REJECTED,
     ]),
   ],
   [S.TASK_STATE_INPUT_REQUIRED, new Set<TaskState>([S.TASK_STATE_WORKING, S.TASK_STATE_FAILED, S.TASK_STATE_CANCELED])],

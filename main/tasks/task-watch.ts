@@ -1,4 +1,4 @@
-import type { Task } from '@a2a-js/sdk';
+import type { Message, Task } from '@a2a-js/sdk';
 import type { TaskBus } from './bus';
 import type { TaskView } from './codec';
 import type { StopSource } from './lazy-abort';
@@ -9,9 +9,10 @@ import { foldEvent } from './task-fold';
 export interface TaskWatch {
   /**
    * Resolves once the task is terminal or waiting on the client, with the task as it then is
-   * (in `view`); rejects if `stop` aborts first.
+   * (in `view`), or with the Message the agent answered instead of a task; rejects if `stop`
+   * aborts first.
    */
-  settled(stop?: StopSource, view?: TaskView): Promise<Task>;
+  settled(stop?: StopSource, view?: TaskView): Promise<Task | Message>;
   /** Stops watching (an aborted `settled` also stops it); a pending `settled` never resolves. */
   close(): void;
 }
@@ -39,7 +40,9 @@ export function watchTask(bus: Pick<TaskBus, 'subscribe'>, taskId: string): Pend
   let seq = 0;
   let early: TaskEvent[] = [];
   let done = false;
-  let waiter: ((task: Task) => void) | undefined;
+  /** The agent's answer when it answered with a Message: the task is gone. */
+  let answer: Message | undefined;
+  let waiter: ((result: Task | Message) => void) | undefined;
 
   const unsubscribe = bus.subscribe(taskId, (event) => {
     if (!task) return void early.push(event);
@@ -49,11 +52,13 @@ export function watchTask(bus: Pick<TaskBus, 'subscribe'>, taskId: string): Pend
   function apply(event: TaskEvent): void {
     if (done || event.seq <= seq) return;
     seq = event.seq;
-    task = foldEvent(task!, event.response ?? decodeEvent(event));
-    if (!settles(task)) return;
+    const response = event.response ?? decodeEvent(event);
+    if (response.payload?.$case === 'message') answer = response.payload.value;
+    else task = foldEvent(task!, response);
+    if (!answer && !settles(task!)) return;
     done = true;
     unsubscribe();
-    waiter?.(task);
+    waiter?.(answer ?? task!);
   }
 
   return {
@@ -67,6 +72,7 @@ export function watchTask(bus: Pick<TaskBus, 'subscribe'>, taskId: string): Pend
       for (const event of buffered) apply(event);
     },
     settled(stop, view = {}) {
+      if (done && answer) return Promise.resolve(answer);
       if (done && task) return Promise.resolve(inView(task, view));
       return new Promise((resolve, reject) => {
         const onAbort = () => {
@@ -77,9 +83,9 @@ export function watchTask(bus: Pick<TaskBus, 'subscribe'>, taskId: string): Pend
         };
         if (stop?.aborted) return onAbort();
         const forget = stop?.onAbort(onAbort);
-        waiter = (t) => {
+        waiter = (result) => {
           forget?.();
-          resolve(inView(t, view));
+          resolve('messageId' in result ? result : inView(result, view));
         };
       });
     },

@@ -81,6 +81,31 @@ export function createTaskWriter({ repo, batch, bus }: TaskWriterDeps) {
     return appendEvent(row, 'artifactUpdate', response, artifactEventJson(row.id, row.context_id, artifactJson, append, lastChunk), now);
   }
 
+  /**
+   * The agent answers the message that created the task with `message` instead of a task: the task
+   * is removed in this unit of work, and the event that says so (kind 'message', the StreamResponse
+   * a client gets) is published but not stored, since there is no task left to store it under. Only
+   * as the first answer to a new task: once a client may have been shown a status message, an
+   * artifact or a question, the task stays.
+   */
+  function answerWithMessage(row: TaskRow, message: Message, now: number): TaskEvent {
+    const state = stateFromName(row.state)!;
+    if (row.state !== 'submitted' && row.state !== 'working') {
+      throw new TaskError('invalid-transition', `Task ${row.id} is ${row.state}; an agent may answer with a message only instead of a new task.`);
+    }
+    if (!repo.untouched(row.id)) {
+      throw new TaskError('invalid-transition', `Task ${row.id} already has ${isTerminal(state) ? 'ended' : 'output or a status message'}; an agent may answer with a message only before anything else.`);
+    }
+    const reply: Message = { ...message, contextId: row.context_id, taskId: '' };
+    const json = toJson.message(reply);
+    repo.dissolveTask(row.id);
+    repo.insertMessage({ messageId: reply.messageId, contextId: row.context_id, taskId: null, role: roleName(reply.role), json, now });
+    repo.touchSession(row.context_id, now);
+    dirty.delete(row);
+    rowCache.drop(row.id);
+    return { taskId: row.id, seq: row.last_seq + 1, kind: 'message', json: `{"message":${json}}`, response: { payload: { $case: 'message', value: reply } } };
+  }
+
   /** Runs `work` atomically in the current batch; its events are published once that commits. */
   function commit<T>(work: (now: number) => { events: TaskEvent[]; value: T }, afterCommit?: () => void): T {
     if (!batch.pending()) rowCache.batchClosed();
@@ -110,7 +135,7 @@ export function createTaskWriter({ repo, batch, bus }: TaskWriterDeps) {
     inserted.add(row);
   }
 
-  return { commit, mustGet, mustBeLocal, setStatus, putArtifact, insertTask, forgetRows: rowCache.clear };
+  return { commit, mustGet, mustBeLocal, setStatus, putArtifact, answerWithMessage, insertTask, forgetRows: rowCache.clear };
 }
 
 export type TaskWriter = ReturnType<typeof createTaskWriter>;

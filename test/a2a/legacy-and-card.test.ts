@@ -41,9 +41,9 @@ describe('v0.3 compatibility', () => {
 });
 
 describe('agent card', () => {
-  it('is the v1.0 card with both bindings, skills, ETag and 304', async () => {
+  it('is the v1.0 card with both bindings, skills, ETag and 304 for a client that asks for 1.0', async () => {
     const { origin } = await startRpcHost();
-    const res = await fetch(`${origin}/.well-known/agent-card.json`);
+    const res = await fetch(`${origin}/.well-known/agent-card.json`, { headers: { 'a2a-version': '1.0' } });
     expect(res.headers.get('cache-control')).toMatch(/max-age=/);
     const etag = res.headers.get('etag')!;
     const card = (await res.json()) as { name: string; supportedInterfaces: { url: string; protocolBinding: string; protocolVersion: string }[]; capabilities: Record<string, boolean>; skills: { id: string }[]; securitySchemes?: unknown };
@@ -59,13 +59,17 @@ describe('agent card', () => {
     expect(card.capabilities).toEqual({ streaming: true, pushNotifications: true, extendedAgentCard: false });
     expect(card.skills.map((s) => s.id)).toEqual(expect.arrayContaining(['echo', 'blocker']));
     expect(card.securitySchemes).toBeUndefined();
-    const again = await fetch(`${origin}/.well-known/agent-card.json`, { headers: { 'if-none-match': etag } });
+    expect((card as Record<string, unknown>).url).toBeUndefined();
+    const again = await fetch(`${origin}/.well-known/agent-card.json`, { headers: { 'if-none-match': etag, 'a2a-version': '1.0' } });
     expect(again.status).toBe(304);
+    // Each shape has its own ETag: the v1.0 card's does not validate the header-less one.
+    expect((await fetch(`${origin}/.well-known/agent-card.json`, { headers: { 'if-none-match': etag } })).status).toBe(200);
+    expect((await fetch(`${origin}/.well-known/agent-card.json?A2A-Version=1.0`, { headers: { 'if-none-match': etag } })).status).toBe(304);
   });
 
   it('names the bearer scheme when routes need a token', async () => {
     const { origin } = await startRpcHost({ requireAuth: true });
-    const card = (await (await fetch(`${origin}/.well-known/agent-card.json`)).json()) as Record<string, unknown>;
+    const card = (await (await fetch(`${origin}/.well-known/agent-card.json?version=1.0`)).json()) as Record<string, unknown>;
     expect(card.securitySchemes).toEqual({ bearer: { httpAuthSecurityScheme: expect.objectContaining({ scheme: 'Bearer' }) } });
     expect(card.securityRequirements).toEqual([{ schemes: { bearer: {} } }]);
     expect(card.capabilities).toEqual({ streaming: true, pushNotifications: true, extendedAgentCard: true });

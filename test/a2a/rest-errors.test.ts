@@ -14,10 +14,10 @@ async function call(url: string, init: RequestInit & { headers?: Record<string, 
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-/** The spec's REST error: google.rpc.Status with an ErrorInfo naming the A2A reason, as application/a2a+json. */
+/** The spec's REST error: google.rpc.Status with an ErrorInfo naming the A2A reason, as application/json. */
 function expectError(answer: Answer, status: number, statusName: string, reason?: string, message?: RegExp) {
   expect(answer.status).toBe(status);
-  expect(answer.headers.get('content-type')).toBe('application/a2a+json');
+  expect(answer.headers.get('content-type')).toBe('application/json');
   expect(answer.body.error.code).toBe(status);
   expect(answer.body.error.status).toBe(statusName);
   expect(typeof answer.body.error.message).toBe('string');
@@ -86,30 +86,30 @@ describe('HTTP+JSON errors in the spec\'s REST shape', () => {
     expectError(await call(`${rest}/tasks/nope:subscribe`, { method: 'POST' }), 404, 'NOT_FOUND', 'TASK_NOT_FOUND');
   });
 
-  it('maps task failures: unknown task 404, not cancelable and finished task 400 FAILED_PRECONDITION', async () => {
+  it('maps task failures: unknown task 404, not cancelable 409, finished task 400 UNIMPLEMENTED', async () => {
     const { rest } = await startRestHost();
     expectError(await call(`${rest}/tasks/no-such-task`), 404, 'NOT_FOUND', 'TASK_NOT_FOUND', /no-such-task/);
     expectError(await call(`${rest}/tasks/no-such-task:cancel`, { method: 'POST' }), 404, 'NOT_FOUND', 'TASK_NOT_FOUND');
 
     const sent = await call(`${rest}/message:send`, post({ message: message() }));
     expect(sent.status).toBe(200);
-    expect(sent.headers.get('content-type')).toBe('application/a2a+json');
+    expect(sent.headers.get('content-type')).toBe('application/json');
     const task = (sent.body as unknown as { task: { id: string; status: { state: string } } }).task;
     expect(task.status.state).toBe('TASK_STATE_COMPLETED');
 
-    expectError(await call(`${rest}/tasks/${task.id}:cancel`, { method: 'POST' }), 400, 'FAILED_PRECONDITION', 'TASK_NOT_CANCELABLE');
+    expectError(await call(`${rest}/tasks/${task.id}:cancel`, { method: 'POST' }), 409, 'FAILED_PRECONDITION', 'TASK_NOT_CANCELABLE');
     expectError(
       await call(`${rest}/message:send`, post({ message: message({ taskId: task.id }) })),
       400,
-      'FAILED_PRECONDITION',
+      'UNIMPLEMENTED',
       'UNSUPPORTED_OPERATION',
     );
   });
 
-  it('refuses other request content types with ContentTypeNotSupported', async () => {
+  it('refuses other request content types with ContentTypeNotSupported, 415', async () => {
     const { rest } = await startRestHost();
     const answer = await call(`${rest}/message:send`, { ...post({ message: message() }), headers: { 'content-type': 'text/plain' } });
-    expectError(answer, 400, 'INVALID_ARGUMENT', 'CONTENT_TYPE_NOT_SUPPORTED', /text\/plain/);
+    expectError(answer, 415, 'INVALID_ARGUMENT', 'CONTENT_TYPE_NOT_SUPPORTED', /text\/plain/);
     const a2a = await call(`${rest}/message:send`, { ...post({ message: message() }), headers: { 'content-type': 'application/a2a+json; charset=utf-8' } });
     expect(a2a.status).toBe(200);
     const bare = await fetch(`${rest}/message:send`, { method: 'POST', body: new Blob([JSON.stringify({ message: message() })]) });
@@ -137,8 +137,8 @@ describe('HTTP+JSON errors in the spec\'s REST shape', () => {
     const { rest } = await startRestHost();
     expect((await call(`${rest}/tasks`, { headers: { 'a2a-version': '1.0' } })).status).toBe(200);
     expect((await call(`${rest}/tasks`)).status).toBe(200);
-    expectError(await call(`${rest}/tasks`, { headers: { 'a2a-version': '2.0' } }), 400, 'FAILED_PRECONDITION', 'VERSION_NOT_SUPPORTED', /"2\.0"/);
-    expectError(await call(`${rest}/tasks`, { headers: { 'a2a-version': '0.3' } }), 400, 'FAILED_PRECONDITION', 'VERSION_NOT_SUPPORTED', /JSON-RPC/);
+    expectError(await call(`${rest}/tasks`, { headers: { 'a2a-version': '2.0' } }), 400, 'UNIMPLEMENTED', 'VERSION_NOT_SUPPORTED', /"2\.0"/);
+    expectError(await call(`${rest}/tasks`, { headers: { 'a2a-version': '0.3' } }), 400, 'UNIMPLEMENTED', 'VERSION_NOT_SUPPORTED', /JSON-RPC/);
   });
 
   it('checks query parameters and names what is wrong', async () => {

@@ -43,7 +43,7 @@ describe('HTTP+JSON push notification configs', () => {
 
     const empty = await fetch(base);
     expect(empty.status).toBe(200);
-    expect(empty.headers.get('content-type')).toBe('application/a2a+json');
+    expect(empty.headers.get('content-type')).toBe('application/json');
     expect(await empty.json()).toEqual({ configs: [], nextPageToken: '' });
 
     const created = await fetch(base, { method: 'POST', headers: json, body: JSON.stringify({ id: 'mine', url: receiver.url }) });

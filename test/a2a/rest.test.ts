@@ -90,7 +90,7 @@ describe('HTTP+JSON binding with the SDK client', () => {
     const { rest } = await startRestHost();
     const res = await fetch(`${rest}/tasks?contextId=${randomUUID()}`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/a2a+json');
+    expect(res.headers.get('content-type')).toBe('application/json');
     expect(await res.json()).toEqual({ tasks: [], nextPageToken: '', pageSize: 50, totalSize: 0 });
   });
 

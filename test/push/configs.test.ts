@@ -1,5 +1,6 @@
 import { TaskPushNotificationConfig } from '@a2a-js/sdk';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { createLogger, type Logger } from '../../main/base/log';
 import type { PushDeliveryConfig } from '../../main/push/push-service';
 import { generatePushSigningKey } from '../../main/push/signature';
 import type { TaskError } from '../../main/tasks/task-error';
@@ -7,9 +8,9 @@ import { openCore, userMessage } from '../helpers/task-core';
 import { tempDir } from '../helpers/temp-dir';
 import { eventually, openPush, startReceiver } from './support';
 
-function setup(dir: string, config: Partial<PushDeliveryConfig> = {}, key = generatePushSigningKey(), start = true) {
+function setup(dir: string, config: Partial<PushDeliveryConfig> = {}, key = generatePushSigningKey(), start = true, log?: Logger) {
   const core = openCore(dir);
-  const { push } = openPush(core, config, key);
+  const { push } = openPush(core, config, key, log);
   if (start) push.start();
   let closed = false;
   const close = async () => {
@@ -89,7 +90,6 @@ describe('push configs', () => {
     const refused: [string, RegExp][] = [
       ['http://127.0.0.1:8080/hook', /loopback/],
       ['http://127.1.2.3/hook', /loopback/],
-      ['http://localhost:8080/hook', /loopback/],
       ['http://[::1]/hook', /loopback/],
       ['http://[::ffff:127.0.0.1]/hook', /loopback/],
       ['http://10.1.2.3/hook', /private/],
@@ -121,6 +121,36 @@ describe('push configs', () => {
     }
     expect((await refusal(push.create(cfg(taskId, 'http://192.168.0.1/hook')))).message).toMatch(/private/);
     expect((await refusal(push.create(cfg(taskId, 'http://127.0.0.2/hook')))).message).toMatch(/loopback/);
+  });
+
+  it('accepts a host that does not resolve now and retries its deliveries like any failed one', async () => {
+    // .invalid never resolves (RFC 6761): an offline laptop or a DNS hiccup looks the same.
+    const { core, push } = setup(tempDir(), { allowlist: [], maxAttempts: 3 });
+    const taskId = await taskIn(core);
+    await expect(push.create(cfg(taskId, 'https://hooks.example.invalid/a2a'), { fromSeq: 1 })).resolves.toMatchObject({ url: 'https://hooks.example.invalid/a2a' });
+    await eventually(() => push.outbox(taskId).every((r) => r.state === 'dead'));
+    const rows = push.outbox(taskId);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.attempts).toBe(3);
+      expect(row.last_error).toMatch(/hooks\.example\.invalid does not resolve \(ENOTFOUND\)/);
+    }
+  });
+
+  it('refuses at delivery a host that resolves to loopback, and says why in the log', async () => {
+    const lines: string[] = [];
+    const receiver = await startReceiver();
+    const { core, push } = setup(tempDir(), { allowlist: [], maxAttempts: 2 }, generatePushSigningKey(), true, createLogger('info', (l) => lines.push(l)));
+    const taskId = await taskIn(core);
+    // localhost resolves to 127.0.0.1 (and ::1): only the delivery's own lookup can know that.
+    const url = `http://localhost:${receiver.port}/hook`;
+    await expect(push.create(cfg(taskId, url), { fromSeq: 1 })).resolves.toMatchObject({ url });
+    await eventually(() => push.outbox(taskId).every((r) => r.state === 'dead'));
+    expect(receiver.attempts).toEqual([]);
+    for (const row of push.outbox(taskId)) expect(row.last_error).toMatch(/refused push target: its host localhost points at (127\.0\.0\.1|::1), a loopback address/);
+    const refusals = lines.map((l) => JSON.parse(l) as { level: string; msg: string; error?: string }).filter((l) => l.msg === 'push target refused at delivery; will retry');
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(refusals[0]).toMatchObject({ level: 'warn', error: expect.stringMatching(/loopback/) });
   });
 
   it('checks the target again at delivery: a target no longer allowed is not called', async () => {

@@ -2,7 +2,7 @@ import { TaskState } from '@a2a-js/sdk';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
-import { createLogger } from '../../main/base/log';
+import { createLogger, type Logger } from '../../main/base/log';
 import { createPushService, type PushDeliveryConfig } from '../../main/push/push-service';
 import { generatePushSigningKey, type PushSigningKey } from '../../main/push/signature';
 import { createPushRepository } from '../../main/store/push-repository';
@@ -89,11 +89,11 @@ export const fastDelivery: PushDeliveryConfig = {
   timeoutMs: 2000,
 };
 
-export function openPush(core: Core, config: Partial<PushDeliveryConfig> = {}, signingKey: PushSigningKey = generatePushSigningKey()) {
+export function openPush(core: Core, config: Partial<PushDeliveryConfig> = {}, signingKey: PushSigningKey = generatePushSigningKey(), log: Logger = createLogger('silent')) {
   const push = createPushService({
     repo: createPushRepository(core.db),
     bus: core.tasks,
-    log: createLogger('silent'),
+    log,
     config: { ...fastDelivery, ...config },
     signingKey,
   });

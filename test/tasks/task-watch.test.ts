@@ -1,4 +1,4 @@
-import { Role, TaskState, type Artifact, type Part } from '@a2a-js/sdk';
+import { Role, TaskState, type Artifact, type Part, type Task } from '@a2a-js/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import { lazyAbort } from '../../main/tasks/lazy-abort';
@@ -43,7 +43,7 @@ describe('a watched send', () => {
     cores.push(core);
     const { tasks } = core;
     const first = await tasks.send({ message: userMessage('go', { metadata: { agent: 'busy' } }) }, { watch: true });
-    const asked = await first.watch!.settled();
+    const asked = (await first.watch!.settled()) as Task;
     expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
     expect(asked).toEqual(tasks.get(first.task.id));
     expect(asked.artifacts.map((a) => [a.artifactId, a.parts.map((p) => p.content?.$case === 'text' && p.content.value)])).toEqual([
@@ -53,7 +53,7 @@ describe('a watched send', () => {
     ]);
 
     const next = await tasks.send({ message: { ...userMessage('that'), taskId: first.task.id } }, { watch: true });
-    const done = await next.watch!.settled(undefined, { historyLength: 2 });
+    const done = (await next.watch!.settled(undefined, { historyLength: 2 })) as Task;
     expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(done).toEqual(tasks.get(first.task.id, { historyLength: 2 }));
     expect(done.history.map((m) => m.messageId)).toEqual([expect.any(String), 'done']);

@@ -49,11 +49,15 @@ function launchError(adapter: AgentAdapter, r: AgentRun): string {
 }
 
 const text = (u: TaskUpdate | undefined) => {
-  const parts = u?.kind === 'status' ? u.message?.parts : u?.artifact.parts;
+  const parts = u?.kind === 'status' || u?.kind === 'message' ? u.message?.parts : u?.artifact.parts;
   return parts?.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('');
 };
 const summary = (updates: TaskUpdate[]) =>
-  updates.map((u) => (u.kind === 'status' ? [TaskState[u.state], text(u) ?? null] : ['artifact', u.artifact.artifactId, text(u), u.append ?? false]));
+  updates.map((u) => {
+    if (u.kind === 'status') return [TaskState[u.state], text(u) ?? null];
+    if (u.kind === 'message') return ['message', text(u)];
+    return ['artifact', u.artifact.artifactId, text(u), u.append ?? false];
+  });
 
 describe('opencode adapter', () => {
   it('builds argv with the prompt verbatim after "--", the endpoint as provider, and --session from the context', () => {

@@ -1,4 +1,4 @@
-import { TaskState, type Task } from '@a2a-js/sdk';
+import { Role, TaskState, type Task } from '@a2a-js/sdk';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,47 @@ describe('command agent in a pty', () => {
     expect(order).toEqual(['task', 'TASK_STATE_WORKING', 'output', 'TASK_STATE_WORKING', 'notes', 'run', 'TASK_STATE_COMPLETED']);
     // The task file is removed once the run ends.
     expect(await waitFor(() => !existsSync(env.CODETETHER_TASK_FILE!), 1000)).toBe(true);
+  });
+
+  it('answers with a Message before any other output: the task is removed, the exchange stays in the session', async () => {
+    const { tasks, db } = setup();
+    const { task, watch } = await tasks.send({ message: userMessage('reply fast', { metadata: { agent: 'proto' } }) }, { watch: true });
+    const answer = await watch!.settled();
+    expect(answer).toMatchObject({ role: Role.ROLE_AGENT, contextId: task.contextId, taskId: '', parts: [{ content: { $case: 'text', value: 'quick answer to fast' } }] });
+    expect(tasks.list({ contextId: task.contextId }).tasks).toEqual([]);
+    expect(() => tasks.get(task.id)).toThrow(/does not exist/);
+    const rows = db.prepare('SELECT role, task_id, body_json FROM messages WHERE context_id = ? ORDER BY seq').all(task.contextId) as { role: string; task_id: string | null; body_json: string }[];
+    expect(rows.map((r) => [r.role, r.task_id])).toEqual([['user', null], ['agent', null]]);
+    expect(JSON.parse(rows[1]!.body_json)).toMatchObject({ role: 'ROLE_AGENT', parts: [{ text: 'quick answer to fast' }] });
+  });
+
+  it('a message after other output completes the task with it instead', async () => {
+    const { tasks } = setup();
+    const { task } = await tasks.send({ message: userMessage('late', { metadata: { agent: 'proto' } }) });
+    const done = await tasks.settled(task.id);
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(statusText(done)).toBe('too late to be a message');
+    expect(text(done, 'output')).toBe('thinking aloud\n');
+  });
+
+  it('rejects a task', async () => {
+    const { tasks } = setup();
+    const { task } = await tasks.send({ message: userMessage('reject', { metadata: { agent: 'proto' } }) });
+    const done = await tasks.settled(task.id);
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_REJECTED);
+    expect(statusText(done)).toBe('not something I do');
+  });
+
+  it('asks for authorization, then goes on like after input-required', async () => {
+    const { tasks } = setup();
+    const { task } = await tasks.send({ message: userMessage('login', { metadata: { agent: 'proto' } }) });
+    const waiting = await tasks.settled(task.id);
+    expect(waiting.status?.state).toBe(TaskState.TASK_STATE_AUTH_REQUIRED);
+    expect(statusText(waiting)).toMatch(/^Sign in at/);
+    await tasks.send({ message: userMessage('done it', { taskId: task.id, contextId: task.contextId }) });
+    const done = await tasks.settled(task.id);
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(statusText(done)).toBe('signed in: done it');
   });
 
   it('asks for input, then continues with the whole history when the client answers', async () => {

@@ -63,4 +63,24 @@ describe('host wiring of command agents', () => {
   it('refuses a config agent named like a built-in one', async () => {
     await expect(startHost(settings(tempDir(), { echo: { command: 'echo' } }))).rejects.toThrow('Config "agents.echo" has the name of a built-in agent');
   });
+
+  it('streams a command agent\'s Message answer as exactly one Message, over JSON-RPC', async () => {
+    const dir = tempDir();
+    const host = await startHost(settings(dir, { proto: { command: process.execPath, args: [join(fixtures, 'protocol.js')] } }));
+    try {
+      mkdirSync(join(dir, 'repo'));
+      expect(registerCodebase(createCodebaseRepository(host.db), { name: 'repo', path: join(dir, 'repo'), knownAgents: ['proto'], now: Date.now() }).ok).toBe(true);
+      const started = Date.now();
+      const res = await fetch(host.urls.a2a, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendStreamingMessage', params: { message: { messageId: 'm1', role: 'ROLE_USER', parts: [{ text: 'reply now' }], metadata: { agent: 'proto' } } } }),
+      });
+      const frames = (await res.text()).split('\n\n').filter((b) => b.includes('data: '));
+      const results = frames.map((f) => (JSON.parse(f.slice(f.indexOf('data: ') + 6)) as { result: Record<string, unknown> }).result);
+      expect(results, `after ${Date.now() - started} ms`).toEqual([{ message: expect.objectContaining({ role: 'ROLE_AGENT', parts: [{ text: 'quick answer to now' }] }) }]);
+    } finally {
+      await host.stop();
+    }
+  });
 });

@@ -63,5 +63,5 @@ export function commandAgentCore(dir: string, agents: Record<string, CommandAgen
     await ptyHost.stop();
     closeDatabase(db);
   });
-  return { tasks: core.tasks, ptyHost, codebases };
+  return { tasks: core.tasks, ptyHost, codebases, db };
 }

@@ -1,6 +1,7 @@
-import { RestRequestMalformedError, restStatusFor, toRestErrorBody, type RestErrorBody } from '@a2a-js/sdk/errors';
+import { RestRequestMalformedError, toRestErrorBody, type RestErrorBody } from '@a2a-js/sdk/errors';
 import type { ServerResponse } from 'node:http';
 import { HttpError } from '../../http/errors';
+import { mappingOf } from '../error-table';
 import { AuthenticationRequiredError, toA2AError } from '../errors';
 import { sendA2aJson } from './respond';
 
@@ -45,8 +46,10 @@ export function restFailure(err: unknown): RestFailure {
     return { status: err.status, body: toRestErrorBody(a2a, err.status), headers: err.headers };
   }
   const a2a = toA2AError(err);
-  const status = restStatusFor(a2a);
-  return { status, body: toRestErrorBody(a2a, status), headers: {} };
+  const { http, status } = mappingOf(a2a);
+  const body = toRestErrorBody(a2a, http);
+  body.error.status = status;
+  return { status: http, body, headers: {} };
 }
 
 export function sendRestError(res: ServerResponse, err: unknown): void {

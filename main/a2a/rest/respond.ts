@@ -1,11 +1,13 @@
-import { A2A_CONTENT_TYPE } from '@a2a-js/sdk';
 import type { ServerResponse } from 'node:http';
 
-/** Every JSON body of the HTTP+JSON binding, success or error, is application/a2a+json. */
+/**
+ * Every JSON body of the HTTP+JSON binding, success or error, is application/json (spec 11.1);
+ * requests may still come as application/a2a+json.
+ */
 export function sendA2aJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': A2A_CONTENT_TYPE,
+    'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
     ...headers,
   });

@@ -9,7 +9,9 @@ import { createRunOutput, OUTPUT_ARTIFACT } from './run-output';
 const states: Record<string, TaskState> = {
   working: TaskState.TASK_STATE_WORKING,
   'input-required': TaskState.TASK_STATE_INPUT_REQUIRED,
+  'auth-required': TaskState.TASK_STATE_AUTH_REQUIRED,
   failed: TaskState.TASK_STATE_FAILED,
+  rejected: TaskState.TASK_STATE_REJECTED,
   completed: TaskState.TASK_STATE_COMPLETED,
 };
 
@@ -30,6 +32,8 @@ function parts(value: unknown): Part[] | undefined {
 export function createCommandOutputParser(run: AgentRun, agentName: string): OutputParser {
   const out = createRunOutput(run);
   let settled = false;
+  /** Whether the run has printed or reported anything: a `message` answer must come first. */
+  let spoke = false;
 
   function status(state: TaskState, text: string | undefined): TaskUpdate {
     if (state !== TaskState.TASK_STATE_WORKING) settled = true;
@@ -57,6 +61,13 @@ export function createCommandOutputParser(run: AgentRun, agentName: string): Out
       case 'usage':
         if (typeof line.tokens !== 'number' || !Number.isFinite(line.tokens) || line.tokens < 0) return undefined;
         return { kind: 'status', state: TaskState.TASK_STATE_WORKING, metadata: { usage: { totalTokens: Math.round(line.tokens) } } };
+      case 'message': {
+        if (text === undefined) return undefined;
+        // After other output the task exists for the client already: the answer completes it instead.
+        if (spoke) return status(TaskState.TASK_STATE_COMPLETED, text);
+        settled = true;
+        return { kind: 'message', message: { ...agentMessage(run.task, text), taskId: '' } };
+      }
     }
     return undefined;
   }
@@ -73,11 +84,15 @@ export function createCommandOutputParser(run: AgentRun, agentName: string): Out
         const line = raw.startsWith('{') ? jsonObject(raw) : undefined;
         if (line?.type === 'text' && typeof line.text === 'string') {
           batch.text(line.text);
+          spoke = true;
           continue;
         }
         const update = line && event(line);
         if (update) batch.push(update);
-        else batch.plain(raw);
+        // Blank lines before anything else (a terminal settling) are not output.
+        else if (spoke || raw.trim() !== '') batch.plain(raw);
+        else continue;
+        spoke = true;
       }
       return batch.done();
     },

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@a2a-js/sdk';
 import type { WorkerRecord } from '../../store/worker-repository';
-import type { TaskUpdate } from '../../tasks/executor';
+import { endsRun, type TaskUpdate } from '../../tasks/executor';
 import type { TaskRunner } from '../../tasks/runner';
-import { isSettled } from '../../tasks/states';
 import { TaskError } from '../../tasks/task-error';
 import type { Assignment } from '../wire/protocol';
 
@@ -125,7 +124,7 @@ export function createLeaseBook({ runner, leaseMs, ackMs, now }: LeaseBookOption
       if (err instanceof TaskError) return runEnded(lease, err.message);
       throw err;
     }
-    if (updates.some((u) => u.kind === 'status' && isSettled(u.state))) lease.reachedEnd = true;
+    if (updates.some(endsRun)) lease.reachedEnd = true;
     const done = runner.durable();
     lease.inflight = { seq, done };
     try {

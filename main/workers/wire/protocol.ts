@@ -68,6 +68,7 @@ export interface HeartbeatResponse {
 const wireUpdate = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('status'), state: z.string(), message: z.unknown().optional(), metadata: z.record(z.string(), z.unknown()).optional() }),
   z.object({ kind: z.literal('artifact'), artifact: z.unknown(), append: z.boolean().optional(), lastChunk: z.boolean().optional() }),
+  z.object({ kind: z.literal('message'), message: z.unknown() }),
 ]);
 export type WireUpdate = z.infer<typeof wireUpdate>;
 
@@ -81,12 +82,14 @@ export type CompleteRequest = z.infer<typeof completeRequest>;
 
 export function encodeUpdate(u: TaskUpdate): WireUpdate {
   if (u.kind === 'artifact') return { kind: 'artifact', artifact: Artifact.toJSON(u.artifact), append: u.append, lastChunk: u.lastChunk };
+  if (u.kind === 'message') return { kind: 'message', message: Message.toJSON(u.message) };
   return { kind: 'status', state: TaskState[u.state], message: u.message ? Message.toJSON(u.message) : undefined, metadata: u.metadata };
 }
 
 /** Throws on a state name that is not a TaskState. */
 export function decodeUpdate(w: WireUpdate): TaskUpdate {
   if (w.kind === 'artifact') return { kind: 'artifact', artifact: Artifact.fromJSON(w.artifact), append: w.append, lastChunk: w.lastChunk };
+  if (w.kind === 'message') return { kind: 'message', message: Message.fromJSON(w.message) };
   const state = TaskState[w.state as keyof typeof TaskState];
   if (typeof state !== 'number') throw new Error(`unknown task state ${JSON.stringify(w.state)}`);
   return { kind: 'status', state, message: w.message === undefined ? undefined : Message.fromJSON(w.message), metadata: w.metadata };

@@ -1,5 +1,5 @@
 // Our HTTP stack (router + server with request logging) serving the /healthz-shaped answer.
-// argv[2] is the log level: 'info' is the production default (a JSON line per request on stderr).
+// argv[2] is the log level: 'info' is the production default (failures and slow requests only; every request at 'debug').
 import { createLogger, type LogLevel } from '../../../main/base/log';
 import { sendJson } from '../../../main/http/respond';
 import { createRouter } from '../../../main/http/router';
