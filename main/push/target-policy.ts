@@ -6,23 +6,48 @@ export type TargetCheck = { ok: true } | { ok: false; reason: string };
 
 export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
 
+/**
+ * Every range of IANA's IPv4 and IPv6 Special-Purpose Address Registries (RFC 6890 and their
+ * updates), plus multicast: none is a public web server a webhook should reach. Some of them are
+ * routable (AS112, AMT), but none serves webhooks, and those that embed an IPv4 address (NAT64,
+ * 6to4, Teredo, the deprecated IPv4-compatible ::a.b.c.d) would let a gateway reach a private one.
+ */
 const refusedRanges: readonly [string, number, 'ipv4' | 'ipv6', string][] = [
-  ['0.0.0.0', 8, 'ipv4', 'unspecified'],
-  ['127.0.0.0', 8, 'ipv4', 'loopback'],
+  ['0.0.0.0', 8, 'ipv4', 'unspecified ("this network")'],
   ['10.0.0.0', 8, 'ipv4', 'private'],
-  ['172.16.0.0', 12, 'ipv4', 'private'],
-  ['192.168.0.0', 16, 'ipv4', 'private'],
   ['100.64.0.0', 10, 'ipv4', 'shared (carrier-grade NAT)'],
+  ['127.0.0.0', 8, 'ipv4', 'loopback'],
   ['169.254.0.0', 16, 'ipv4', 'link-local'],
+  ['172.16.0.0', 12, 'ipv4', 'private'],
+  ['192.0.0.0', 24, 'ipv4', 'IETF protocol assignment'],
+  ['192.0.2.0', 24, 'ipv4', 'documentation (TEST-NET-1)'],
+  ['192.31.196.0', 24, 'ipv4', 'AS112'],
+  ['192.52.193.0', 24, 'ipv4', 'AMT'],
+  ['192.88.99.0', 24, 'ipv4', '6to4 relay anycast'],
+  ['192.168.0.0', 16, 'ipv4', 'private'],
+  ['192.175.48.0', 24, 'ipv4', 'AS112 direct delegation'],
+  ['198.18.0.0', 15, 'ipv4', 'benchmarking'],
+  ['198.51.100.0', 24, 'ipv4', 'documentation (TEST-NET-2)'],
+  ['203.0.113.0', 24, 'ipv4', 'documentation (TEST-NET-3)'],
   ['224.0.0.0', 4, 'ipv4', 'multicast'],
   ['240.0.0.0', 4, 'ipv4', 'reserved'],
-  ['::', 128, 'ipv6', 'unspecified'],
   ['::1', 128, 'ipv6', 'loopback'],
+  ['::', 128, 'ipv6', 'unspecified'],
+  // ::a.b.c.d, the deprecated IPv4-compatible form: an old stack sends it to the IPv4 host.
+  ['::', 96, 'ipv6', 'IPv4-compatible'],
+  ['64:ff9b::', 96, 'ipv6', 'NAT64'],
+  ['64:ff9b:1::', 48, 'ipv6', 'local-use NAT64'],
+  ['100::', 64, 'ipv6', 'discard-only'],
+  ['100:0:0:1::', 64, 'ipv6', 'dummy prefix'],
+  ['2001::', 23, 'ipv6', 'IETF protocol assignment (Teredo, benchmarking, ORCHID, ...)'],
+  ['2001:db8::', 32, 'ipv6', 'documentation'],
+  ['2002::', 16, 'ipv6', '6to4'],
+  ['2620:4f:8000::', 48, 'ipv6', 'AS112 direct delegation'],
+  ['3fff::', 20, 'ipv6', 'documentation'],
+  ['5f00::', 16, 'ipv6', 'segment routing (SRv6) SID'],
   ['fc00::', 7, 'ipv6', 'private (unique local)'],
   ['fe80::', 10, 'ipv6', 'link-local'],
   ['ff00::', 8, 'ipv6', 'multicast'],
-  // NAT64 embeds an IPv4 address the gateway would reach on our behalf.
-  ['64:ff9b::', 96, 'ipv6', 'NAT64'],
 ];
 
 const refused = refusedRanges.map(([net, prefix, family, label]) => {
