@@ -92,15 +92,31 @@ const authentication = object({ scheme: string, credentials: string });
 
 export const pushConfigShape = object({ tenant: string, id: string, taskId: string, url: string, token: string, authentication });
 
+/**
+ * v0.3 names of send options that v1.0 renamed: a v1.0 request that carries one meant something
+ * this host would otherwise ignore in silence (no webhook, a blocking send), so it is refused.
+ */
+const renamedInV1: Record<string, string> = {
+  pushNotificationConfig: 'taskPushNotificationConfig',
+  push_notification_config: 'taskPushNotificationConfig',
+  blocking: 'returnImmediately (its opposite)',
+};
+
 export const sendMessageShape = object({
   tenant: string,
   message,
-  configuration: object({
-    acceptedOutputModes: list(string),
-    taskPushNotificationConfig: pushConfigShape,
-    historyLength: integer,
-    returnImmediately: boolean,
-  }),
+  configuration: object(
+    {
+      acceptedOutputModes: list(string),
+      taskPushNotificationConfig: pushConfigShape,
+      historyLength: integer,
+      returnImmediately: boolean,
+    },
+    (v, path) => {
+      const old = Object.keys(renamedInV1).find((k) => v[k] !== undefined);
+      if (old) throw new RequestMalformedError(`${path}.${old} is an A2A v0.3 field; in v1.0 it is ${path}.${renamedInV1[old]}.`);
+    },
+  ),
   metadata: struct,
 });
 

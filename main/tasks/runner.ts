@@ -42,6 +42,9 @@ export interface Dispatcher {
   /** Whether some worker (this process or a registered remote one) runs agent `name`. */
   hasAgent(name: string): boolean;
   agentNames(): string[];
+  /** Whether a codebase of this name is registered here or served by a registered remote worker. */
+  hasCodebase(name: string): boolean;
+  codebaseNames(): string[];
 }
 
 export type DispatcherFactory = (runner: TaskRunner) => Dispatcher;

@@ -157,6 +157,9 @@ export function createTaskService(deps: TaskServiceDeps) {
     cancel: () => {},
     hasAgent: (name) => agents.has(name),
     agentNames: () => [...agents.keys()],
+    // A core without a dispatcher knows no codebases: its agents judge the name themselves.
+    hasCodebase: () => true,
+    codebaseNames: () => [],
   };
 
   /** `committed`: the task as just committed, when the caller has it; otherwise it is read back. */
@@ -213,6 +216,15 @@ export function createTaskService(deps: TaskServiceDeps) {
     const requested = agentOf(input);
     if (requested !== undefined && (typeof requested !== 'string' || !dispatcher.hasAgent(requested))) {
       throw new TaskError('invalid-params', `Unknown agent ${JSON.stringify(requested)}. Available agents: ${dispatcher.agentNames().join(', ')}.`);
+    }
+    // Like an unknown agent, an unknown codebase is the request's fault: refused, not a failed task.
+    const codebase = input.metadata?.codebase ?? message.metadata?.codebase;
+    if (codebase !== undefined && codebase !== null && (typeof codebase !== 'string' || !dispatcher.hasCodebase(codebase))) {
+      const known = dispatcher.codebaseNames();
+      throw new TaskError(
+        'invalid-params',
+        `Unknown codebase ${JSON.stringify(codebase)}. ${known.length ? `Registered codebases: ${known.join(', ')}.` : 'No codebase is registered.'} Register a folder with: codetether codebase add NAME PATH`,
+      );
     }
 
     if (message.taskId) {

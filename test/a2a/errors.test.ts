@@ -24,6 +24,10 @@ describe('JSON-RPC errors', () => {
       [send({ message: msg({ role: 'ROLE_WIZARD' }) }), -32602],
       [send({ message: msg(), configuration: { historyLength: -1 } }), -32602],
       [send({ message: msg({ metadata: { agent: 'nobody' } }) }), -32602],
+      [send({ message: msg({ metadata: { codebase: 'nowhere' } }) }), -32602],
+      [send({ message: msg(), metadata: { codebase: 7 } }), -32602],
+      [send({ message: msg(), configuration: { pushNotificationConfig: { url: 'https://example.com/hook' } } }), -32602],
+      [send({ message: msg(), configuration: { blocking: false } }), -32602],
       [send({ message: msg({ messageId: 5 }) }), -32602],
       [send({ message: msg(), configuration: { returnImmediately: 'no' } }), -32602],
       [send({ message: msg({ parts: [{ text: 'a', data: {} }] }) }), -32602],
@@ -77,5 +81,14 @@ describe('JSON-RPC errors', () => {
     expect(again.body.error?.code).toBe(-32004);
     const resub = await rpc(url, { jsonrpc: '2.0', id: 3, method: 'SubscribeToTask', params: { id: task.id } });
     expect(resub.body.error?.code).toBe(-32004);
+  });
+
+  it('names the registered codebases for an unknown one, and the v1.0 name of a v0.3 field, and stores nothing', async () => {
+    const { rpc: url, host } = await startRpcHost();
+    const unknown = await rpc(url, send({ message: msg({ metadata: { codebase: 'nowhere' } }) }));
+    expect(unknown.body.error!.message).toBe('Unknown codebase "nowhere". No codebase is registered. Register a folder with: codetether codebase add NAME PATH');
+    const renamed = await rpc(url, send({ message: msg(), configuration: { pushNotificationConfig: { url: 'https://example.com/hook' } } }));
+    expect(renamed.body.error!.message).toBe('configuration.pushNotificationConfig is an A2A v0.3 field; in v1.0 it is configuration.taskPushNotificationConfig.');
+    expect(host.tasks.list({ pageSize: 10 }).tasks).toHaveLength(0);
   });
 });

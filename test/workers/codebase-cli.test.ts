@@ -74,7 +74,7 @@ describe('codetether codebase', () => {
 
     const agent = await cli(root, 'add', 'a', root, '--agent', 'nobody', '--data-dir', data);
     expect(agent.code).toBe(1);
-    expect(agent.stderr).toContain('Unknown agent "nobody". Agents on this host: echo, opencode, claude, codex, gemini');
+    expect(agent.stderr).toContain('Unknown agent "nobody". Agents on this host: echo, rlm, ralph, opencode, claude, codex, gemini.');
 
     expect((await cli(root, 'add', 'a', '--data-dir', data)).code).toBe(2);
     const empty = await cli(root, 'list', '--data-dir', data);

@@ -6,8 +6,7 @@ import { createRoamingRepository } from '../../store/roaming-repository';
 import { knownCodebases } from '../../sync/known-codebases';
 import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database';
 import { runSubcommand, type Subcommand } from '../subcommands';
-import { builtInAgents } from '../../tasks/agents';
-import { RLM_AGENT } from '../../rlm/agent';
+import { inProcessAgentNames } from '../../host/in-process-agents';
 import { hostCatalogNames } from '../../workers/agents/catalog';
 import { codebaseNameRule, registerCodebase } from '../../workers/workspace/codebases';
 import type { CliIo, Command } from '../command';
@@ -45,7 +44,7 @@ async function add(argv: string[], io: CliIo): Promise<number> {
       path: resolve(path),
       defaultAgent: values.agent,
       allowedAgents: agentList(values.allow),
-      knownAgents: hostCatalogNames(config, [...builtInAgents().keys(), RLM_AGENT]),
+      knownAgents: hostCatalogNames(config, inProcessAgentNames),
       now: Date.now(),
     }),
   );

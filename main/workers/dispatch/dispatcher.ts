@@ -347,6 +347,8 @@ export function createDispatcher(options: DispatcherOptions): HostDispatcher {
     cancel,
     hasAgent: (name) => localAgents.has(name) || [...known.values()].some((w) => w.agents.includes(name)),
     agentNames: () => [...new Set([...localAgents, ...[...known.values()].flatMap((w) => w.agents)])],
+    hasCodebase: (name) => codebases.get(name) !== undefined || [...known.values()].some((w) => w.codebases.includes(name)),
+    codebaseNames: () => [...new Set([...codebases.list().map((c) => c.name), ...[...known.values()].flatMap((w) => w.codebases)])].sort(),
   };
 
   return {
