@@ -5,7 +5,7 @@ import { loadConfig } from '../../main/base/config';
 import type { ConfigKey } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 /**
  * A test agent: reports working, then one artifact chunk every `ms` milliseconds, `ticks`
@@ -56,7 +56,7 @@ export async function startRestHost(flags: Partial<Record<ConfigKey, unknown>> =
   return { host, origin, rest: `${origin}/v1`, client };
 }
 
-export { sseFrames, type SseFrame } from '../helpers/sse-frames';
+export { sseFrames, type SseFrame } from '../support/sse-frames';
 
 /** The payload kind of a bare StreamResponse JSON ("task", "statusUpdate", ...). */
 export function kindOf(data: string): string {

@@ -6,8 +6,8 @@ import { loadConfig } from '../../main/base/config';
 import type { ConfigKey } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import { sseFrames, type SseFrame } from '../helpers/sse-frames';
-import { tempDir } from '../helpers/temp-dir';
+import { sseFrames, type SseFrame } from '../support/sse-frames';
+import { tempDir } from '../support/temp-dir';
 
 /** Reports working, then waits until its task is canceled (or the host stops). */
 export const blockerAgent: AgentExecutor = {

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCallContext, shiftSeq } from '../../main/a2a/call-context';
 import { followTask } from '../../main/a2a/task-stream';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import { openCore, userMessage, type Core } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { openCore, userMessage, type Core } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 
 const cores: Core[] = [];
 afterEach(async () => {

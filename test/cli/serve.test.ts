@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRuntime } from '../../main/base/runtime-file';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 const bin = join(process.cwd(), 'main/cli/bin.js');
 const children: ChildProcess[] = [];

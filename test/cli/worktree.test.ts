@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../main/cli/main';
 import { taskWorktree } from '../../main/workers/workspace/worktrees';
-import { git, makeFolder } from '../helpers/git-repo';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { git, makeFolder } from '../support/git-repo';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { commandAgentCore, fixtures, waitFor } from '../workers/support';
 
 async function cli(...args: string[]) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { needsMonitorBuild } from '../../main/app/build-freshness';
 import { findElectron } from '../../main/app/electron-binary';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 const root = process.cwd();
 const kill: (() => void)[] = [];

@@ -7,7 +7,7 @@ import type { Scope } from '../../main/auth/scopes';
 import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { monitorCsp } from '../../main/monitor/csp';
-import { userMessage } from '../helpers/task-core';
+import { userMessage } from '../support/task-core';
 import type { AgentExecutor } from '../../main/tasks/executor';
 
 const dirs: string[] = [];

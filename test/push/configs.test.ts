@@ -4,8 +4,8 @@ import { createLogger, type Logger } from '../../main/base/log';
 import type { PushDeliveryConfig } from '../../main/push/push-service';
 import { generatePushSigningKey } from '../../main/push/signature';
 import type { TaskError } from '../../main/tasks/task-error';
-import { openCore, userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { openCore, userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { eventually, openPush, startReceiver } from './support';
 
 function setup(dir: string, config: Partial<PushDeliveryConfig> = {}, key = generatePushSigningKey(), start = true, log?: Logger) {

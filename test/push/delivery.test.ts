@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generatePushSigningKey, verifyPushSignature } from '../../main/push/signature';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import { openCore, userMessage, type Core } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { openCore, userMessage, type Core } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { eventually, gatedAgent, openPush, seqOf, startReceiver } from './support';
 import type { PushDeliveryConfig } from '../../main/push/push-service';
 

@@ -6,8 +6,8 @@ import { configSchema } from '../../main/base/config-schema';
 import { loadConfig } from '../../main/base/config';
 import { startHost } from '../../main/host/host';
 import { verifyPushSignature } from '../../main/push/signature';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { eventually, startReceiver } from './support';
 
 describe('push in the host', () => {

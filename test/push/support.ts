@@ -7,7 +7,7 @@ import { createPushService, type PushDeliveryConfig } from '../../main/push/push
 import { generatePushSigningKey, type PushSigningKey } from '../../main/push/signature';
 import { createPushRepository } from '../../main/store/push-repository';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import type { Core } from '../helpers/task-core';
+import type { Core } from '../support/task-core';
 
 export interface Attempt {
   status: number;

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import type { TaskError } from '../../main/tasks/task-error';
 import { decodeEvent, type TaskEvent } from '../../main/tasks/task-event';
-import { openCore, userMessage, type Core } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { openCore, userMessage, type Core } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 
 const cores: Core[] = [];
 afterEach(async () => {

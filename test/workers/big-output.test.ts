@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStream } from '../a2a/support';
-import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
-import { sseFrames } from '../helpers/sse-frames';
-import { tempDir } from '../helpers/temp-dir';
+import { startServeProcess, type ServeProcess } from '../support/serve-process';
+import { sseFrames } from '../support/sse-frames';
+import { tempDir } from '../support/temp-dir';
 import { fixtures } from './support';
 
 const MB = 1024 * 1024;

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandAgentConfig } from '../../main/base/config-schema';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { alive, commandAgentCore, fixtures, statusText, waitFor } from './support';
 
 const node = (script: string, extra: Partial<CommandAgentConfig> = {}): CommandAgentConfig => ({

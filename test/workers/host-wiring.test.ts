@@ -6,8 +6,8 @@ import { configSchema } from '../../main/base/config-schema';
 import { startHost } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { alive, fixtures, waitFor } from './support';
 
 const settings = (dataDir: string, agents: Record<string, unknown>) =>

@@ -10,7 +10,7 @@ import { startHost, type Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { findExecutable } from '../../main/workers/adapters/find-executable';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { startFakeLlm, type ChatRequest, type FakeLlm, type Reply } from '../support/fake-llm';
 import { agentSessionId, finalState, hermeticEnv, isTitleRequest, opencodeInstalled, outputText, progressTexts, statusText, userTexts } from '../support/opencode';
 

@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { createOutputLog } from '../../main/workers/raw-output/output-log';
-import { userMessage } from '../helpers/task-core';
-import { sseFrames } from '../helpers/sse-frames';
-import { tempDir } from '../helpers/temp-dir';
+import { userMessage } from '../support/task-core';
+import { sseFrames } from '../support/sse-frames';
+import { tempDir } from '../support/temp-dir';
 import { fixtures } from './support';
 
 const hosts: Host[] = [];

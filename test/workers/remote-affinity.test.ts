@@ -5,8 +5,8 @@ import { startHost, type Host } from '../../main/host/host';
 import type { Overview } from '../../shared/monitor-api';
 import { parseClaimNote } from '../../main/workers/dispatch/run-sites';
 import { startRpcHost } from '../a2a/support';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { appDir, connected, spawnWorker, token, workerConfig } from './remote-support';
 
 /** The worker that claimed the task's latest run, by the name in its claim (`{ worker: "name (id)" }`), and when. */

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedEvent, Overview, WorkerInfo } from '../../shared/monitor-api';
 import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
-import { sseFrames } from '../helpers/sse-frames';
-import { tempDir } from '../helpers/temp-dir';
+import { sseFrames } from '../support/sse-frames';
+import { tempDir } from '../support/temp-dir';
 import { token } from './remote-support';
 
 const hosts: Host[] = [];

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { Host } from '../../main/host/host';
 import type { Scope } from '../../main/auth/scopes';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { fixtures } from './support';
 
 export const bin = resolve(import.meta.dirname, '../../main/cli/bin.js');

@@ -4,8 +4,8 @@ import { loadConfig } from '../../main/base/config';
 import { startHost } from '../../main/host/host';
 import { createWorkerRepository } from '../../main/store/worker-repository';
 import { request, startRpcHost, until } from '../a2a/support';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { appDir, connected, spawnWorker, token, workerConfig } from './remote-support';
 
 function output(task: Task): string[] {

@@ -7,8 +7,8 @@ import { startHost, type Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { blockerAgent } from '../a2a/support';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { fixtures, statusText, waitFor } from './support';
 
 describe('host restart and maxAttempts', () => {

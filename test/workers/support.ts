@@ -10,7 +10,7 @@ import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { createCommandAdapter } from '../../main/workers/adapters/command';
 import { createPtyAgent } from '../../main/workers/agents/pty-agent';
 import { createPtyHost } from '../../main/workers/pty-host/client';
-import { openCore } from '../helpers/task-core';
+import { openCore } from '../support/task-core';
 
 export const fixtures = join(import.meta.dirname, '../fixtures/agents');
 
