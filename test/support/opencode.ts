@@ -1,5 +1,6 @@
 import type { StreamResponse, TaskState } from '@a2a-js/sdk';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { findExecutable } from '../../main/workers/adapters/find-executable';
 import { contentText, type ChatRequest } from './fake-llm';
@@ -15,6 +16,7 @@ export function hermeticEnv(dir: string): Record<string, string> {
   mkdirSync(home);
   return {
     HOME: home,
+    TMPDIR: tmpdir(),
     XDG_DATA_HOME: join(home, 'data'),
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_CACHE_HOME: join(home, 'cache'),

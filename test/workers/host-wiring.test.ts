@@ -8,7 +8,8 @@ import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { userMessage } from '../support/task-core';
 import { tempDir } from '../support/temp-dir';
-import { alive, fixtures, waitFor } from './support';
+import { fixtures, waitFor } from './support';
+import { alive } from '../support/processes';
 
 const settings = (dataDir: string, agents: Record<string, unknown>) =>
   configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, agents });
