@@ -91,12 +91,3 @@ export async function collect(res: Response, count = Infinity): Promise<SseFrame
   }
   return frames;
 }
-
-/** Polls `check` until it holds (the tests' way to wait for an agent's progress). */
-export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

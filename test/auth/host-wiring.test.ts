@@ -1,10 +1,11 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { configSchema } from '../../main/base/config-schema';
 import { startHost } from '../../main/host/host';
-import { call, freshDir } from './support';
+import { call } from './support';
+import { tempDir } from '../support/temp-dir';
 
 async function host(settings: Record<string, unknown>) {
-  const h = await startHost(configSchema.parse({ dataDir: freshDir(), port: 0, logLevel: 'silent', ...settings }));
+  const h = await startHost(configSchema.parse({ dataDir: tempDir(), port: 0, logLevel: 'silent', ...settings }));
   onTestFinished(() => h.stop());
   return Number(new URL(h.urls.health).port);
 }

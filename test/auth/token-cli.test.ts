@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { bearer, call, freshDir } from './support';
+import { bearer, call } from './support';
+import { tempDir } from '../support/temp-dir';
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, '../../main/cli/bin.js');
@@ -53,7 +54,7 @@ function startServe(dataDir: string): Promise<number> {
 
 describe('codetether token', () => {
   it('creates, lists and revokes tokens; stdout of create is the token alone', async () => {
-    const dir = freshDir();
+    const dir = tempDir();
     const created = await cli('token', 'create', '--name', 'laptop', '--data-dir', dir);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^ct_[A-Za-z0-9_-]{43}\n$/);
@@ -98,7 +99,7 @@ describe('codetether token', () => {
   });
 
   it('rejects an unknown scope or duration with a usage error naming the valid scopes', async () => {
-    const dir = freshDir();
+    const dir = tempDir();
     const bad = await cli('token', 'create', '--name', 'x', '--scopes', 'a2a,root', '--data-dir', dir);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
@@ -109,7 +110,7 @@ describe('codetether token', () => {
   });
 
   it('works against a running serve on the same data dir: new tokens at once, revocation at once', async () => {
-    const dir = freshDir();
+    const dir = tempDir();
     const port = await startServe(dir);
     expect((await call(port, '/healthz')).status).toBe(200);
     expect((await call(port, '/a2a')).status).toBe(401);

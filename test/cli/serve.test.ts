@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRuntime } from '../../main/base/runtime-file';
 import { tempDir } from '../support/temp-dir';
+import { waitFor } from '../support/wait';
 
 const bin = join(process.cwd(), 'main/cli/bin.js');
 const children: ChildProcess[] = [];
@@ -24,16 +25,6 @@ function run(args: string[]) {
   return { child, exited, out: () => out, err: () => err };
 }
 
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer();
@@ -50,7 +41,7 @@ describe('codetether serve', () => {
   it('answers /healthz, prints its URLs, and on SIGTERM exits 0 leaving a clean database', async () => {
     const dataDir = tempDir();
     const p = run(['serve', '--port', '0', '--data-dir', dataDir]);
-    const url = await waitFor(() => /Health:\s+(\S+)/.exec(p.out())?.[1], 15_000);
+    const url = await waitFor(() => /Health:\s+(\S+)/.exec(p.out())?.[1], 15_000, 'the health URL');
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', database: 'ok' });
@@ -68,7 +59,7 @@ describe('codetether serve', () => {
   it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {
     const port = await freePort();
     const p = run(['serve', '--port', String(port), '--data-dir', tempDir()]);
-    await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200 ? true : undefined), 15_000);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 15_000, 'the host to answer /healthz');
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
   });

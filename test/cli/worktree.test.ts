@@ -7,7 +7,8 @@ import { taskWorktree } from '../../main/workers/workspace/worktrees';
 import { git, makeFolder } from '../support/git-repo';
 import { userMessage } from '../support/task-core';
 import { tempDir } from '../support/temp-dir';
-import { commandAgentCore, fixtures, waitFor } from '../workers/support';
+import { commandAgentCore, fixtures } from '../workers/support';
+import { waitFor } from '../support/wait';
 
 async function cli(...args: string[]) {
   const out: string[] = [];

@@ -4,20 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { needsMonitorBuild } from '../../main/app/build-freshness';
 import { findElectron } from '../../main/app/electron-binary';
 import { tempDir } from '../support/temp-dir';
+import { waitFor } from '../support/wait';
 
 const root = process.cwd();
 const kill: (() => void)[] = [];
 afterEach(() => kill.splice(0).forEach((k) => k()));
-
-async function waitFor<T>(probe: () => T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.skipIf(findElectron(root) !== undefined)('codetether desktop without the Electron binary', () => {
   it('says so in one line, then serves the headless host with a working monitor and exits 0 on SIGTERM', async () => {
@@ -35,7 +26,7 @@ describe.skipIf(findElectron(root) !== undefined)('codetether desktop without th
     child.stderr.on('data', (d) => (err += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
-    const health = await waitFor(() => /Health:\s+(\S+)/.exec(out)?.[1], 30_000);
+    const health = await waitFor(() => /Health:\s+(\S+)/.exec(out)?.[1], 30_000, 'the health URL');
     const res = await fetch(health);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok' });

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../main/cli/main';
-import { pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, waitFor, type TestHost, type TestRelay } from '../sync/support';
+import { pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, type TestHost, type TestRelay } from '../sync/support';
 import type { Browser, Page } from 'playwright-core';
 import { builtMonitor, ensureScreenshotDir, launchChromium } from './support';
+import { waitFor } from '../support/wait';
 
 let relay: TestRelay;
 let desktop: TestHost;

@@ -6,7 +6,8 @@ import { generatePushSigningKey } from '../../main/push/signature';
 import type { TaskError } from '../../main/tasks/task-error';
 import { openCore, userMessage } from '../support/task-core';
 import { tempDir } from '../support/temp-dir';
-import { eventually, openPush, startReceiver } from './support';
+import { openPush, startReceiver } from './support';
+import { waitFor } from '../support/wait';
 
 function setup(dir: string, config: Partial<PushDeliveryConfig> = {}, key = generatePushSigningKey(), start = true, log?: Logger) {
   const core = openCore(dir);
@@ -166,7 +167,7 @@ describe('push configs', () => {
     await first.close();
 
     const second = setup(dir, { allowlist: [], maxAttempts: 2 }, key);
-    await eventually(() => second.push.outbox(taskId).every((r) => r.state === 'dead'));
+    await waitFor(() => second.push.outbox(taskId).every((r) => r.state === 'dead'));
     expect(receiver.attempts).toEqual([]);
     const rows = second.push.outbox(taskId);
     expect(rows).toHaveLength(queued);

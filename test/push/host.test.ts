@@ -8,7 +8,8 @@ import { startHost } from '../../main/host/host';
 import { verifyPushSignature } from '../../main/push/signature';
 import { userMessage } from '../support/task-core';
 import { tempDir } from '../support/temp-dir';
-import { eventually, startReceiver } from './support';
+import { startReceiver } from './support';
+import { waitFor } from '../support/wait';
 
 describe('push in the host', () => {
   it('reads its settings from config and CODETETHER_PUSH_ALLOWLIST', () => {
@@ -43,7 +44,7 @@ describe('push in the host', () => {
     for (const r of receiver.requests) {
       expect(verifyPushSignature({ header: r.headers['x-codetether-signature'] as string, body: r.body, publicKey: doc.publicKeyPem }).ok).toBe(true);
     }
-    await eventually(() => host.push.outbox(task.id).length === 0);
+    await waitFor(() => host.push.outbox(task.id).length === 0);
     await host.stop();
 
     const again = await startHost(settings);

@@ -1,30 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { onTestFinished, TestRunner } from 'vitest';
+import { whenDone } from './cleanup';
 
-/** Dirs made outside a running test; the setup file (test/support/setup.ts) removes them when the test file is done. */
-const fileDirs = new Set<string>();
-
-function removeDir(dir: string): void {
-  // Retries: a process the test just stopped may still be closing files in it.
+/** Removes a dir and all in it; retries, as a process the test just stopped may still be closing files there. */
+export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 }
 
 /**
- * A fresh temp dir. Made inside a test (or its beforeEach), it is removed when that test
- * finishes; made anywhere else (a beforeAll, a describe body), when the test file is done.
- * An afterEach registered from inside a test is never run, hence onTestFinished.
+ * A fresh temp dir, removed when the current test finishes, or, made outside a test (a
+ * beforeAll, a describe body), when the test file is done.
  */
 export function tempDir(prefix = 'codetether-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  if (TestRunner.getCurrentTest()) onTestFinished(() => removeDir(dir));
-  else fileDirs.add(dir);
+  whenDone(() => removeDir(dir));
   return dir;
-}
-
-/** Removes the dirs made outside a test; the setup file calls it after each test file. */
-export function removeFileDirs(): void {
-  for (const dir of fileDirs) removeDir(dir);
-  fileDirs.clear();
 }

@@ -1,6 +1,7 @@
 import { TaskState } from '@a2a-js/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findTask, pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, waitFor, type TestHost, type TestRelay } from './support';
+import { findTask, pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, type TestHost, type TestRelay } from './support';
+import { waitFor } from '../support/wait';
 
 const COMPLETED = TaskState.TASK_STATE_COMPLETED;
 

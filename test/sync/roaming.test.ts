@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CodebaseInfo } from '../../shared/monitor-api';
 import { main } from '../../main/cli/main';
-import { pair, removeHost, removeRelay, startTestHost, startTestRelay, waitFor, type TestHost, type TestRelay } from './support';
+import { pair, removeHost, removeRelay, startTestHost, startTestRelay, type TestHost, type TestRelay } from './support';
+import { waitFor } from '../support/wait';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

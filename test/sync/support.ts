@@ -10,8 +10,6 @@ import { createLogger } from '../../main/base/log';
 import { issueToken } from '../../sync-server/test/helpers/data-dir';
 import { killRelay, spawnRelay, type RelayProcess } from '../../sync-server/test/helpers/relay-process';
 
-export { waitFor } from '../../sync-server/test/helpers/clients';
-
 /** Short timings so documents unload and pairings are picked up within a test's time. */
 const syncOptions = { idleMs: 300, settingsPollMs: 100 };
 

@@ -1,7 +1,8 @@
 import { TaskState } from '@a2a-js/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../main/cli/main';
-import { findTask, historyText, pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, waitFor, type TestHost, type TestRelay } from './support';
+import { findTask, historyText, pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, type TestHost, type TestRelay } from './support';
+import { waitFor } from '../support/wait';
 
 const COMPLETED = TaskState.TASK_STATE_COMPLETED;
 

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { CommandAgentConfig } from '../../main/base/config-schema';
 import { userMessage } from '../support/task-core';
 import { tempDir } from '../support/temp-dir';
-import { commandAgentCore, fixtures, statusText, waitFor } from './support';
+import { commandAgentCore, fixtures, statusText } from './support';
 import { alive } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 const node = (script: string, extra: Partial<CommandAgentConfig> = {}): CommandAgentConfig => ({
   command: process.execPath,

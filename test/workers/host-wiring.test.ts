@@ -8,8 +8,9 @@ import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { userMessage } from '../support/task-core';
 import { tempDir } from '../support/temp-dir';
-import { fixtures, waitFor } from './support';
+import { fixtures } from './support';
 import { alive } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 const settings = (dataDir: string, agents: Record<string, unknown>) =>
   configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, agents });

@@ -3,10 +3,11 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../main/base/config';
 import { startHost } from '../../main/host/host';
 import { createWorkerRepository } from '../../main/store/worker-repository';
-import { request, startRpcHost, until } from '../a2a/support';
+import { request, startRpcHost } from '../a2a/support';
 import { userMessage } from '../support/task-core';
 import { tempDir } from '../support/temp-dir';
 import { appDir, connected, spawnWorker, token, workerConfig } from './remote-support';
+import { waitFor } from '../support/wait';
 
 function output(task: Task): string[] {
   const artifact = task.artifacts.find((a) => a.artifactId === 'output');
@@ -44,7 +45,7 @@ describe('remote worker', () => {
     const first = spawnWorker(args);
     await connected(first);
     const { task } = await host.tasks.send({ message: userMessage('lines 30 40', { metadata: { agent: 'paced', codebase: 'app' } }) });
-    await until(() => output(host.tasks.get(task.id)).length >= 4, 10_000);
+    await waitFor(() => output(host.tasks.get(task.id)).length >= 4, 10_000);
     first.child.kill('SIGKILL');
     await first.exited;
     const before = output(host.tasks.get(task.id));
@@ -77,7 +78,7 @@ describe('remote worker', () => {
     const w = spawnWorker(['--server', new URL(host.urls.a2a).origin, '--token', token(host, ['worker']), '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--log-level', 'warn']);
     await connected(w);
     const { task } = await host.tasks.send({ message: userMessage('lines 100 50', { metadata: { agent: 'paced', codebase: 'app' } }) });
-    await until(() => output(host.tasks.get(task.id)).length >= 1, 10_000);
+    await waitFor(() => output(host.tasks.get(task.id)).length >= 1, 10_000);
     w.child.kill('SIGKILL');
     const done = await host.tasks.settled(task.id);
     expect(done.status?.state).toBe(TaskState.TASK_STATE_FAILED);
@@ -118,7 +119,7 @@ describe('a remote worker started before its host', () => {
     await probe.stop();
 
     const w = spawnWorker(['--server', `http://127.0.0.1:${port}`, '--token', workerToken, '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--log-level', 'error']);
-    await until(() => w.stderr().includes(`waiting for the host at http://127.0.0.1:${port}`), 15_000);
+    await waitFor(() => w.stderr().includes(`waiting for the host at http://127.0.0.1:${port}`), 15_000);
     expect(w.stderr().trim().split('\n')).toHaveLength(1);
     expect(w.child.exitCode).toBeNull();
 
@@ -149,7 +150,7 @@ describe('remote worker across a host restart', () => {
     const w = spawnWorker(['--server', `http://127.0.0.1:${port}`, '--token', token(first, ['worker']), '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--log-level', 'error']);
     await connected(w);
     const { task } = await first.tasks.send({ message: userMessage('lines 20 30', { metadata: { agent: 'paced', codebase: 'app' } }) });
-    await until(() => output(first.tasks.get(task.id)).length >= 2, 10_000);
+    await waitFor(() => output(first.tasks.get(task.id)).length >= 2, 10_000);
     await first.stop();
 
     const second = await startHost(config(port));

@@ -9,7 +9,8 @@ import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { blockerAgent } from '../a2a/support';
 import { userMessage } from '../support/task-core';
 import { tempDir } from '../support/temp-dir';
-import { fixtures, statusText, waitFor } from './support';
+import { fixtures, statusText } from './support';
+import { waitFor } from '../support/wait';
 
 describe('host restart and maxAttempts', () => {
   it('a run lost to a restart costs an attempt, said in the event log; at maxAttempts the task fails with the reason', async () => {

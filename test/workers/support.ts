@@ -14,15 +14,6 @@ import { openCore } from '../support/task-core';
 
 export const fixtures = join(import.meta.dirname, '../fixtures/agents');
 
-export async function waitFor(check: () => boolean, timeoutMs: number, stepMs = 20): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  return check();
-}
-
 /** The minimal environment a pty agent gets in these tests; TMPDIR keeps it within the run guard's sight (test/support/global-setup.ts). */
 export function agentEnv(): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', TERM: 'xterm-256color', TMPDIR: tmpdir() };
