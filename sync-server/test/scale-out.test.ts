@@ -21,10 +21,7 @@ describe('two relay instances sharing one redis-server', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    token = issueToken(
-      dirs.map((d) => d),
-      'team',
-    );
+    token = issueToken(dirs, 'team');
     // Idle documents unload fast, to show a later load catches up from Redis.
     relays = await Promise.all(dirs.map((d) => spawnRelay(d, ['--redis', redis.url, '--idle-unload-seconds', '0.2'])));
   });

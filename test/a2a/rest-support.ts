@@ -1,11 +1,8 @@
 import { TaskState } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, type Client } from '@a2a-js/sdk/client';
-import { onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/base/config';
-import type { ConfigKey } from '../../main/base/config-schema';
-import { startHost, type Host } from '../../main/host/host';
+import type { Host } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import { tempDir } from '../support/temp-dir';
+import { startTestHost, type ConfigFlags } from '../support/host';
 
 /**
  * A test agent: reports working, then one artifact chunk every `ms` milliseconds, `ticks`
@@ -46,11 +43,8 @@ export interface RestHost {
 }
 
 /** A real host on a temp data dir with the ticker agent, and the SDK client on HTTP+JSON. */
-export async function startRestHost(flags: Partial<Record<ConfigKey, unknown>> = {}): Promise<RestHost> {
-  const dataDir = tempDir('codetether-rest-');
-  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, logLevel: 'silent', shutdownGraceMs: 300, ...flags }, env: {} }), { agents: [tickerAgent] });
-  onTestFinished(() => host.stop());
-  const origin = new URL(host.urls.health).origin;
+export async function startRestHost(flags: ConfigFlags = {}): Promise<RestHost> {
+  const { host, origin } = await startTestHost({ config: { shutdownGraceMs: 300, ...flags }, agents: [tickerAgent] });
   const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['HTTP+JSON'] }));
   const client = await factory.createFromUrl(origin);
   return { host, origin, rest: `${origin}/v1`, client };

@@ -1,13 +1,10 @@
 import { Message, SendMessageRequest, TaskState } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, type Client } from '@a2a-js/sdk/client';
 import { randomUUID } from 'node:crypto';
-import { onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/base/config';
-import type { ConfigKey } from '../../main/base/config-schema';
-import { startHost, type Host } from '../../main/host/host';
+import type { Host } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
+import { startTestHost, type ConfigFlags } from '../support/host';
 import { sseFrames, type SseFrame } from '../support/sse-frames';
-import { tempDir } from '../support/temp-dir';
 
 /** Reports working, then waits until its task is canceled (or the host stops). */
 export const blockerAgent: AgentExecutor = {
@@ -32,11 +29,8 @@ export interface RpcHost {
 }
 
 /** A real host on a temp data dir (config `flags` on top) with the blocker agent, and both SDK clients on JSON-RPC. */
-export async function startRpcHost(flags: Partial<Record<ConfigKey, unknown>> = {}): Promise<RpcHost> {
-  const dataDir = tempDir('codetether-a2a-');
-  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, logLevel: 'silent', shutdownGraceMs: 200, ...flags }, env: {} }), { agents: [blockerAgent] });
-  onTestFinished(() => host.stop());
-  const origin = new URL(host.urls.health).origin;
+export async function startRpcHost(flags: ConfigFlags = {}): Promise<RpcHost> {
+  const { host, origin } = await startTestHost({ config: { shutdownGraceMs: 200, ...flags }, agents: [blockerAgent] });
   const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['JSONRPC'] }));
   const client = await factory.createFromUrl(origin);
   // A v0.3-only card makes the factory pick the v0.3 transport (with both, it prefers 1.0).

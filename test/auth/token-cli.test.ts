@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bearer, call } from './support';
+import { servedUrls, spawnCli } from '../support/cli-process';
 import { tempDir } from '../support/temp-dir';
 
 const run = promisify(execFile);
@@ -27,29 +28,9 @@ async function cli(...args: string[]): Promise<CliResult> {
 }
 
 /** `codetether serve` bound to 0.0.0.0 on a free port; resolves with that port once it listens. */
-function startServe(dataDir: string): Promise<number> {
-  const child = spawn(process.execPath, [bin, 'serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /Health:\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
+async function startServe(dataDir: string): Promise<number> {
+  const serve = spawnCli(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent']);
+  return Number(new URL((await servedUrls(serve)).health).port);
 }
 
 describe('codetether token', () => {

@@ -136,7 +136,7 @@ export const ptyOutputBench: Bench = {
       ];
       return { name: 'pty-output', title: 'Pty output -> SSE client: line latency, and throughput of 50 MB', contenders, ratios };
     } finally {
-      host.kill();
+      await host.stop();
     }
   },
 };

@@ -4,12 +4,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { randomUUID } from 'node:crypto';
 import { onTestFinished } from 'vitest';
 import type { Scope } from '../../main/auth/scopes';
-import { loadConfig } from '../../main/base/config';
-import type { ConfigKey } from '../../main/base/config-schema';
 import type { Logger } from '../../main/base/log';
-import { startHost, type Host } from '../../main/host/host';
+import type { Host } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import { tempDir } from '../support/temp-dir';
+import { startTestHost, type ConfigFlags } from '../support/host';
 
 const text = (value: string) => ({ content: { $case: 'text' as const, value }, metadata: undefined, filename: '', mediaType: '' });
 
@@ -71,10 +69,8 @@ export interface McpHost {
 }
 
 /** A real host on a temp dir with the test agents and an "mcp" token; stopped after the test. */
-export async function startMcpHost(scopes: Scope[] = ['mcp'], flags: Partial<Record<ConfigKey, unknown>> = {}, log?: Logger): Promise<McpHost> {
-  const dataDir = tempDir('codetether-mcp-');
-  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent', ...flags }, env: {} }), { agents: [slowAgent, askAgent], log });
-  onTestFinished(() => host.stop());
+export async function startMcpHost(scopes: Scope[] = ['mcp'], flags: ConfigFlags = {}, log?: Logger): Promise<McpHost> {
+  const { host, dataDir } = await startTestHost({ config: flags, agents: [slowAgent, askAgent], log });
   const created = host.tokens.create({ name: 'test', scopes });
   if (!created.ok) throw new Error('token not created');
   return { host, dataDir, url: host.urls.mcp!, token: created.token };

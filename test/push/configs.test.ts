@@ -129,7 +129,7 @@ describe('push configs', () => {
     const { core, push } = setup(tempDir(), { allowlist: [], maxAttempts: 3 });
     const taskId = await taskIn(core);
     await expect(push.create(cfg(taskId, 'https://hooks.example.invalid/a2a'), { fromSeq: 1 })).resolves.toMatchObject({ url: 'https://hooks.example.invalid/a2a' });
-    await eventually(() => push.outbox(taskId).every((r) => r.state === 'dead'));
+    await waitFor(() => push.outbox(taskId).every((r) => r.state === 'dead'));
     const rows = push.outbox(taskId);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
@@ -146,7 +146,7 @@ describe('push configs', () => {
     // localhost resolves to 127.0.0.1 (and ::1): only the delivery's own lookup can know that.
     const url = `http://localhost:${receiver.port}/hook`;
     await expect(push.create(cfg(taskId, url), { fromSeq: 1 })).resolves.toMatchObject({ url });
-    await eventually(() => push.outbox(taskId).every((r) => r.state === 'dead'));
+    await waitFor(() => push.outbox(taskId).every((r) => r.state === 'dead'));
     expect(receiver.attempts).toEqual([]);
     for (const row of push.outbox(taskId)) expect(row.last_error).toMatch(/refused push target: its host localhost points at (127\.0\.0\.1|::1), a loopback address/);
     const refusals = lines.map((l) => JSON.parse(l) as { level: string; msg: string; error?: string }).filter((l) => l.msg === 'push target refused at delivery; will retry');

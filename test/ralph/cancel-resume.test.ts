@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { closeDatabase, openDatabase } from '../../main/store/open';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { alive, waitFor } from '../workers/support';
+import { alive } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { api, branchCommits, createRun, makeRepo, prd, ralphHost, scriptedAgentFiles, waitRun } from './support';
 
 const bin = join(process.cwd(), 'main/cli/bin.js');

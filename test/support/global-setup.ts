@@ -24,7 +24,7 @@ function readProc(pid: number, file: string): string | undefined {
   }
 }
 
-/** Live processes started under this run (TMPDIR is the run dir), other than vitest itself and its workers. */
+/** Live processes started under this run (TMPDIR is the run dir or a dir in it), other than vitest itself and its workers. */
 export function processesOfRun(runDir: string): Leftover[] {
   let pids: number[];
   try {
@@ -33,11 +33,12 @@ export function processesOfRun(runDir: string): Leftover[] {
     return [];
   }
   const marker = `TMPDIR=${runDir}`;
+  const ofRun = (v: string) => v === marker || v.startsWith(`${marker}/`);
   const out: Leftover[] = [];
   for (const pid of pids) {
     if (pid === process.pid) continue;
     const environ = readProc(pid, 'environ');
-    if (!environ?.split('\0').includes(marker)) continue;
+    if (!environ?.split('\0').some(ofRun)) continue;
     const stat = procStat(pid);
     // A zombie is gone already; a direct child of this process is a vitest worker.
     if (!stat || stat.state === 'Z' || stat.ppid === process.pid) continue;

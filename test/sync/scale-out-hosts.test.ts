@@ -4,7 +4,8 @@ import { issueToken } from '../../sync-server/test/helpers/data-dir';
 import { tempDir } from '../support/temp-dir';
 import { startRedis, type RedisProcess } from '../../sync-server/test/helpers/redis';
 import { killRelay, spawnRelay, type RelayProcess } from '../../sync-server/test/helpers/relay-process';
-import { findTask, historyText, pair, removeHost, sendAndSettle, startTestHost, type TestHost } from './support';
+import type { TestHost } from '../support/host';
+import { findTask, historyText, pair, sendAndSettle, startSyncHost } from './support';
 import { waitFor } from '../support/wait';
 
 const COMPLETED = TaskState.TASK_STATE_COMPLETED;
@@ -18,20 +19,17 @@ describe('two relay instances sharing a redis-server, one host on each', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    const token = issueToken(
-      dirs.map((d) => d),
-      'team',
-    );
+    const token = issueToken(dirs, 'team');
     relays = await Promise.all(dirs.map((d) => spawnRelay(d, ['--redis', redis.url])));
-    a = await startTestHost();
-    b = await startTestHost();
+    a = await startSyncHost();
+    b = await startSyncHost();
     await pair(a.dataDir, relays[0]!.url, 'team', token);
     await pair(b.dataDir, relays[1]!.url, 'team', token);
   });
 
   afterAll(async () => {
-    await removeHost(a);
-    await removeHost(b);
+    await a?.host.stop();
+    await b?.host.stop();
     await Promise.all(relays.map((r) => killRelay(r, 'SIGTERM')));
     await redis?.stop();
   });
