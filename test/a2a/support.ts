@@ -1,21 +1,10 @@
-import { Message, SendMessageRequest, TaskState } from '@a2a-js/sdk';
+import { Message, SendMessageRequest } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, type Client } from '@a2a-js/sdk/client';
 import { randomUUID } from 'node:crypto';
 import type { Host } from '../../main/host/host';
-import type { AgentExecutor } from '../../main/tasks/executor';
+import { blockerAgent } from '../support/agents';
 import { startTestHost, type ConfigFlags } from '../support/host';
 import { sseFrames, type SseFrame } from '../support/sse-frames';
-
-/** Reports working, then waits until its task is canceled (or the host stops). */
-export const blockerAgent: AgentExecutor = {
-  name: 'blocker',
-  description: 'Works until canceled.',
-  skill: { id: 'blocker', name: 'Blocker', description: 'Works until canceled.', tags: ['test'] },
-  async execute(ctx) {
-    ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
-    await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-  },
-};
 
 export interface RpcHost {
   host: Host;

@@ -54,7 +54,7 @@ describe('codetether mcp (stdio)', () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('send_task_and_wait');
     const progress: number[] = [];
-    const result = await client.callTool({ name: 'send_task_and_wait', arguments: { message: 'over stdio', agent: 'slow' } }, undefined, {
+    const result = await client.callTool({ name: 'send_task_and_wait', arguments: { message: 'over stdio', agent: 'ticker' } }, undefined, {
       onprogress: (p) => progress.push(p.progress),
     });
     expect(result.structuredContent).toMatchObject({ state: 'completed', output: 'tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n' });
@@ -105,7 +105,7 @@ describe('codetether mcp (stdio)', () => {
     child.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: initializeParams });
     await expect.poll(() => child.stdout().includes('"id":1'), { timeout: 10_000 }).toBe(true);
     child.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    child.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'send_task_and_wait', arguments: { message: 'long', agent: 'slow' }, _meta: { progressToken: 'p' } } });
+    child.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'send_task_and_wait', arguments: { message: 'long', agent: 'ticker' }, _meta: { progressToken: 'p' } } });
     await expect.poll(() => child.stdout().includes('notifications/progress'), { timeout: 10_000 }).toBe(true);
 
     await mcp.host.stop();

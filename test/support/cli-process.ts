@@ -70,7 +70,7 @@ export interface ServedUrls {
 }
 
 /** The URLs `codetether serve` (or `desktop`) prints once it listens; throws with its output if it exits first or takes too long. */
-export async function servedUrls(p: CliProcess, timeoutMs = 15_000): Promise<ServedUrls> {
+export async function servedUrls(p: CliProcess, timeoutMs = 30_000): Promise<ServedUrls> {
   let health: string;
   try {
     health = await waitFor(

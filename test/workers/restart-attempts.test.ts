@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { blockerAgent } from '../a2a/support';
+import { blockerAgent } from '../support/agents';
 import { startTestHost } from '../support/host';
 import { userMessage } from '../support/task-core';
 import { tempDir } from '../support/temp-dir';
