@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { whenDone } from './cleanup';
 import { tempDir } from './temp-dir';
@@ -7,6 +9,18 @@ import { waitFor } from './wait';
 const root = join(import.meta.dirname, '../..');
 /** The `codetether` command (package.json's bin). */
 export const cliBin = join(root, 'main/cli/bin.js');
+
+/**
+ * A TMPDIR of the process's own. tsx keeps its compile cache in TMPDIR (`tsx-UID`): a link to the
+ * run's cache spares each process compiling every source again.
+ */
+function processTmpDir(): string {
+  const dir = tempDir('codetether-process-');
+  const cache = `tsx-${process.getuid?.() ?? 0}`;
+  mkdirSync(join(tmpdir(), cache), { recursive: true });
+  symlinkSync(join(tmpdir(), cache), join(dir, cache));
+  return dir;
+}
 
 export interface CliProcess {
   readonly child: ChildProcess;
@@ -38,7 +52,7 @@ export interface CliOptions {
 export function spawnCli(args: string[], options: CliOptions = {}): CliProcess {
   const child = spawn(process.execPath, [...(options.execArgv ?? []), cliBin, ...args], {
     cwd: root,
-    env: { ...(options.env ?? process.env), TMPDIR: tempDir('codetether-process-') },
+    env: { ...(options.env ?? process.env), TMPDIR: processTmpDir() },
     stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let out = '';
