@@ -2,7 +2,7 @@
 // gone when the run ends. TMPDIR points at one fresh dir for the whole run, so the test workers
 // and every process they start (hosts, workers, pty agents, browsers) make their temp files there;
 // the teardown fails the run listing whatever is left in it, and any process still carrying it.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { procStat } from './processes';
@@ -59,6 +59,8 @@ async function settled(runDir: string, timeoutMs: number): Promise<{ dirs: strin
 export default function setup(): () => Promise<void> {
   const previous = process.env.TMPDIR;
   const runDir = mkdtempSync(join(tmpdir(), runDirPrefix));
+  // As open as /tmp itself: test servers that run as their own user (Dovecot, PostgreSQL) use it too.
+  chmodSync(runDir, 0o1777);
   process.env.TMPDIR = runDir;
   return async () => {
     // A process killed at a test's end may take a moment to exit and release its dir.
