@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { connectClient, synced, waitFor, type Client } from './helpers/clients';
-import { issueToken, tempDir } from './helpers/data-dir';
+import { connectClient, synced, type Client } from './helpers/clients';
+import { issueToken } from './helpers/data-dir';
+import { tempDir } from '../../test/support/temp-dir';
 import { killRelay, spawnRelay, type RelayProcess } from './helpers/relay-process';
+import { waitFor } from '../../test/support/wait';
 
 /** A raw socket on a document, for frames a real provider would never send. */
 async function rawSocket(relay: RelayProcess, token: string): Promise<{ ws: WebSocket; closed: Promise<number> }> {
@@ -31,8 +33,8 @@ describe('a frame that breaks the rules closes that connection only', () => {
   }
 
   beforeAll(async () => {
-    token = issueToken(dir.path, 'w');
-    relay = await spawnRelay(dir.path, ['--max-message-bytes', String(64 * 1024), '--rate', '20', '--burst', '40']);
+    token = issueToken(dir, 'w');
+    relay = await spawnRelay(dir, ['--max-message-bytes', String(64 * 1024), '--rate', '20', '--burst', '40']);
     a = connectClient(relay.url, 'w/doc', token);
     b = connectClient(relay.url, 'w/doc', token);
     await Promise.all([synced(a), synced(b)]);
@@ -41,7 +43,6 @@ describe('a frame that breaks the rules closes that connection only', () => {
     a.destroy();
     b.destroy();
     await killRelay(relay, 'SIGTERM');
-    dir.remove();
   });
 
   it('closes a connection sending garbage with 1007', async () => {

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { closedByServer, connectClient, synced, waitFor, type Client } from './helpers/clients';
-import { issueToken, tempDir } from './helpers/data-dir';
+import { closedByServer, connectClient, synced, type Client } from './helpers/clients';
+import { issueToken } from './helpers/data-dir';
+import { tempDir } from '../../test/support/temp-dir';
 import { killRelay, spawnRelay, type RelayProcess } from './helpers/relay-process';
+import { waitFor } from '../../test/support/wait';
 
 describe('relay authentication per workspace', () => {
   const dir = tempDir();
@@ -17,14 +19,13 @@ describe('relay authentication per workspace', () => {
   };
 
   beforeAll(async () => {
-    tokenX = issueToken(dir.path, 'x');
-    tokenY = issueToken(dir.path, 'y');
-    relay = await spawnRelay(dir.path);
+    tokenX = issueToken(dir, 'x');
+    tokenY = issueToken(dir, 'y');
+    relay = await spawnRelay(dir);
   });
   afterAll(async () => {
     for (const c of clients) c.destroy();
     await killRelay(relay, 'SIGTERM');
-    dir.remove();
   });
 
   it('lets a workspace-X token neither read nor write a workspace-Y document', async () => {

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
-import { connectClient, synced, waitFor, type Client } from './helpers/clients';
-import { issueToken, tempDir } from './helpers/data-dir';
+import { connectClient, synced, type Client } from './helpers/clients';
+import { issueToken } from './helpers/data-dir';
+import { tempDir } from '../../test/support/temp-dir';
 import { killRelay, spawnRelay, type RelayProcess } from './helpers/relay-process';
+import { waitFor } from '../../test/support/wait';
 
 describe('relay durability across restarts', () => {
   const dir = tempDir();
@@ -19,8 +21,8 @@ describe('relay durability across restarts', () => {
   });
 
   it('loses no acknowledged update when the relay is killed with SIGKILL mid-sync', async () => {
-    const token = issueToken(dir.path, 'w');
-    relay = await spawnRelay(dir.path, ['--compact-every', '50']);
+    const token = issueToken(dir, 'w');
+    relay = await spawnRelay(dir, ['--compact-every', '50']);
     const writer = client(relay.url, 'w/crash', token);
     const observer = client(relay.url, 'w/crash', token);
     await Promise.all([synced(writer), synced(observer)]);
@@ -38,7 +40,7 @@ describe('relay durability across restarts', () => {
     for (const c of clients.splice(0)) c.destroy();
     expect(acknowledged.length).toBeGreaterThanOrEqual(300);
 
-    relay = await spawnRelay(dir.path);
+    relay = await spawnRelay(dir);
     const fresh = client(relay.url, 'w/crash', token);
     await synced(fresh);
     const recovered = new Set(fresh.doc.getArray<number>('log').toArray());
@@ -47,8 +49,8 @@ describe('relay durability across restarts', () => {
   });
 
   it('converges edits two clients made while the relay was down, after a graceful restart', async () => {
-    const token = issueToken(dir.path, 'w');
-    relay = await spawnRelay(dir.path);
+    const token = issueToken(dir, 'w');
+    relay = await spawnRelay(dir);
     const port = relay.port;
     const a = client(relay.url, 'w/offline', token);
     const b = client(relay.url, 'w/offline', token);
@@ -65,7 +67,7 @@ describe('relay durability across restarts', () => {
     b.doc.getText('t').insert(0, 'b text');
     a.doc.getText('t').insert(0, 'a text ');
 
-    relay = await spawnRelay(dir.path, ['--port', String(port)]);
+    relay = await spawnRelay(dir, ['--port', String(port)]);
     const expected = (doc: Y.Doc) => JSON.stringify({ m: Object.entries(doc.getMap('m').toJSON()).sort(), t: doc.getText('t').toString() });
     await waitFor(() => [expected(a.doc), expected(b.doc)], ([x, y]) => x === y && x!.includes('offline on a') && x!.includes('offline on b'), 15_000, 'a and b to converge');
 

@@ -5,8 +5,10 @@ import WebSocket from 'ws';
 import { parseRelayConfig } from '../config';
 import { createLog } from '../log';
 import { startRelay, type Relay } from '../relay';
-import { connectClient, synced, waitFor, type Client } from './helpers/clients';
-import { issueToken, tempDir } from './helpers/data-dir';
+import { connectClient, synced, type Client } from './helpers/clients';
+import { issueToken } from './helpers/data-dir';
+import { tempDir } from '../../test/support/temp-dir';
+import { waitFor } from '../../test/support/wait';
 
 describe('an in-process relay: idle unload, compaction, health and metrics, revocation', () => {
   const dir = tempDir();
@@ -22,7 +24,7 @@ describe('an in-process relay: idle unload, compaction, health and metrics, revo
   const metrics = async () =>
     (await (await fetch(`${http}/metrics`, { headers: { accept: 'application/json' } })).json()) as Record<string, number>;
   const logRows = (doc: string) => {
-    const db = new Database(join(dir.path, 'relay.db'), { readonly: true });
+    const db = new Database(join(dir, 'relay.db'), { readonly: true });
     try {
       return {
         updates: db.prepare('SELECT count(*) FROM doc_updates WHERE doc = ?').pluck().get(doc) as number,
@@ -34,15 +36,14 @@ describe('an in-process relay: idle unload, compaction, health and metrics, revo
   };
 
   beforeAll(async () => {
-    token = issueToken(dir.path, 'w');
-    const config = parseRelayConfig({ dataDir: dir.path, port: 0, idleUnloadMs: 300, compactEvery: 10, revokeCheckMs: 100, logLevel: 'silent' });
+    token = issueToken(dir, 'w');
+    const config = parseRelayConfig({ dataDir: dir, port: 0, idleUnloadMs: 300, compactEvery: 10, revokeCheckMs: 100, logLevel: 'silent' });
     relay = await startRelay(config, createLog('silent'));
     http = relay.url.replace('ws://', 'http://');
   });
   afterAll(async () => {
     for (const c of clients) c.destroy();
     await relay.stop();
-    dir.remove();
   });
 
   it('unloads a document once it has had no connection for the idle time, and reloads it intact', async () => {
@@ -100,11 +101,11 @@ describe('an in-process relay: idle unload, compaction, health and metrics, revo
   });
 
   it('closes live connections of a token once it is revoked', async () => {
-    const doomed = issueToken(dir.path, 'w');
+    const doomed = issueToken(dir, 'w');
     const ws = new WebSocket(`${relay.url}/w/revoked?token=${doomed}`);
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     await new Promise((resolve) => ws.once('message', resolve));
-    const db = new Database(join(dir.path, 'relay.db'));
+    const db = new Database(join(dir, 'relay.db'));
     db.prepare('UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND id = (SELECT max(id) FROM tokens)').run(Date.now());
     db.close();
     expect(await closed).toBe(4401);

@@ -1,9 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, synced, waitFor, type Client } from './helpers/clients';
-import { issueToken, tempDir } from './helpers/data-dir';
+import { connectClient, synced, type Client } from './helpers/clients';
+import { issueToken } from './helpers/data-dir';
+import { tempDir } from '../../test/support/temp-dir';
 import { startRedis, type RedisProcess } from './helpers/redis';
 import { killRelay, spawnRelay, type RelayProcess } from './helpers/relay-process';
+import { waitFor } from '../../test/support/wait';
 
 describe('two relay instances sharing one redis-server', () => {
   const dirs = [tempDir(), tempDir()];
@@ -19,18 +21,14 @@ describe('two relay instances sharing one redis-server', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    token = issueToken(
-      dirs.map((d) => d.path),
-      'team',
-    );
+    token = issueToken(dirs, 'team');
     // Idle documents unload fast, to show a later load catches up from Redis.
-    relays = await Promise.all(dirs.map((d) => spawnRelay(d.path, ['--redis', redis.url, '--idle-unload-seconds', '0.2'])));
+    relays = await Promise.all(dirs.map((d) => spawnRelay(d, ['--redis', redis.url, '--idle-unload-seconds', '0.2'])));
   });
   afterAll(async () => {
     for (const c of clients) c.destroy();
     await Promise.all(relays.map((r) => killRelay(r, 'SIGTERM')));
     await redis?.stop();
-    for (const d of dirs) d.remove();
   });
 
   it('converges a client on each instance, both ways', async () => {

@@ -1,29 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
+import { servedUrls, spawnCli } from '../support/cli-process';
+import { tempDir } from '../support/temp-dir';
 import { collect, openStream, rpc, type SseFrame } from './support';
 
-const bin = join(process.cwd(), 'main/cli/bin.js');
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-/** `codetether serve` as a real process; resolves with its JSON-RPC URL once it listens. */
-async function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const url = /A2A:\s+(\S+)/.exec(out)?.[1];
-    if (url) return { child, url };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** `codetether serve` as a real process, with its JSON-RPC URL once it listens. */
+async function serve(dataDir: string) {
+  const host = spawnCli(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn']);
+  return { ...host, url: (await servedUrls(host)).a2a };
 }
 
 const words = Array.from({ length: 12 }, (_, i) => `w${i}`).join(' ');
@@ -40,8 +23,7 @@ describe('host crash mid-stream', () => {
     });
     const before = await collect(res, 5);
     const taskId = (JSON.parse(before[0]!.data).result.task as { id: string }).id;
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    await first.stop('SIGKILL');
 
     const second = await serve(dataDir);
     const after = await collect(await openStream(second.url, { jsonrpc: '2.0', id: 2, method: 'SubscribeToTask', params: { id: taskId } }, { 'last-event-id': String(before.at(-1)!.id) }));

@@ -3,7 +3,8 @@ import { DefaultAgentCardResolver } from '@a2a-js/sdk/client';
 import { LegacyJsonRpcTransport } from '@a2a-js/sdk/compat/v0_3/client';
 import { A2AClient } from 'a2a-sdk-v03/client';
 import { describe, expect, it } from 'vitest';
-import { request, startRpcHost, until } from './support';
+import { request, startRpcHost } from './support';
+import { waitFor } from '../support/wait';
 
 type Json = Record<string, unknown>;
 
@@ -38,7 +39,7 @@ describe('discovery from the header-less card', () => {
     expect(resultOf<{ id: string }>(await client.getTask({ id: sent.id }))).toMatchObject({ id: sent.id, status: { state: 'completed' } });
 
     const waiting = resultOf<{ id: string }>(await client.sendMessage({ message: v03Message('wait', { agent: 'blocker' }), configuration: { blocking: false, acceptedOutputModes: [] } }));
-    await until(() => host.tasks.get(waiting.id).status?.state === TaskState.TASK_STATE_WORKING);
+    await waitFor(() => host.tasks.get(waiting.id).status?.state === TaskState.TASK_STATE_WORKING);
     expect(resultOf<Json>(await client.cancelTask({ id: waiting.id }))).toMatchObject({ id: waiting.id, status: { state: 'canceled' } });
 
     const events: Json[] = [];
@@ -58,7 +59,7 @@ describe('discovery from the header-less card', () => {
     expect((await legacy.getTask({ id: done.id, tenant: '', historyLength: undefined })).id).toBe(done.id);
 
     const waiting = (await legacy.sendMessage(request('wait', { metadata: { agent: 'blocker' }, configuration: { returnImmediately: true } }))) as Task;
-    await until(() => host.tasks.get(waiting.id).status?.state === TaskState.TASK_STATE_WORKING);
+    await waitFor(() => host.tasks.get(waiting.id).status?.state === TaskState.TASK_STATE_WORKING);
     expect((await legacy.cancelTask({ id: waiting.id, tenant: '', metadata: undefined })).status?.state).toBe(TaskState.TASK_STATE_CANCELED);
 
     const events: StreamResponse[] = [];

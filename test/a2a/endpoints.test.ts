@@ -1,6 +1,7 @@
 import { TaskState } from '@a2a-js/sdk';
 import { describe, expect, it } from 'vitest';
-import { collect, openStream, rpc, startRpcHost, until } from './support';
+import { collect, openStream, rpc, startRpcHost } from './support';
+import { waitFor } from '../support/wait';
 
 /** Every place a JSON-RPC client may post: the card's, the seed's, the bare origin, and each with a trailing slash. */
 const PATHS = ['/', '/a2a', '/a2a/', '/v1/a2a', '/v1/a2a/'];
@@ -27,7 +28,7 @@ describe('JSON-RPC endpoints', () => {
 
     const waiting = (await rpc(url, call('SendMessage', { message: v1Message('wait', { agent: 'blocker' }), configuration: { returnImmediately: true } }))).body.result as { task: { id: string } };
     const id = waiting.task.id;
-    await until(() => host.tasks.get(id).status?.state === TaskState.TASK_STATE_WORKING);
+    await waitFor(() => host.tasks.get(id).status?.state === TaskState.TASK_STATE_WORKING);
     const subscribed = await openStream(url, call('SubscribeToTask', { id }));
     expect(subscribed.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const config = { taskId: id, id: 'c1', url: 'http://127.0.0.1:9/hook' };
@@ -57,7 +58,7 @@ describe('JSON-RPC endpoints', () => {
 
     const waiting = (await rpc(url, call('message/send', { message: v03Message('wait', { agent: 'blocker' }), configuration: { blocking: false } }))).body.result as { id: string };
     const id = waiting.id;
-    await until(() => host.tasks.get(id).status?.state === TaskState.TASK_STATE_WORKING);
+    await waitFor(() => host.tasks.get(id).status?.state === TaskState.TASK_STATE_WORKING);
     const subscribed = await openStream(url, call('tasks/resubscribe', { id }));
     expect(subscribed.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const pushNotificationConfig = { id: 'c1', url: 'http://127.0.0.1:9/hook' };

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
+import { servedUrls, spawnCli } from '../support/cli-process';
 import type { FuzzAnswer, FuzzCase } from './fuzz-case';
 
 export interface HostProcess {
@@ -8,7 +8,8 @@ export interface HostProcess {
   base: string;
   /** Everything the host wrote to stderr (warn level and above). */
   log(): string;
-  stop(): Promise<number | null>;
+  /** SIGTERM, and its exit. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -16,31 +17,9 @@ export interface HostProcess {
  * than taking the test runner down, and its error log can be read afterwards.
  */
 export async function startHostProcess(dataDir: string, bodyLimit: number): Promise<HostProcess> {
-  const bin = join(process.cwd(), 'main/cli/bin.js');
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CODETETHER_BODY_LIMIT: String(bodyLimit) },
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 15_000;
-  let base: string | undefined;
-  while (!(base = /A2A:\s+(http:\/\/\S+?)\/a2a\b/.exec(out)?.[1])) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`host did not start: ${out}${err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return {
-    child,
-    base,
-    log: () => err,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  const host = spawnCli(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { env: { ...process.env, CODETETHER_BODY_LIMIT: String(bodyLimit) } });
+  const { origin } = await servedUrls(host);
+  return { child: host.child, base: origin, log: host.stderr, stop: () => host.stop('SIGTERM') };
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { describeCase, type FuzzAnswer, type FuzzCase } from './fuzz-case';
 import { closeAgent, send, startHostProcess } from './fuzz-http';
 import { jsonRpcCase } from './fuzz-jsonrpc-cases';

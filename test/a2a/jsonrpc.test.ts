@@ -1,7 +1,8 @@
 import { ListTasksRequest, Role, TaskState, type StreamResponse, type Task } from '@a2a-js/sdk';
 import { TaskNotCancelableError, TaskNotFoundError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import { describe, expect, it } from 'vitest';
-import { collect, openStream, request, rpc, startRpcHost, until } from './support';
+import { collect, openStream, request, rpc, startRpcHost } from './support';
+import { waitFor } from '../support/wait';
 
 function textOf(task: Task): string {
   return task.artifacts.flatMap((a) => a.parts).map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('');
@@ -75,7 +76,7 @@ describe('JSON-RPC v1.0 with the SDK client', () => {
   it('CancelTask stops a working task; canceling it again is TaskNotCancelable', async () => {
     const { client, host } = await startRpcHost();
     const submitted = (await client.sendMessage(request('wait', { metadata: { agent: 'blocker' }, configuration: { returnImmediately: true } }))) as Task;
-    await until(() => host.tasks.get(submitted.id).status?.state === TaskState.TASK_STATE_WORKING);
+    await waitFor(() => host.tasks.get(submitted.id).status?.state === TaskState.TASK_STATE_WORKING);
     const canceled = await client.cancelTask({ id: submitted.id, tenant: '', metadata: undefined });
     expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     await expect(client.cancelTask({ id: submitted.id, tenant: '', metadata: undefined })).rejects.toBeInstanceOf(TaskNotCancelableError);

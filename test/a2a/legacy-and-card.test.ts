@@ -1,7 +1,8 @@
 import { Role, TaskState, type StreamResponse, type Task } from '@a2a-js/sdk';
 import { TaskNotFoundError } from '@a2a-js/sdk/errors';
 import { describe, expect, it } from 'vitest';
-import { request, rpc, startRpcHost, until } from './support';
+import { request, rpc, startRpcHost } from './support';
+import { waitFor } from '../support/wait';
 
 describe('v0.3 compatibility', () => {
   it("answers the seed's documented curl body as written", async () => {
@@ -35,7 +36,7 @@ describe('v0.3 compatibility', () => {
     await expect(legacy.getTask({ id: 'nope', tenant: '', historyLength: undefined })).rejects.toBeInstanceOf(TaskNotFoundError);
 
     const waiting = (await legacy.sendMessage(request('wait', { metadata: { agent: 'blocker' }, configuration: { returnImmediately: true } }))) as Task;
-    await until(() => host.tasks.get(waiting.id).status?.state === TaskState.TASK_STATE_WORKING);
+    await waitFor(() => host.tasks.get(waiting.id).status?.state === TaskState.TASK_STATE_WORKING);
     expect((await legacy.cancelTask({ id: waiting.id, tenant: '', metadata: undefined })).status?.state).toBe(TaskState.TASK_STATE_CANCELED);
   });
 });

@@ -1,40 +1,7 @@
-import { TaskState } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, type Client } from '@a2a-js/sdk/client';
-import { onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/base/config';
-import type { ConfigKey } from '../../main/base/config-schema';
-import { startHost, type Host } from '../../main/host/host';
-import type { AgentExecutor } from '../../main/tasks/executor';
-import { tempDir } from '../helpers/temp-dir';
-
-/**
- * A test agent: reports working, then one artifact chunk every `ms` milliseconds, `ticks`
- * times (both from the message's metadata), then completes. Stops when its task is canceled.
- */
-export const tickerAgent: AgentExecutor = {
-  name: 'ticker',
-  description: 'Emits numbered artifact chunks on a timer.',
-  skill: { id: 'ticker', name: 'Ticker', description: 'Numbered chunks on a timer.', tags: ['test'] },
-  async execute(ctx) {
-    const meta = ctx.message.metadata ?? {};
-    const ticks = Number(meta.ticks ?? 3);
-    const ms = Number(meta.ms ?? 10);
-    ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
-    for (let i = 1; i <= ticks; i++) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, ms);
-        ctx.signal.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('aborted'))), { once: true });
-      });
-      ctx.update({
-        kind: 'artifact',
-        artifact: { artifactId: 'ticks', name: 'ticks', description: '', parts: [{ content: { $case: 'text', value: `tick ${i}` }, metadata: undefined, filename: '', mediaType: '' }], metadata: undefined, extensions: [] },
-        append: i > 1,
-        lastChunk: i === ticks,
-      });
-    }
-    ctx.update({ kind: 'status', state: TaskState.TASK_STATE_COMPLETED });
-  },
-};
+import type { Host } from '../../main/host/host';
+import { tickerAgent } from '../support/agents';
+import { startTestHost, type ConfigFlags } from '../support/host';
 
 export interface RestHost {
   host: Host;
@@ -46,17 +13,14 @@ export interface RestHost {
 }
 
 /** A real host on a temp data dir with the ticker agent, and the SDK client on HTTP+JSON. */
-export async function startRestHost(flags: Partial<Record<ConfigKey, unknown>> = {}): Promise<RestHost> {
-  const dataDir = tempDir('codetether-rest-');
-  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, logLevel: 'silent', shutdownGraceMs: 300, ...flags }, env: {} }), { agents: [tickerAgent] });
-  onTestFinished(() => host.stop());
-  const origin = new URL(host.urls.health).origin;
+export async function startRestHost(flags: ConfigFlags = {}): Promise<RestHost> {
+  const { host, origin } = await startTestHost({ config: { shutdownGraceMs: 300, ...flags }, agents: [tickerAgent] });
   const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['HTTP+JSON'] }));
   const client = await factory.createFromUrl(origin);
   return { host, origin, rest: `${origin}/v1`, client };
 }
 
-export { sseFrames, type SseFrame } from '../helpers/sse-frames';
+export { sseFrames, type SseFrame } from '../support/sse-frames';
 
 /** The payload kind of a bare StreamResponse JSON ("task", "statusUpdate", ...). */
 export function kindOf(data: string): string {

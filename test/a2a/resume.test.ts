@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collect, openStream, rpc, sseFrames, startRpcHost, until } from './support';
+import { collect, openStream, rpc, sseFrames, startRpcHost } from './support';
+import { waitFor } from '../support/wait';
 
 const words = 'one two three four five six seven eight';
 
@@ -72,7 +73,7 @@ describe('resumable SSE', () => {
     expect(host.tasks.listenerCount(taskId)).toBe(1);
     controller.abort();
     await frames.return(undefined);
-    await until(() => host.tasks.listenerCount(taskId) === 0);
+    await waitFor(() => host.tasks.listenerCount(taskId) === 0);
     const canceled = await rpc(url, { jsonrpc: '2.0', id: 2, method: 'CancelTask', params: { id: taskId } });
     expect(canceled.body.result?.status).toMatchObject({ state: 'TASK_STATE_CANCELED' });
   });
@@ -87,7 +88,7 @@ describe('resumable SSE', () => {
     });
     const taskId = (sent.body.result!.task as { id: string }).id;
     const stream = collect(await openStream(url, subscribe(taskId)));
-    await until(() => host.tasks.listenerCount(taskId) === 1);
+    await waitFor(() => host.tasks.listenerCount(taskId) === 1);
     const started = Date.now();
     await host.stop();
     const frames = await stream;

@@ -1,24 +1,10 @@
-import { Message, SendMessageRequest, TaskState } from '@a2a-js/sdk';
+import { Message, SendMessageRequest } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, type Client } from '@a2a-js/sdk/client';
 import { randomUUID } from 'node:crypto';
-import { onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/base/config';
-import type { ConfigKey } from '../../main/base/config-schema';
-import { startHost, type Host } from '../../main/host/host';
-import type { AgentExecutor } from '../../main/tasks/executor';
-import { sseFrames, type SseFrame } from '../helpers/sse-frames';
-import { tempDir } from '../helpers/temp-dir';
-
-/** Reports working, then waits until its task is canceled (or the host stops). */
-export const blockerAgent: AgentExecutor = {
-  name: 'blocker',
-  description: 'Works until canceled.',
-  skill: { id: 'blocker', name: 'Blocker', description: 'Works until canceled.', tags: ['test'] },
-  async execute(ctx) {
-    ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
-    await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-  },
-};
+import type { Host } from '../../main/host/host';
+import { blockerAgent } from '../support/agents';
+import { startTestHost, type ConfigFlags } from '../support/host';
+import { sseFrames, type SseFrame } from '../support/sse-frames';
 
 export interface RpcHost {
   host: Host;
@@ -32,11 +18,8 @@ export interface RpcHost {
 }
 
 /** A real host on a temp data dir (config `flags` on top) with the blocker agent, and both SDK clients on JSON-RPC. */
-export async function startRpcHost(flags: Partial<Record<ConfigKey, unknown>> = {}): Promise<RpcHost> {
-  const dataDir = tempDir('codetether-a2a-');
-  const host = await startHost(loadConfig({ flags: { dataDir, port: 0, logLevel: 'silent', shutdownGraceMs: 200, ...flags }, env: {} }), { agents: [blockerAgent] });
-  onTestFinished(() => host.stop());
-  const origin = new URL(host.urls.health).origin;
+export async function startRpcHost(flags: ConfigFlags = {}): Promise<RpcHost> {
+  const { host, origin } = await startTestHost({ config: { shutdownGraceMs: 200, ...flags }, agents: [blockerAgent] });
   const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['JSONRPC'] }));
   const client = await factory.createFromUrl(origin);
   // A v0.3-only card makes the factory pick the v0.3 transport (with both, it prefers 1.0).
@@ -90,13 +73,4 @@ export async function collect(res: Response, count = Infinity): Promise<SseFrame
     if (frames.length >= count) break;
   }
   return frames;
-}
-
-/** Polls `check` until it holds (the tests' way to wait for an agent's progress). */
-export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCallContext, shiftSeq } from '../../main/a2a/call-context';
 import { followTask } from '../../main/a2a/task-stream';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import { openCore, userMessage, type Core } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { blockerAgent } from '../support/agents';
+import { openCore, userMessage, type Core } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 
 const cores: Core[] = [];
 afterEach(async () => {
@@ -45,18 +46,9 @@ describe('followTask', () => {
   });
 
   it('stops waiting for the next event when the call context signal aborts', async () => {
-    const waiter: AgentExecutor = {
-      name: 'waiter',
-      description: 'waits',
-      skill: { id: 'waiter', name: 'Waiter', description: 'waits', tags: [] },
-      async execute(ctx) {
-        ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
-        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-      },
-    };
-    const core = openCore(tempDir(), [waiter]);
+    const core = openCore(tempDir(), [blockerAgent]);
     cores.push(core);
-    const { task } = await core.tasks.send({ message: userMessage('x'), metadata: { agent: 'waiter' } });
+    const { task } = await core.tasks.send({ message: userMessage('x'), metadata: { agent: 'blocker' } });
     await new Promise((r) => setTimeout(r, 20));
     const controller = new AbortController();
     const stream = followTask(core.tasks, task.id, createCallContext({ signal: controller.signal }), { afterSeq: core.tasks.snapshot(task.id).seq });

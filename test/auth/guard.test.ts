@@ -9,11 +9,12 @@ import { sendJson } from '../../main/http/respond';
 import { createRouter, type Handler } from '../../main/http/router';
 import { createHttpServer } from '../../main/http/server';
 import { closeDatabase, openDatabase } from '../../main/store/open';
-import { bearer, call, freshDir } from './support';
+import { bearer, call } from './support';
+import { tempDir } from '../support/temp-dir';
 
 /** A real server with the guard, a public /healthz, a2a and admin probes that echo the principal. */
 async function serve(bindHost: string, options: Partial<GuardOptions> = {}): Promise<{ port: number; tokens: TokenStore }> {
-  const db = openDatabase(join(freshDir(), 'codetether.db'));
+  const db = openDatabase(join(tempDir(), 'codetether.db'));
   const tokens = createTokenStore(db);
   const router = createRouter();
   const echo: Handler = (req, res) => sendJson(res, 200, { principal: principalOf(req) ?? null });

@@ -1,12 +1,10 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { configSchema } from '../../main/base/config-schema';
-import { startHost } from '../../main/host/host';
-import { call, freshDir } from './support';
+import { describe, expect, it } from 'vitest';
+import { startTestHost, type ConfigFlags } from '../support/host';
+import { call } from './support';
 
-async function host(settings: Record<string, unknown>) {
-  const h = await startHost(configSchema.parse({ dataDir: freshDir(), port: 0, logLevel: 'silent', ...settings }));
-  onTestFinished(() => h.stop());
-  return Number(new URL(h.urls.health).port);
+async function host(settings: ConfigFlags) {
+  const { origin } = await startTestHost({ config: settings });
+  return Number(new URL(origin).port);
 }
 
 describe('the host wires the guard from config', () => {

@@ -1,15 +1,4 @@
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { onTestFinished } from 'vitest';
-
-/** A fresh temp dir, removed when the current test finishes. */
-export function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'codetether-auth-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 export interface Reply {
   status: number;

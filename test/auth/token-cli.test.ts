@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { bearer, call, freshDir } from './support';
+import { describe, expect, it } from 'vitest';
+import { bearer, call } from './support';
+import { servedUrls, spawnCli } from '../support/cli-process';
+import { tempDir } from '../support/temp-dir';
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, '../../main/cli/bin.js');
@@ -26,34 +28,14 @@ async function cli(...args: string[]): Promise<CliResult> {
 }
 
 /** `codetether serve` bound to 0.0.0.0 on a free port; resolves with that port once it listens. */
-function startServe(dataDir: string): Promise<number> {
-  const child = spawn(process.execPath, [bin, 'serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /Health:\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
+async function startServe(dataDir: string): Promise<number> {
+  const serve = spawnCli(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent']);
+  return Number(new URL((await servedUrls(serve)).health).port);
 }
 
 describe('codetether token', () => {
   it('creates, lists and revokes tokens; stdout of create is the token alone', async () => {
-    const dir = freshDir();
+    const dir = tempDir();
     const created = await cli('token', 'create', '--name', 'laptop', '--data-dir', dir);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^ct_[A-Za-z0-9_-]{43}\n$/);
@@ -98,7 +80,7 @@ describe('codetether token', () => {
   });
 
   it('rejects an unknown scope or duration with a usage error naming the valid scopes', async () => {
-    const dir = freshDir();
+    const dir = tempDir();
     const bad = await cli('token', 'create', '--name', 'x', '--scopes', 'a2a,root', '--data-dir', dir);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
@@ -109,7 +91,7 @@ describe('codetether token', () => {
   });
 
   it('works against a running serve on the same data dir: new tokens at once, revocation at once', async () => {
-    const dir = freshDir();
+    const dir = tempDir();
     const port = await startServe(dir);
     expect((await call(port, '/healthz')).status).toBe(200);
     expect((await call(port, '/a2a')).status).toBe(401);

@@ -6,10 +6,10 @@ import { createTokenStore } from '../../main/auth/token-store';
 import { hashToken } from '../../main/auth/token-secret';
 import { lastUsedResolutionMs, verifyToken } from '../../main/auth/verify';
 import { closeDatabase, openDatabase } from '../../main/store/open';
-import { freshDir } from './support';
+import { tempDir } from '../support/temp-dir';
 
 function openStore() {
-  const file = join(freshDir(), 'codetether.db');
+  const file = join(tempDir(), 'codetether.db');
   const db = openDatabase(file);
   return { file, db, tokens: createTokenStore(db) };
 }

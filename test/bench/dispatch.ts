@@ -14,7 +14,7 @@ import type { AgentExecutor } from '../../main/tasks/executor';
 import { createHostClient } from '../../main/workers/remote/client';
 import { startWorker } from '../../main/workers/remote/worker';
 import { parseClaimNote } from '../../main/workers/dispatch/run-sites';
-import { userMessage } from '../helpers/task-core';
+import { userMessage } from '../support/task-core';
 import type { Bench } from './bench';
 import type { ContenderResult, Ratio } from './compare';
 import { median } from './stats';

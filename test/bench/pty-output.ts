@@ -10,8 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../main/base/log';
 import { createPtyHost } from '../../main/workers/pty-host/client';
-import { startServeProcess } from '../helpers/serve-process';
-import { sseFrames } from '../helpers/sse-frames';
+import { startServeProcess } from '../support/serve-process';
+import { sseFrames } from '../support/sse-frames';
 import type { Bench } from './bench';
 import type { ContenderResult, Ratio } from './compare';
 import { median } from './stats';
@@ -136,7 +136,7 @@ export const ptyOutputBench: Bench = {
       ];
       return { name: 'pty-output', title: 'Pty output -> SSE client: line latency, and throughput of 50 MB', contenders, ratios };
     } finally {
-      host.kill();
+      await host.stop();
     }
   },
 };

@@ -4,12 +4,13 @@
 // 2. The relay's memory with 1,000 documents, each held open by one connection (target < 300 MB).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectClient, synced, waitFor, type Client } from '../../sync-server/test/helpers/clients';
+import { connectClient, synced, type Client } from '../../sync-server/test/helpers/clients';
 import { issueToken } from '../../sync-server/test/helpers/data-dir';
 import { killRelay, spawnRelay, type RelayProcess } from '../../sync-server/test/helpers/relay-process';
 import type { Bench } from './bench';
 import type { Ratio } from './compare';
 import { median } from './stats';
+import { waitFor } from '../support/wait';
 
 const SAMPLES_PER_ROUND = 1_000;
 const DOCS = 1_000;

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openCore, userMessage } from '../helpers/task-core';
+import { openCore, userMessage } from '../support/task-core';
 
 export interface StoreShare {
   sends: number;

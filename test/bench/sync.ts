@@ -21,6 +21,7 @@ import { text } from '../sync/support';
 import type { Bench } from './bench';
 import type { Ratio } from './compare';
 import { median } from './stats';
+import { waitFor } from '../support/wait';
 
 const SAMPLES_PER_ROUND = 200;
 const OVERWRITES = 10_000;
@@ -56,14 +57,6 @@ function visible(host: Host, taskId: string): boolean {
   }
 }
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -96,7 +89,7 @@ export const syncBench: Bench = {
       hosts.push(b);
 
       const first = (await a.tasks.send({ message: text('warm-up') })).task;
-      await until(() => visible(b, first.id), 20_000, 'the first session on B');
+      await waitFor(() => visible(b, first.id), 20_000, 'the first session on B');
       const contextId = first.contextId;
 
       const perRound: number[][] = [];
@@ -105,7 +98,7 @@ export const syncBench: Bench = {
         for (let i = 0; i < SAMPLES_PER_ROUND; i++) {
           const start = performance.now();
           const { task } = await a.tasks.send({ message: text(`sample ${round}.${i}`, contextId) });
-          await until(() => visible(b, task.id), 10_000, `sample ${i} on B`);
+          await waitFor(() => visible(b, task.id), 10_000, `sample ${i} on B`);
           times.push(performance.now() - start);
         }
         times.sort((x, y) => x - y);
@@ -117,12 +110,12 @@ export const syncBench: Bench = {
 
       options.log(`growth: ${OVERWRITES} status overwrites of one task`);
       const churn = (await a.tasks.send({ message: text('churn'), metadata: { agent: 'churn' } })).task;
-      await until(() => a.tasks.get(churn.id, { historyLength: 0 }).status?.state === TaskState.TASK_STATE_WORKING, 10_000, 'churn running');
+      await waitFor(() => a.tasks.get(churn.id, { historyLength: 0 }).status?.state === TaskState.TASK_STATE_WORKING, 10_000, 'churn running');
       await sleep(50);
       const before = storedDocBytes(a, churn.contextId);
       const updatesBefore = updatesWritten(a);
       await a.tasks.settled(churn.id);
-      await until(() => visible(b, churn.id), 20_000, 'churn task on B');
+      await waitFor(() => visible(b, churn.id), 20_000, 'churn task on B');
       const after = storedDocBytes(a, churn.contextId);
       options.log(`session document: ${before} bytes early on, ${after} bytes after ${OVERWRITES} overwrites (${updatesWritten(a) - updatesBefore} updates stored meanwhile)`);
 

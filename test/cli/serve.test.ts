@@ -1,38 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRuntime } from '../../main/base/runtime-file';
-import { tempDir } from '../helpers/temp-dir';
+import { spawnCli } from '../support/cli-process';
+import { tempDir } from '../support/temp-dir';
+import { waitFor } from '../support/wait';
 
-const bin = join(process.cwd(), 'main/cli/bin.js');
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
-
-function run(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CODETETHER_LOG_LEVEL: 'warn' } });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => out, err: () => err };
-}
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const run = (args: string[]) => spawnCli(args, { env: { ...process.env, CODETETHER_LOG_LEVEL: 'warn' } });
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -50,11 +26,11 @@ describe('codetether serve', () => {
   it('answers /healthz, prints its URLs, and on SIGTERM exits 0 leaving a clean database', async () => {
     const dataDir = tempDir();
     const p = run(['serve', '--port', '0', '--data-dir', dataDir]);
-    const url = await waitFor(() => /Health:\s+(\S+)/.exec(p.out())?.[1], 15_000);
+    const url = await waitFor(() => /Health:\s+(\S+)/.exec(p.stdout())?.[1], 15_000, 'the health URL');
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', database: 'ok' });
-    expect(p.out()).toContain('A2A:');
+    expect(p.stdout()).toContain('A2A:');
 
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
@@ -68,7 +44,7 @@ describe('codetether serve', () => {
   it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {
     const port = await freePort();
     const p = run(['serve', '--port', String(port), '--data-dir', tempDir()]);
-    await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200 ? true : undefined), 15_000);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 15_000, 'the host to answer /healthz');
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
   });
@@ -80,7 +56,7 @@ describe('codetether serve', () => {
     try {
       const p = run(['serve', '--port', String(port), '--data-dir', tempDir()]);
       expect(await p.exited).toBe(1);
-      expect(p.err()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(p.stderr()).toContain(`port ${port} on 127.0.0.1 is already in use`);
     } finally {
       blocker.close();
     }
@@ -89,9 +65,9 @@ describe('codetether serve', () => {
   it('writes host.json with the ports it really bound while it runs, and removes it when it stops', async () => {
     const dataDir = tempDir();
     const p = run(['serve', '--port', '0', '--mcp-port', '0', '--data-dir', dataDir]);
-    const health = await waitFor(() => /Health:\s+(\S+)/.exec(p.out())?.[1], 15_000);
+    const health = await waitFor(() => /Health:\s+(\S+)/.exec(p.stdout())?.[1], 15_000);
     const runtime = readRuntime(dataDir);
-    expect(runtime).toMatchObject({ pid: p.child.pid, origin: new URL(health).origin, mcp: /MCP:\s+(\S+)/.exec(p.out())?.[1] });
+    expect(runtime).toMatchObject({ pid: p.child.pid, origin: new URL(health).origin, mcp: /MCP:\s+(\S+)/.exec(p.stdout())?.[1] });
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(existsSync(join(dataDir, 'host.json'))).toBe(false);
@@ -106,7 +82,7 @@ describe('codetether serve', () => {
     const mcpPort = (blocker.address() as { port: number }).port;
     try {
       const p = run(['serve', '--port', '0', '--mcp-port', String(mcpPort), '--data-dir', tempDir()]);
-      const line = await waitFor(() => /MCP: +(.+)/.exec(p.out())?.[1], 15_000);
+      const line = await waitFor(() => /MCP: +(.+)/.exec(p.stdout())?.[1], 15_000);
       expect(line).toBe(`not available: Cannot start the MCP server: port ${mcpPort} on 127.0.0.1 is already in use. Stop the other process or choose another port (--mcp-port / CODETETHER_MCP_PORT; 0 picks a free one).`);
       p.child.kill('SIGTERM');
       expect(await p.exited).toBe(0);
@@ -118,19 +94,19 @@ describe('codetether serve', () => {
   it('rejects bad flags and bad config with the key named', async () => {
     const bad = run(['serve', '--port', 'abc', '--data-dir', tempDir()]);
     expect(await bad.exited).toBe(1);
-    expect(bad.err()).toMatch(/"port".*--port/);
+    expect(bad.stderr()).toMatch(/"port".*--port/);
 
     const unknown = run(['serve', '--nope']);
     expect(await unknown.exited).toBe(2);
-    expect(unknown.err()).toContain("Unknown option '--nope'");
+    expect(unknown.stderr()).toContain("Unknown option '--nope'");
   });
 
   it('prints help and version', async () => {
     const help = run(['--help']);
     expect(await help.exited).toBe(0);
-    expect(help.out()).toContain('serve');
+    expect(help.stdout()).toContain('serve');
     const version = run(['--version']);
     expect(await version.exited).toBe(0);
-    expect(version.out().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(version.stdout().trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../main/cli/main';
 import { taskWorktree } from '../../main/workers/workspace/worktrees';
-import { git, makeFolder } from '../helpers/git-repo';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
-import { commandAgentCore, fixtures, waitFor } from '../workers/support';
+import { git, makeFolder } from '../support/git-repo';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
+import { commandAgentCore, fixtures } from '../workers/support';
+import { waitFor } from '../support/wait';
 
 async function cli(...args: string[]) {
   const out: string[] = [];

@@ -2,7 +2,7 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildOutputs, needsBuild, needsMonitorBuild } from '../../main/app/build-freshness';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 function touch(root: string, file: string, seconds: number): void {
   const path = join(root, file);

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findElectron } from '../../main/app/electron-binary';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 /** A project whose node_modules/electron is the real npm package, with or without its download. */
 function project(downloaded: boolean): string {

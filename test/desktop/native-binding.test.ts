@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { electronNativeDir, electronTarget, isNativeCopyCurrent, sqliteAddonName, stampFile } from '../../main/app/native-binding';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 describe('the Electron copy of better-sqlite3', () => {
   it('lives outside node_modules/better-sqlite3, so the Node build the tests load is never replaced', () => {

@@ -7,7 +7,7 @@ import { trayStatus } from '../../main/app/tray-status';
 import { readWindowState, restoreBounds, windowStateFile, writeWindowState } from '../../main/app/window-state';
 import type { TaskEvent } from '../../main/tasks/task-event';
 import { taskStateNames, type StateCounts } from '../../shared/monitor-api';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 const zeroCounts = () => Object.fromEntries(taskStateNames.map((s) => [s, 0])) as StateCounts;
 

@@ -1,36 +1,24 @@
 import { TaskState } from '@a2a-js/sdk';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Scope } from '../../main/auth/scopes';
-import { configSchema } from '../../main/base/config-schema';
-import { startHost, type Host } from '../../main/host/host';
+import type { Host } from '../../main/host/host';
 import { monitorCsp } from '../../main/monitor/csp';
-import { userMessage } from '../helpers/task-core';
+import { startTestHost, type ConfigFlags } from '../support/host';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import type { AgentExecutor } from '../../main/tasks/executor';
 
-const dirs: string[] = [];
-const hosts: Host[] = [];
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((h) => h.stop()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function start(settings: Record<string, unknown> = {}, monitorDir?: string) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'codetether-monitor-api-'));
-  dirs.push(dataDir);
-  const host = await startHost(configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, ...settings }), {
-    monitorDir: monitorDir ?? join(dataDir, 'no-build'),
-  });
-  hosts.push(host);
-  return { host, dataDir, base: new URL(host.urls.health).origin };
+async function start(settings: ConfigFlags = {}, monitorDir?: string) {
+  const dataDir = tempDir('codetether-monitor-api-');
+  const { host, origin } = await startTestHost({ dataDir, config: { shutdownGraceMs: 200, ...settings }, monitorDir: monitorDir ?? join(dataDir, 'no-build') });
+  return { host, dataDir, base: origin };
 }
 
 describe('the monitor API', () => {
   it('serves the built page and its assets with types and a CSP, and says how to build when there is none', async () => {
-    const build = mkdtempSync(join(tmpdir(), 'codetether-build-'));
-    dirs.push(build);
+    const build = tempDir('codetether-build-');
     mkdirSync(join(build, 'assets'));
     writeFileSync(join(build, 'index.html'), '<!doctype html><title>m</title>');
     writeFileSync(join(build, 'assets', 'index-abc.js'), 'console.log(1)');
@@ -89,13 +77,8 @@ describe('the monitor API', () => {
         await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
       },
     };
-    const dataDir = mkdtempSync(join(tmpdir(), 'codetether-monitor-api-'));
-    dirs.push(dataDir);
-    const host = await startHost(configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }), {
-      monitorDir: join(dataDir, 'no-build'),
-      agents: [chatty],
-    });
-    hosts.push(host);
+    const dataDir = tempDir('codetether-monitor-api-');
+    const { host } = await startTestHost({ dataDir, config: { shutdownGraceMs: 200 }, monitorDir: join(dataDir, 'no-build'), agents: [chatty] });
     const { task } = await host.tasks.send({ message: userMessage('go', { metadata: { agent: 'chatty' } }) });
     while (host.tasks.eventsAfter(task.id, 0).length < 301) await new Promise((r) => setTimeout(r, 10));
 

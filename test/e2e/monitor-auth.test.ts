@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { userMessage } from '../helpers/task-core';
+import { userMessage } from '../support/task-core';
 import { ensureScreenshotDir, useMonitorHost } from './support';
 
 const env = useMonitorHost('codetether-e2e-auth-', { requireAuth: true });

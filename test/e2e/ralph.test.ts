@@ -11,7 +11,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  monitor?.cleanup();
 });
 
 async function openPage(url: string): Promise<Page> {

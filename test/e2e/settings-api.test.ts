@@ -1,29 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SettingsInfo, SettingsSaved } from '../../shared/monitor-api';
 import type { Scope } from '../../main/auth/scopes';
 import { loadConfig } from '../../main/base/config';
-import { configSchema } from '../../main/base/config-schema';
-import { startHost, type Host } from '../../main/host/host';
-
-const dirs: string[] = [];
-const hosts: Host[] = [];
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((h) => h.stop()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+import type { Host } from '../../main/host/host';
+import { startTestHost, type ConfigFlags } from '../support/host';
+import { tempDir } from '../support/temp-dir';
 
 const agents = { lint: { command: 'node', args: ['lint.js', '{prompt}'], description: 'Runs the linter' } };
 
-async function start(settings: Record<string, unknown> = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'codetether-settings-api-'));
-  dirs.push(dataDir);
-  const config = configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, agents, ...settings });
-  const host = await startHost(config, { monitorDir: join(dataDir, 'no-build') });
-  hosts.push(host);
-  return { host, dataDir, base: new URL(host.urls.health).origin };
+async function start(settings: ConfigFlags = {}) {
+  const dataDir = tempDir('codetether-settings-api-');
+  const { host, origin } = await startTestHost({ dataDir, config: { shutdownGraceMs: 200, agents, ...settings }, monitorDir: join(dataDir, 'no-build') });
+  return { host, dataDir, base: origin };
 }
 
 let tokenCount = 0;

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { needsBuild } from '../../main/app/build-freshness';
-import { configSchema } from '../../main/base/config-schema';
-import { startHost, type Host } from '../../main/host/host';
+import type { Host } from '../../main/host/host';
+import { startTestHost, type ConfigFlags } from '../support/host';
+import { tempDir } from '../support/temp-dir';
 
 const root = process.cwd();
 
@@ -19,13 +19,13 @@ export const screenshotDir = join(root, 'test-results', 'screenshots');
  * The built monitor: out/renderer when it is newer than every source, else a fresh
  * `electron-vite build` into a temp dir (a second or two), so a stale out/ is never tested.
  */
-export function builtMonitor(): { dir: string; cleanup(): void } {
-  if (!needsBuild(root)) return { dir: join(root, 'out/renderer'), cleanup() {} };
-  const outDir = mkdtempSync(join(tmpdir(), 'codetether-monitor-'));
+export function builtMonitor(): { dir: string } {
+  if (!needsBuild(root)) return { dir: join(root, 'out/renderer') };
+  const outDir = tempDir('codetether-monitor-');
   const bin = join(root, 'node_modules/electron-vite/bin/electron-vite.js');
   const result = spawnSync(process.execPath, [bin, 'build', '--outDir', outDir, '--logLevel', 'error'], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`electron-vite build failed:\n${result.stderr}${result.stdout}`);
-  return { dir: join(outDir, 'renderer'), cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
+  return { dir: join(outDir, 'renderer') };
 }
 
 /**
@@ -65,22 +65,16 @@ export interface MonitorHost {
  * A real host on a temp data dir (`config` added to the test defaults) serving the built
  * monitor, and headless Chromium: started before the file's tests, stopped and removed after.
  */
-export function useMonitorHost(prefix: string, config: Record<string, unknown> = {}): MonitorHost {
+export function useMonitorHost(prefix: string, config: ConfigFlags = {}): MonitorHost {
   const env = {} as MonitorHost;
-  let monitor: ReturnType<typeof builtMonitor> | undefined;
   beforeAll(async () => {
-    monitor = builtMonitor();
-    env.dataDir = mkdtempSync(join(tmpdir(), prefix));
-    const parsed = configSchema.parse({ dataDir: env.dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, ...config });
-    env.host = await startHost(parsed, { monitorDir: monitor.dir });
-    env.base = new URL(env.host.urls.health).origin;
+    const started = await startTestHost({ dataDir: tempDir(prefix), config: { shutdownGraceMs: 200, ...config }, monitorDir: builtMonitor().dir });
+    Object.assign(env, { host: started.host, base: started.origin, dataDir: started.dataDir });
     env.browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await env.browser?.close();
     await env.host?.stop();
-    monitor?.cleanup();
-    if (env.dataDir) rmSync(env.dataDir, { recursive: true, force: true });
   });
   return env;
 }

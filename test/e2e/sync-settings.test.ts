@@ -2,37 +2,35 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../main/cli/main';
-import { pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, waitFor, type TestHost, type TestRelay } from '../sync/support';
+import type { TestHost } from '../support/host';
+import { pair, sendAndSettle, startSyncHost, startTestRelay, type TestRelay } from '../sync/support';
 import type { Browser, Page } from 'playwright-core';
 import { builtMonitor, ensureScreenshotDir, launchChromium } from './support';
+import { waitFor } from '../support/wait';
 
 let relay: TestRelay;
 let desktop: TestHost;
 let laptop: TestHost;
 let browser: Browser;
-let monitor: ReturnType<typeof builtMonitor>;
 
 beforeAll(async () => {
-  monitor = builtMonitor();
   relay = await startTestRelay();
-  desktop = await startTestHost(undefined, { deviceName: 'desktop', monitorDir: monitor.dir });
-  laptop = await startTestHost(undefined, { deviceName: 'laptop' });
+  desktop = await startSyncHost('desktop', { monitorDir: builtMonitor().dir });
+  laptop = await startSyncHost('laptop');
   await pair(laptop.dataDir, relay.relay.url, 'team', relay.token('team'));
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await removeHost(desktop);
-  await removeHost(laptop);
-  await removeRelay(relay);
-  monitor?.cleanup();
+  await desktop?.host.stop();
+  await laptop?.host.stop();
 });
 
 async function openSettings(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('dialog', (d) => void d.accept());
-  await page.goto(`${desktop.base}/#/settings`);
+  await page.goto(`${desktop.origin}/#/settings`);
   await page.getByTestId('sync-state').waitFor();
   return page;
 }
@@ -62,7 +60,7 @@ describe('the monitor\'s Sync settings against a real relay process', () => {
     // A session the laptop ran appears here with the laptop's name.
     const task = await sendAndSettle(laptop, 'started on the laptop');
     await waitFor(() => desktop.host.tasks.list({ contextId: task.contextId }).totalSize, (n) => n === 1, 15_000, 'laptop session on desktop');
-    await page.goto(`${desktop.base}/#/sessions`);
+    await page.goto(`${desktop.origin}/#/sessions`);
     const origin = page.locator('ul.sessions li', { hasText: 'started on the laptop' }).getByTestId('session-origin');
     await origin.waitFor({ timeout: 10_000 });
     expect(await origin.innerText()).toBe('from laptop');
@@ -71,7 +69,7 @@ describe('the monitor\'s Sync settings against a real relay process', () => {
     const folder = join(laptop.dataDir, 'app');
     mkdirSync(folder);
     expect(await main(['codebase', 'add', 'app', folder, '--data-dir', laptop.dataDir], { out: () => {}, err: () => {} })).toBe(0);
-    await page.goto(`${desktop.base}/#/codebases`);
+    await page.goto(`${desktop.origin}/#/codebases`);
     const remote = page.getByTestId('remote-codebase-app');
     await remote.waitFor({ timeout: 15_000 });
     expect(await remote.innerText()).toContain('on laptop, not on this device');
@@ -79,7 +77,7 @@ describe('the monitor\'s Sync settings against a real relay process', () => {
     await remote.getByRole('button', { name: 'Register here' }).click();
     expect(await page.getByTestId('codebase-name').inputValue()).toBe('app');
 
-    await page.goto(`${desktop.base}/#/settings`);
+    await page.goto(`${desktop.origin}/#/settings`);
     await page.getByRole('button', { name: 'Leave workspace' }).click();
     await expect.poll(() => page.getByTestId('sync-state').innerText()).toBe('Not in a workspace');
     expect(desktop.host.sync.status().state).toBe('not-paired');

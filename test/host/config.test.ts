@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, envName, loadConfig } from '../../main/base/config';
 import { defaultDataDir } from '../../main/base/data-dir';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 function configError(fn: () => unknown): ConfigError {
   try {

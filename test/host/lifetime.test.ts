@@ -6,7 +6,7 @@ import { createLifetimeStack } from '../../main/base/lifetime';
 import { loadConfig } from '../../main/base/config';
 import { createLogger } from '../../main/base/log';
 import { startHost } from '../../main/host/host';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 /** Resolves once `port` on 127.0.0.1 can be bound again, i.e. nothing listens on it any more. */
 function canBind(port: number): Promise<boolean> {

@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../main/base/config';
 import { createLogger } from '../../main/base/log';
 import { startHost } from '../../main/host/host';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 /** A read-only tmpfs at `dir`, or undefined where this machine does not let the test mount one. */
 function readOnlyMount(dir: string): string | undefined {

@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { closeDatabase, openDatabase } from '../../main/store/open';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { tempDir } from '../helpers/temp-dir';
-
-const bin = resolve(import.meta.dirname, '../../main/cli/bin.js');
+import { spawnCli } from '../support/cli-process';
+import { tempDir } from '../support/temp-dir';
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -43,8 +41,7 @@ describe('start-up', () => {
     registerCodebase(createCodebaseRepository(db), { name: 'app', path: dir, knownAgents: ['marker'], now: Date.now() });
     closeDatabase(db);
     const port = await freePort();
-    const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--data-dir', join(dir, 'data'), '--config', configFile, '--log-level', 'warn'], { stdio: 'ignore' });
-    onTestFinished(() => void child.kill('SIGKILL'));
+    spawnCli(['serve', '--port', String(port), '--data-dir', join(dir, 'data'), '--config', configFile, '--log-level', 'warn']);
 
     const deadline = Date.now() + 20_000;
     for (;;) {

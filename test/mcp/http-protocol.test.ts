@@ -153,7 +153,7 @@ describe('MCP Streamable HTTP endpoint', () => {
   it('sends progress notifications while a long task runs, so a short client timeout keeps waiting', async () => {
     const { client } = await connectClient(await startMcpHost());
     const progress: { progress: number; message?: string }[] = [];
-    const result = (await client.callTool({ name: 'send_task_and_wait', arguments: { message: 'long', agent: 'slow' } }, undefined, {
+    const result = (await client.callTool({ name: 'send_task_and_wait', arguments: { message: 'long', agent: 'ticker' } }, undefined, {
       onprogress: (p) => progress.push(p),
       // Shorter than the task (5 x 100 ms): only the progress notifications keep the call alive.
       timeout: 350,
@@ -173,7 +173,7 @@ describe('MCP Streamable HTTP endpoint', () => {
     let seen = 0;
     const disconnected = new Promise<void>((resolve) => {
       const call = client.request(
-        { method: 'tools/call', params: { name: 'send_task_and_wait', arguments: { message: 'resume me', agent: 'slow' } } },
+        { method: 'tools/call', params: { name: 'send_task_and_wait', arguments: { message: 'resume me', agent: 'ticker' } } },
         CallToolResultSchema,
         {
           onresumptiontoken: (token) => (lastEventId = token),
@@ -203,7 +203,7 @@ describe('MCP Streamable HTTP endpoint', () => {
       deliver(message);
     };
     const result = await resumed.request(
-      { method: 'tools/call', params: { name: 'send_task_and_wait', arguments: { message: 'resume me', agent: 'slow' } } },
+      { method: 'tools/call', params: { name: 'send_task_and_wait', arguments: { message: 'resume me', agent: 'ticker' } } },
       CallToolResultSchema,
       { resumptionToken: lastEventId },
     );
@@ -221,7 +221,7 @@ describe('MCP Streamable HTTP endpoint', () => {
     const templates = await client.listResourceTemplates();
     expect(templates.resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['codetether://sessions/{contextId}', 'codetether://tasks/{taskId}/output']);
 
-    const started = (await client.callTool({ name: 'send_task', arguments: { message: 'watch me', agent: 'slow' } })).structuredContent as { taskId: string; contextId: string };
+    const started = (await client.callTool({ name: 'send_task', arguments: { message: 'watch me', agent: 'ticker' } })).structuredContent as { taskId: string; contextId: string };
     const uri = `codetether://tasks/${started.taskId}/output`;
     const updates: string[] = [];
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));

@@ -84,7 +84,7 @@ describe('MCP tools over Streamable HTTP', () => {
 
   it('sends asynchronously, cancels, and answers a task that asks for input', async () => {
     const { client } = await connectClient(await startMcpHost());
-    const started = await call(client, 'send_task', { message: 'work', agent: 'slow' });
+    const started = await call(client, 'send_task', { message: 'work', agent: 'ticker' });
     expect(started.state).toBe('submitted');
     expect((await call(client, 'cancel_task', { taskId: started.taskId })).state).toBe('canceled');
     expect(await callError(client, 'cancel_task', { taskId: started.taskId })).toMatch(/already canceled/);
@@ -120,7 +120,7 @@ describe('MCP tools over Streamable HTTP', () => {
     const mcp = await startMcpHost();
     const { client } = await connectClient(mcp);
     const agents = await call(client, 'list_agents');
-    expect(agents.agents.map((a) => a.name)).toEqual(expect.arrayContaining(['echo', 'slow', 'ask']));
+    expect(agents.agents.map((a) => a.name)).toEqual(expect.arrayContaining(['echo', 'ticker', 'ask']));
     expect(agents.workers).toEqual([expect.objectContaining({ id: 'local', kind: 'local', status: 'online' })]);
 
     const { card } = await call(client, 'get_agent_card');

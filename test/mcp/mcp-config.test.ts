@@ -7,7 +7,7 @@ import { loadConfig } from '../../main/base/config';
 import { main } from '../../main/cli/main';
 import { startHost } from '../../main/host/host';
 import { mcpClientConfig, mcpClients } from '../../shared/mcp-client-config';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 async function cli(args: string[]) {
   const out: string[] = [];

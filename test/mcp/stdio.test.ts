@@ -1,14 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLogger } from '../../main/base/log';
+import { cliBin, spawnCli } from '../support/cli-process';
 import { startMcpHost } from './support';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = 'main/cli/bin.js';
 
 function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !e[0].startsWith('CODETETHER_')));
@@ -16,35 +15,22 @@ function childEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 /** Runs `codetether ...` to its exit. */
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+async function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = spawnCli(args, { env });
+  return { code: await p.exited, stdout: p.stdout(), stderr: p.stderr() };
 }
 
 const initializeParams = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } };
 
 /** `codetether mcp` driven by hand, line by line, to watch its stdout and exit code. */
 function spawnBridge(url: string, token: string) {
-  const child = spawn(process.execPath, [bin, 'mcp', '--url', url], { cwd: root, env: childEnv({ CODETETHER_TOKEN: token }), stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c));
-  child.stderr.on('data', (c: Buffer) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  onTestFinished(() => void child.kill());
+  const p = spawnCli(['mcp', '--url', url], { env: childEnv({ CODETETHER_TOKEN: token }), stdin: true });
   return {
-    send: (m: unknown) => child.stdin.write(JSON.stringify(m) + '\n'),
-    end: () => child.stdin.end(),
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited,
+    send: (m: unknown) => p.child.stdin!.write(JSON.stringify(m) + '\n'),
+    end: () => p.child.stdin!.end(),
+    stdout: p.stdout,
+    stderr: p.stderr,
+    exited: p.exited,
   };
 }
 
@@ -60,7 +46,7 @@ async function closedPort(): Promise<number> {
 describe('codetether mcp (stdio)', () => {
   it('relays an SDK client over stdio to the running host: tools, calls and resources', async () => {
     const mcp = await startMcpHost();
-    const transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', '--url', mcp.url], cwd: root, env: childEnv({ CODETETHER_TOKEN: mcp.token }), stderr: 'pipe' });
+    const transport = new StdioClientTransport({ command: process.execPath, args: [cliBin, 'mcp', '--url', mcp.url], cwd: root, env: childEnv({ CODETETHER_TOKEN: mcp.token }), stderr: 'pipe' });
     const client = new Client({ name: 'stdio-test', version: '1.0.0' });
     await client.connect(transport);
     onTestFinished(() => client.close());
@@ -68,7 +54,7 @@ describe('codetether mcp (stdio)', () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('send_task_and_wait');
     const progress: number[] = [];
-    const result = await client.callTool({ name: 'send_task_and_wait', arguments: { message: 'over stdio', agent: 'slow' } }, undefined, {
+    const result = await client.callTool({ name: 'send_task_and_wait', arguments: { message: 'over stdio', agent: 'ticker' } }, undefined, {
       onprogress: (p) => progress.push(p.progress),
     });
     expect(result.structuredContent).toMatchObject({ state: 'completed', output: 'tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n' });
@@ -119,7 +105,7 @@ describe('codetether mcp (stdio)', () => {
     child.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: initializeParams });
     await expect.poll(() => child.stdout().includes('"id":1'), { timeout: 10_000 }).toBe(true);
     child.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    child.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'send_task_and_wait', arguments: { message: 'long', agent: 'slow' }, _meta: { progressToken: 'p' } } });
+    child.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'send_task_and_wait', arguments: { message: 'long', agent: 'ticker' }, _meta: { progressToken: 'p' } } });
     await expect.poll(() => child.stdout().includes('notifications/progress'), { timeout: 10_000 }).toBe(true);
 
     await mcp.host.stop();

@@ -1,28 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { servedUrls, spawnCli } from '../support/cli-process';
 import { startSmtpServer } from './smtp-server';
 
-const bin = resolve(import.meta.dirname, '../../main/cli/bin.js');
-
-/** `codetether serve` in a process of its own, so it can be SIGKILLed; resolves with its A2A URL. */
+/** `codetether serve` in a process of its own (spawnCli), so it can be SIGKILLed; resolves with its A2A URL. */
 async function serve(dataDir: string, configFile: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const url = /A2A:\s+(\S+)/.exec(out)?.[1];
-    if (url) return { child, url };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const host = spawnCli(['serve', '--port', '0', '--data-dir', dataDir, '--config', configFile, '--log-level', 'warn']);
+  return { child: host.child, url: (await servedUrls(host)).a2a };
 }
 
 async function sendTask(url: string, text: string): Promise<void> {

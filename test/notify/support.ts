@@ -9,7 +9,7 @@ import { agentMessage } from '../../main/tasks/agent-message';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import { messageText } from '../../main/tasks/task-text';
 import { signReplyToken } from '../../main/notify/reply-token';
-import { userMessage } from '../helpers/task-core';
+import { userMessage } from '../support/task-core';
 
 export const ME = 'me@example.com';
 

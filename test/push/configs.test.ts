@@ -4,9 +4,10 @@ import { createLogger, type Logger } from '../../main/base/log';
 import type { PushDeliveryConfig } from '../../main/push/push-service';
 import { generatePushSigningKey } from '../../main/push/signature';
 import type { TaskError } from '../../main/tasks/task-error';
-import { openCore, userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
-import { eventually, openPush, startReceiver } from './support';
+import { openCore, userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
+import { openPush, startReceiver } from './support';
+import { waitFor } from '../support/wait';
 
 function setup(dir: string, config: Partial<PushDeliveryConfig> = {}, key = generatePushSigningKey(), start = true, log?: Logger) {
   const core = openCore(dir);
@@ -128,7 +129,7 @@ describe('push configs', () => {
     const { core, push } = setup(tempDir(), { allowlist: [], maxAttempts: 3 });
     const taskId = await taskIn(core);
     await expect(push.create(cfg(taskId, 'https://hooks.example.invalid/a2a'), { fromSeq: 1 })).resolves.toMatchObject({ url: 'https://hooks.example.invalid/a2a' });
-    await eventually(() => push.outbox(taskId).every((r) => r.state === 'dead'));
+    await waitFor(() => push.outbox(taskId).every((r) => r.state === 'dead'));
     const rows = push.outbox(taskId);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
@@ -145,7 +146,7 @@ describe('push configs', () => {
     // localhost resolves to 127.0.0.1 (and ::1): only the delivery's own lookup can know that.
     const url = `http://localhost:${receiver.port}/hook`;
     await expect(push.create(cfg(taskId, url), { fromSeq: 1 })).resolves.toMatchObject({ url });
-    await eventually(() => push.outbox(taskId).every((r) => r.state === 'dead'));
+    await waitFor(() => push.outbox(taskId).every((r) => r.state === 'dead'));
     expect(receiver.attempts).toEqual([]);
     for (const row of push.outbox(taskId)) expect(row.last_error).toMatch(/refused push target: its host localhost points at (127\.0\.0\.1|::1), a loopback address/);
     const refusals = lines.map((l) => JSON.parse(l) as { level: string; msg: string; error?: string }).filter((l) => l.msg === 'push target refused at delivery; will retry');
@@ -166,7 +167,7 @@ describe('push configs', () => {
     await first.close();
 
     const second = setup(dir, { allowlist: [], maxAttempts: 2 }, key);
-    await eventually(() => second.push.outbox(taskId).every((r) => r.state === 'dead'));
+    await waitFor(() => second.push.outbox(taskId).every((r) => r.state === 'dead'));
     expect(receiver.attempts).toEqual([]);
     const rows = second.push.outbox(taskId);
     expect(rows).toHaveLength(queued);

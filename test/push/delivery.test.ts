@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generatePushSigningKey, verifyPushSignature } from '../../main/push/signature';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import { openCore, userMessage, type Core } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
-import { eventually, gatedAgent, openPush, seqOf, startReceiver } from './support';
+import { openCore, userMessage, type Core } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
+import { gatedAgent, openPush, seqOf, startReceiver } from './support';
 import type { PushDeliveryConfig } from '../../main/push/push-service';
+import { waitFor } from '../support/wait';
 
 /** A task core plus a started push service, torn down push first (it writes the outbox). */
 function setup(dir: string, agents: AgentExecutor[], config: Partial<PushDeliveryConfig> = {}, key = generatePushSigningKey()) {
@@ -54,7 +55,7 @@ describe('push delivery', () => {
       expect(verifyPushSignature({ header: r.headers['x-codetether-signature'] as string, body: r.body + ' ', publicKey: publicKeyPem }).ok).toBe(false);
     }
     expect(JSON.parse(receiver.requests.at(-1)!.body)).toMatchObject({ statusUpdate: { taskId: task.id, status: { state: 'TASK_STATE_COMPLETED' } } });
-    await eventually(() => push.outbox(task.id).length === 0);
+    await waitFor(() => push.outbox(task.id).length === 0);
   });
 
   it('retries a failing receiver with growing delays and delivers each event exactly once after it recovers', async () => {
@@ -80,7 +81,7 @@ describe('push delivery', () => {
     expect(gaps[2]).toBeGreaterThanOrEqual(78);
     // Nothing of a later event was sent before the first one got through.
     expect(receiver.attempts.slice(0, 4).every((a) => a.seq === events[0]!.seq)).toBe(true);
-    await eventually(() => push.outbox(task.id).length === 0);
+    await waitFor(() => push.outbox(task.id).length === 0);
   });
 
   it('gives an event up after maxAttempts, keeps it as dead with its last error, and goes on with the next', async () => {
@@ -98,7 +99,7 @@ describe('push delivery', () => {
 
     expect(receiver.attempts.filter((a) => a.seq === 2).length).toBe(3);
     expect(receiver.requests.map((r) => seqOf(r.headers))).toEqual(events.slice(1).map((e) => e.seq));
-    await eventually(() => push.outbox(task.id).length === 1);
+    await waitFor(() => push.outbox(task.id).length === 1);
     const outbox = push.outbox(task.id);
     expect(outbox[0]).toMatchObject({ seq: 2, state: 'dead', attempts: 3, last_error: 'HTTP 503' });
   });
@@ -117,7 +118,7 @@ describe('push delivery', () => {
     gated.open();
     await first.core.tasks.settled(task.id);
     const events = first.core.tasks.eventsAfter(task.id, 1);
-    await eventually(() => (first.push.outbox(task.id)[0]?.attempts ?? 0) >= 2);
+    await waitFor(() => (first.push.outbox(task.id)[0]?.attempts ?? 0) >= 2);
     const pending = first.push.outbox(task.id);
     expect(pending.map((r) => r.seq)).toEqual(events.map((e) => e.seq));
     expect(pending[0]!.attempts).toBeGreaterThanOrEqual(1);
@@ -130,7 +131,7 @@ describe('push delivery', () => {
     expect(second.push.get(task.id, created.id).url).toBe(url);
     await receiver.until(() => receiver.requests.length === events.length);
     expect(receiver.requests.map((r) => r.body)).toEqual(events.map((e) => e.json));
-    await eventually(() => second.push.outbox(task.id).length === 0);
+    await waitFor(() => second.push.outbox(task.id).length === 0);
   });
 
   it('replays already committed events from fromSeq, for a config that came with the message', async () => {
@@ -157,7 +158,7 @@ describe('push delivery', () => {
     await core.tasks.send({ message: userMessage('other') });
     await new Promise((r) => setTimeout(r, 100));
     expect(receiver.attempts).toEqual([]);
-    await eventually(() => push.outbox(task.id).length === 0);
+    await waitFor(() => push.outbox(task.id).length === 0);
   });
 
   it('keeps at most `concurrency` deliveries in flight across configs', async () => {
@@ -185,7 +186,7 @@ describe('push delivery', () => {
       await push.create(config(task.id, url), { fromSeq: firstSeq });
       expected += core.tasks.eventsAfter(task.id, 0).length;
     }
-    await eventually(() => done === expected);
+    await waitFor(() => done === expected);
     expect(most).toBe(3);
   });
 });

@@ -1,14 +1,14 @@
 import { TaskPushNotificationConfig } from '@a2a-js/sdk';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { configSchema } from '../../main/base/config-schema';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../main/base/config';
-import { startHost } from '../../main/host/host';
+import { startTestHost } from '../support/host';
 import { verifyPushSignature } from '../../main/push/signature';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
-import { eventually, startReceiver } from './support';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
+import { startReceiver } from './support';
+import { waitFor } from '../support/wait';
 
 describe('push in the host', () => {
   it('reads its settings from config and CODETETHER_PUSH_ALLOWLIST', () => {
@@ -20,15 +20,14 @@ describe('push in the host', () => {
   });
 
   it('refuses to start with a malformed allowlist entry', async () => {
-    await expect(startHost(configSchema.parse({ dataDir: tempDir(), port: 0, logLevel: 'silent', pushAllowlist: ['10.0.0.0/99'] }))).rejects.toThrow(/pushAllowlist entry "10.0.0.0\/99"/);
+    await expect(startTestHost({ config: { pushAllowlist: ['10.0.0.0/99'] } })).rejects.toThrow(/pushAllowlist entry "10.0.0.0\/99"/);
   });
 
   it('delivers signed events, serves the public key, and keeps the key across restarts', async () => {
     const dataDir = tempDir();
-    const settings = configSchema.parse({ dataDir, port: 0, logLevel: 'silent', pushAllowlist: ['127.0.0.1'], pushBaseDelayMs: 20 });
+    const settings = { dataDir, config: { pushAllowlist: ['127.0.0.1'], pushBaseDelayMs: 20 } };
     const receiver = await startReceiver();
-    const host = await startHost(settings);
-    onTestFinished(() => host.stop());
+    const { host } = await startTestHost(settings);
 
     const keyUrl = new URL('/.well-known/codetether-push-key', host.urls.health);
     const doc = (await (await fetch(keyUrl)).json()) as { algorithm: string; publicKeyPem: string; jwk: { kty: string; crv: string } };
@@ -43,11 +42,10 @@ describe('push in the host', () => {
     for (const r of receiver.requests) {
       expect(verifyPushSignature({ header: r.headers['x-codetether-signature'] as string, body: r.body, publicKey: doc.publicKeyPem }).ok).toBe(true);
     }
-    await eventually(() => host.push.outbox(task.id).length === 0);
+    await waitFor(() => host.push.outbox(task.id).length === 0);
     await host.stop();
 
-    const again = await startHost(settings);
-    onTestFinished(() => again.stop());
+    const { host: again } = await startTestHost(settings);
     const doc2 = (await (await fetch(new URL('/.well-known/codetether-push-key', again.urls.health))).json()) as { publicKeyPem: string };
     expect(doc2.publicKeyPem).toBe(doc.publicKeyPem);
   });

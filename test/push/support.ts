@@ -7,7 +7,8 @@ import { createPushService, type PushDeliveryConfig } from '../../main/push/push
 import { generatePushSigningKey, type PushSigningKey } from '../../main/push/signature';
 import { createPushRepository } from '../../main/store/push-repository';
 import type { AgentExecutor } from '../../main/tasks/executor';
-import type { Core } from '../helpers/task-core';
+import type { Core } from '../support/task-core';
+import { waitFor } from '../support/wait';
 
 export interface Attempt {
   status: number;
@@ -34,7 +35,6 @@ export async function startReceiver(status: (n: number, seq: number) => number =
   const requests: Received[] = [];
   const attempts: Attempt[] = [];
   let count = 0;
-  const waiters: (() => void)[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -44,7 +44,6 @@ export async function startReceiver(status: (n: number, seq: number) => number =
       attempts.push({ status: code, seq, at: Date.now() });
       if (code >= 200 && code < 300) requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       res.writeHead(code).end();
-      waiters.splice(0).forEach((w) => w());
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -63,20 +62,9 @@ export async function startReceiver(status: (n: number, seq: number) => number =
     /** Every request, accepted or not. */
     attempts,
     close,
-    /** Resolves once `predicate` holds, re-checked on every request. */
+    /** Resolves once `predicate` holds; on timeout the error shows how many requests came. */
     async until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate()) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`receiver: condition not met within ${timeoutMs} ms (${count} requests, ${requests.length} accepted)`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, Math.min(left, 50));
-          waiters.push(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
-      }
+      await waitFor(() => ({ met: predicate(), requests: count, accepted: requests.length }), (s) => s.met, timeoutMs, 'the receiver\'s condition');
     },
   };
 }
@@ -126,13 +114,4 @@ export function gatedAgent(chunks = 3) {
     },
   };
   return { agent, open: () => open() };
-}
-
-/** Polls `check` until it returns true (the outbox is written after the receiver answers). */
-export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,26 +6,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { closeDatabase, openDatabase } from '../../main/store/open';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { alive, waitFor } from '../workers/support';
+import { servedUrls, spawnCli } from '../support/cli-process';
+import { alive } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { api, branchCommits, createRun, makeRepo, prd, ralphHost, scriptedAgentFiles, waitRun } from './support';
 
-const bin = join(process.cwd(), 'main/cli/bin.js');
 const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanup.splice(0).reverse()) c();
 });
 
-/** `codetether serve` in its own process on `dataDir`; resolves with its origin once it listens. */
+/** `codetether serve` in its own process on `dataDir` (spawnCli); resolves with its origin once it listens. */
 async function serve(dataDir: string, configFile: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  cleanup.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const ok = await waitFor(() => /A2A:\s+(\S+)/.test(out) || child.exitCode !== null, 20_000);
-  const url = /A2A:\s+(\S+)/.exec(out)?.[1];
-  if (!ok || !url) throw new Error(`serve did not start: ${out}`);
-  return { child, base: new URL(url).origin };
+  const host = spawnCli(['serve', '--port', '0', '--data-dir', dataDir, '--config', configFile, '--log-level', 'warn']);
+  return { child: host.child, base: (await servedUrls(host)).origin };
 }
 
 describe('Ralph cancel and crash recovery', () => {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RunView } from '../../shared/ralph-api';
-import { waitFor } from '../workers/support';
+import { waitFor } from '../support/wait';
 import { api, branchCommits, prd, ralphHost, waitRun } from './support';
 
 const bin = join(process.cwd(), 'main/cli/bin.js');

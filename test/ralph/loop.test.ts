@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git } from '../helpers/git-repo';
+import { git } from '../support/git-repo';
 import { branchCommits, createRun, fileAt, logs, prd, ralphHost, waitRun } from './support';
 
 describe('Ralph runs a PRD story by story with a scripted agent on a real git repository', () => {

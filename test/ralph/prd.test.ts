@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validatePrd } from '../../main/ralph/prd';
 import { runCommand } from '../../main/ralph/run-command';
 import { splitCommand } from '../../main/ralph/words';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 const story = (id: string, extra: Record<string, unknown> = {}) => ({ id, title: `T ${id}`, ...extra });
 const errorsOf = (input: unknown) => {

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunLogLine, RunView } from '../../shared/ralph-api';
-import { git } from '../helpers/git-repo';
-import { sseFrames } from '../helpers/sse-frames';
+import { git } from '../support/git-repo';
+import { sseFrames } from '../support/sse-frames';
 import { api, prd, ralphHost, waitRun } from './support';
 
 describe('Ralph over REST (/v1/ralph)', () => {

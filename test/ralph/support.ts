@@ -7,7 +7,7 @@ import { configSchema } from '../../main/base/config-schema';
 import { startHost, type Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { git, makeFolder } from '../helpers/git-repo';
+import { git, makeFolder } from '../support/git-repo';
 
 export const scriptedAgent = join(import.meta.dirname, '../fixtures/agents/ralph-scripted.js');
 

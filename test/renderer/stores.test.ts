@@ -43,6 +43,7 @@ describe('the monitor store', () => {
   });
 
   it('updates the local worker when codebases change', () => {
+    useMonitor.getState().applyFeed({ type: 'snapshot', overview: overview([]) });
     useMonitor.getState().setCodebases([{ name: 'app', path: '/a', defaultAgent: null, allowedAgents: [], createdAt: 0, onThisDevice: true, elsewhere: [] }]);
     expect(useMonitor.getState().workers[0]!.codebases).toEqual(['app']);
   });
@@ -74,5 +75,13 @@ describe('routes', () => {
     }
     expect(parseRoute('')).toEqual({ view: 'overview' });
     expect(parseRoute('#/nowhere')).toEqual({ view: 'overview' });
+  });
+});
+
+describe('between tests', () => {
+  it('every store is back at its initial state (test/support/setup.ts), whatever the tests before changed', () => {
+    expect(useMonitor.getState()).toEqual(useMonitor.getInitialState());
+    expect(useMonitor.getState()).toMatchObject({ connection: 'connecting', loaded: false, tasks: [], workers: [] });
+    expect(useTaskView.getState()).toEqual(useTaskView.getInitialState());
   });
 });

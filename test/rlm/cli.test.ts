@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../main/cli/main';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { codeReply, startFakeLlm } from '../support/fake-llm';
 import { ROOT_MODEL, startRlmHost, SUB_MODEL, writeDoc } from './support';
 

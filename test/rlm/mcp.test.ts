@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { connectClient, startMcpHost } from '../mcp/support';
 import { codeReply, contentText, startFakeLlm } from '../support/fake-llm';
 

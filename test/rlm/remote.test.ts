@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { request, startRpcHost } from '../a2a/support';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { codeReply, contentText, startFakeLlm } from '../support/fake-llm';
 import { appDir, connected, spawnWorker, token } from '../workers/remote-support';
 import { answerOf, trajectoryOf } from './support';

@@ -8,7 +8,7 @@ import type { ConfigKey } from '../../main/base/config-schema';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { startRpcHost, type RpcHost } from '../a2a/support';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { contentText, startFakeLlm, type ChatRequest, type ErrorReply, type FakeLlm, type Reply } from '../support/fake-llm';
 
 export const ROOT_MODEL = 'root-model';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/store/open';
 import { createTaskRepository } from '../../main/store/task-repository';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 const textParts = (...texts: string[]) => texts.map((text) => ({ text }));
 const artifact = (id: string, ...texts: string[]) => JSON.stringify({ artifactId: id, parts: textParts(...texts) });

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCommitBatcher } from '../../main/store/commit-batcher';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 function setup() {
   const file = join(tempDir(), 'db.sqlite');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate, MigrationError } from '../../main/store/migrate';
 import { closeDatabase, openDatabase } from '../../main/store/open';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 const good = [
   { version: 1, name: 'a', sql: 'CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT) STRICT;' },

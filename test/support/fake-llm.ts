@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { whenDone } from './cleanup';
 
 /** One chat message as an OpenAI-compatible client sends it. */
 export interface ChatMessage {
@@ -82,7 +83,8 @@ async function body(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * A stand-in for a cloud LLM behind an OpenAI-compatible API, on 127.0.0.1: streamed
+ * A stand-in for a cloud LLM behind an OpenAI-compatible API, on 127.0.0.1 (closed when the
+ * test, or the file, is done): streamed
  * `chat.completion.chunk` frames over SSE for `POST /v1/chat/completions`, the model list for
  * `GET /v1/models`. Real agent CLIs talk to it over HTTP exactly as to the real thing.
  */
@@ -130,15 +132,11 @@ export async function startFakeLlm(script: Script): Promise<FakeLlm> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    requests,
-    authorizations,
-    arrivals,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  whenDone(close);
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, requests, authorizations, arrivals, close };
 }

@@ -12,9 +12,11 @@ export const opencodeInstalled = findExecutable('opencode', PATH) !== undefined;
 /** OpenCode's folders and update checks kept out of the real HOME and off the network (notes on OpenCode), as config `agentEnv.opencode`. */
 export function hermeticEnv(dir: string): Record<string, string> {
   const home = join(dir, 'home');
-  mkdirSync(home);
+  mkdirSync(join(home, 'tmp'), { recursive: true });
   return {
     HOME: home,
+    // Bun unpacks native libraries there; inside `dir` they go with it.
+    TMPDIR: join(home, 'tmp'),
     XDG_DATA_HOME: join(home, 'data'),
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_CACHE_HOME: join(home, 'cache'),

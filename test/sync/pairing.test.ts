@@ -1,51 +1,38 @@
 import { TaskState } from '@a2a-js/sdk';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findTask, pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, waitFor, type TestHost, type TestRelay } from './support';
+import { describe, expect, it } from 'vitest';
+import { findTask, pair, sendAndSettle, startSyncHost, startTestRelay } from './support';
+import { waitFor } from '../support/wait';
 
 const COMPLETED = TaskState.TASK_STATE_COMPLETED;
 
 describe('pairing a device', () => {
-  let relay: TestRelay | undefined;
-  const hosts: TestHost[] = [];
-
-  afterEach(async () => {
-    for (const h of hosts.splice(0)) await removeHost(h);
-    await removeRelay(relay);
-    relay = undefined;
-  });
-
-  async function host(): Promise<TestHost> {
-    const h = await startTestHost();
-    hosts.push(h);
-    return h;
-  }
 
   it('uploads the sessions a device had before it joined, and a late joiner receives them', async () => {
-    relay = await startTestRelay();
-    const a = await host();
+    const relay = await startTestRelay();
+    const a = await startSyncHost();
     const before = [await sendAndSettle(a, 'made before joining'), await sendAndSettle(a, 'also before joining')];
     await pair(a.dataDir, relay.relay.url, 'team', relay.token('team'));
     await waitFor(() => a.host.sync.status(), (s) => s.state === 'connected' && s.pending === 0 && s.lastSyncedAt !== undefined, 15_000, 'A uploaded');
 
-    const b = await host();
+    const b = await startSyncHost();
     await pair(b.dataDir, relay.relay.url, 'team', relay.token('team'));
     for (const t of before) await waitFor(() => findTask(b, t.id), (x) => x?.status?.state === COMPLETED, 15_000, `${t.id} on B`);
   });
 
   it('a token for one workspace cannot read another: the relay refuses and nothing arrives', async () => {
-    relay = await startTestRelay();
-    const a = await host();
+    const relay = await startTestRelay();
+    const a = await startSyncHost();
     await pair(a.dataDir, relay.relay.url, 'team', relay.token('team'));
     const secret = await sendAndSettle(a, 'team only');
     await waitFor(() => a.host.sync.status(), (s) => s.pending === 0 && s.lastSyncedAt !== undefined, 15_000, 'A uploaded');
 
-    const intruder = await host();
+    const intruder = await startSyncHost();
     await pair(intruder.dataDir, relay.relay.url, 'team', relay.token('other'));
     const status = await waitFor(() => intruder.host.sync.status(), (s) => s.lastError !== undefined, 10_000, 'refusal');
     expect(status.lastError).toMatch(/4403/);
     expect(status.state).toBe('offline');
 
-    const neighbour = await host();
+    const neighbour = await startSyncHost();
     await pair(neighbour.dataDir, relay.relay.url, 'other', relay.token('other'));
     await waitFor(() => neighbour.host.sync.status(), (s) => s.state === 'connected' && s.lastSyncedAt !== undefined, 10_000, 'neighbour synced');
     await new Promise((r) => setTimeout(r, 300));
@@ -55,9 +42,9 @@ describe('pairing a device', () => {
   });
 
   it('a restarted host loads no session document until one is needed, and keeps syncing', async () => {
-    relay = await startTestRelay();
-    const a = await host();
-    const b = await host();
+    const relay = await startTestRelay();
+    const a = await startSyncHost();
+    const b = await startSyncHost();
     await pair(a.dataDir, relay.relay.url, 'team', relay.token('team'));
     await pair(b.dataDir, relay.relay.url, 'team', relay.token('team'));
     const tasks = [];
@@ -66,9 +53,7 @@ describe('pairing a device', () => {
 
     const dir = b.dataDir;
     await b.host.stop();
-    hosts.splice(hosts.indexOf(b), 1);
-    const again = await startTestHost(dir);
-    hosts.push(again);
+    const again = await startSyncHost(undefined, { dataDir: dir });
     await waitFor(() => again.host.sync.status(), (s) => s.state === 'connected', 10_000, 'B back');
     expect(again.host.sync.status().docsLoaded).toBe(1);
     expect(again.host.tasks.list({}).totalSize).toBe(5);

@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CodebaseInfo } from '../../shared/monitor-api';
 import { main } from '../../main/cli/main';
-import { pair, removeHost, removeRelay, startTestHost, startTestRelay, waitFor, type TestHost, type TestRelay } from './support';
+import type { TestHost } from '../support/host';
+import { tempDir } from '../support/temp-dir';
+import { pair, startSyncHost, startTestRelay, type TestRelay } from './support';
+import { waitFor } from '../support/wait';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -13,7 +15,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const codebasesOf = async (h: TestHost): Promise<CodebaseInfo[]> => (await fetch(`${h.base}/api/codebases`)).json() as Promise<CodebaseInfo[]>;
+const codebasesOf = async (h: TestHost): Promise<CodebaseInfo[]> => (await fetch(`${h.origin}/api/codebases`)).json() as Promise<CodebaseInfo[]>;
 const named = (list: CodebaseInfo[], name: string) => list.find((c) => c.name === name);
 
 describe('codebases and device names roam through the workspace index', () => {
@@ -23,20 +25,12 @@ describe('codebases and device names roam through the workspace index', () => {
   let folders: string;
 
   beforeEach(async () => {
-    folders = mkdtempSync(join(tmpdir(), 'ct-sync-folders-'));
+    folders = tempDir('ct-sync-folders-');
     relay = await startTestRelay();
-    a = await startTestHost(undefined, { deviceName: 'desktop' });
-    b = await startTestHost(undefined, { deviceName: 'laptop' });
+    a = await startSyncHost('desktop');
+    b = await startSyncHost('laptop');
     await pair(a.dataDir, relay.relay.url, 'team', relay.token('team'));
     await pair(b.dataDir, relay.relay.url, 'team', relay.token('team'));
-  });
-
-  afterEach(async () => {
-    await removeHost(a);
-    await removeHost(b);
-    await removeRelay(relay);
-    rmSync(folders, { recursive: true, force: true });
-    a = b = relay = undefined;
   });
 
   it('a codebase registered on A is known by name on B, without a path, until B registers its own folder', async () => {
@@ -52,13 +46,13 @@ describe('codebases and device names roam through the workspace index', () => {
       name: 'app', path: null, defaultAgent: 'echo', allowedAgents: ['echo'], createdAt: expect.any(Number), onThisDevice: false, elsewhere: ['desktop'],
     });
     // Tasks run only in folders of this device: the overview (and the composer) leave it out.
-    const overview = (await (await fetch(`${b!.base}/api/overview`)).json()) as { codebases: CodebaseInfo[] };
+    const overview = (await (await fetch(`${b!.origin}/api/overview`)).json()) as { codebases: CodebaseInfo[] };
     expect(overview.codebases).toEqual([]);
     const listed = await cli('codebase', 'list', '--data-dir', b!.dataDir);
     expect(listed.out.split('\n')[1]).toMatch(/^app\s+-\s+echo\s+echo\s+on desktop, not on this device$/);
 
     // B registers the same name with its own folder; each device keeps its own path.
-    const added = await fetch(`${b!.base}/api/codebases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'app', path: onB }) });
+    const added = await fetch(`${b!.origin}/api/codebases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'app', path: onB }) });
     expect(added.status).toBe(201);
     expect(await added.json()).toMatchObject({ name: 'app', path: realpathSync(onB), defaultAgent: null, onThisDevice: true, elsewhere: ['desktop'] });
     const onAList = await waitFor(() => codebasesOf(a!), (l) => named(l, 'app')?.elsewhere.length === 1, 15_000, 'B\'s registration on A');
@@ -94,7 +88,7 @@ describe('codebases and device names roam through the workspace index', () => {
     mkdirSync(join(folders, 'two'));
     expect((await cli('codebase', 'add', 'lib', join(folders, 'one'), '--agent', 'echo', '--data-dir', a!.dataDir)).code).toBe(0);
     expect((await cli('codebase', 'add', 'lib', join(folders, 'two'), '--data-dir', b!.dataDir)).code).toBe(0);
-    const c = await startTestHost(undefined, { deviceName: 'tablet' });
+    const c = await startSyncHost('tablet');
     try {
       await pair(c.dataDir, relay!.relay.url, 'team', relay!.token('team'));
       const onC = await waitFor(() => codebasesOf(c), (l) => named(l, 'lib')?.elsewhere.length === 2, 15_000, 'both entries on C');
@@ -106,7 +100,7 @@ describe('codebases and device names roam through the workspace index', () => {
       expect(named(await codebasesOf(a!), 'lib')).toMatchObject({ defaultAgent: 'echo', elsewhere: ['laptop'] });
       expect(named(await codebasesOf(b!), 'lib')).toMatchObject({ defaultAgent: null, elsewhere: ['desktop'] });
     } finally {
-      await removeHost(c);
+      await c.host.stop();
     }
   });
 });

@@ -1,9 +1,12 @@
 import { TaskState } from '@a2a-js/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken, tempDir } from '../../sync-server/test/helpers/data-dir';
+import { issueToken } from '../../sync-server/test/helpers/data-dir';
+import { tempDir } from '../support/temp-dir';
 import { startRedis, type RedisProcess } from '../../sync-server/test/helpers/redis';
 import { killRelay, spawnRelay, type RelayProcess } from '../../sync-server/test/helpers/relay-process';
-import { findTask, historyText, pair, removeHost, sendAndSettle, startTestHost, waitFor, type TestHost } from './support';
+import type { TestHost } from '../support/host';
+import { findTask, historyText, pair, sendAndSettle, startSyncHost } from './support';
+import { waitFor } from '../support/wait';
 
 const COMPLETED = TaskState.TASK_STATE_COMPLETED;
 
@@ -16,23 +19,19 @@ describe('two relay instances sharing a redis-server, one host on each', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    const token = issueToken(
-      dirs.map((d) => d.path),
-      'team',
-    );
-    relays = await Promise.all(dirs.map((d) => spawnRelay(d.path, ['--redis', redis.url])));
-    a = await startTestHost();
-    b = await startTestHost();
+    const token = issueToken(dirs, 'team');
+    relays = await Promise.all(dirs.map((d) => spawnRelay(d, ['--redis', redis.url])));
+    a = await startSyncHost();
+    b = await startSyncHost();
     await pair(a.dataDir, relays[0]!.url, 'team', token);
     await pair(b.dataDir, relays[1]!.url, 'team', token);
   });
 
   afterAll(async () => {
-    await removeHost(a);
-    await removeHost(b);
+    await a?.host.stop();
+    await b?.host.stop();
     await Promise.all(relays.map((r) => killRelay(r, 'SIGTERM')));
     await redis?.stop();
-    for (const d of dirs) d.remove();
   });
 
   it('converges sessions created on either side', async () => {

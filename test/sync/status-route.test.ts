@@ -1,24 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Scope } from '../../main/auth/scopes';
-import { loadConfig } from '../../main/base/config';
-import { startHost, type Host } from '../../main/host/host';
-import { createLogger } from '../../main/base/log';
-
-let host: Host | undefined;
-let dir: string | undefined;
-
-afterEach(async () => {
-  await host?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  host = dir = undefined;
-});
+import { startTestHost } from '../support/host';
 
 it('GET /sync/status goes through the auth guard: the read scope suffices, others do not', async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ct-sync-status-'));
-  host = await startHost(loadConfig({ flags: { dataDir: dir, port: 0, mcpPort: 0, logLevel: 'silent', requireAuth: true }, env: {} }), { log: createLogger('silent') });
+  const { host } = await startTestHost({ config: { requireAuth: true } });
   const tokens = host.tokens;
   const mint = (name: string, scopes: Scope[]) => {
     const created = tokens.create({ name, scopes });
@@ -37,8 +22,7 @@ it('GET /sync/status goes through the auth guard: the read scope suffices, other
 });
 
 it('POST /api/sync/join and /leave: admin only, the CLI\'s checks, and the host follows at once', async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ct-sync-join-'));
-  host = await startHost(loadConfig({ flags: { dataDir: dir, port: 0, mcpPort: 0, logLevel: 'silent', requireAuth: true }, env: {} }), { log: createLogger('silent') });
+  const { host } = await startTestHost({ config: { requireAuth: true } });
   const tokens = host.tokens;
   const mint = (name: string, scopes: Scope[]) => {
     const created = tokens.create({ name, scopes });

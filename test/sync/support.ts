@@ -1,16 +1,11 @@
 import { Message, type Task } from '@a2a-js/sdk';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { main } from '../../main/cli/main';
-import { loadConfig } from '../../main/base/config';
-import { startHost, type Host } from '../../main/host/host';
-import { createLogger } from '../../main/base/log';
 import { issueToken } from '../../sync-server/test/helpers/data-dir';
 import { killRelay, spawnRelay, type RelayProcess } from '../../sync-server/test/helpers/relay-process';
-
-export { waitFor } from '../../sync-server/test/helpers/clients';
+import { whenDone } from '../support/cleanup';
+import { startTestHost, type TestHost, type TestHostOptions } from '../support/host';
+import { tempDir } from '../support/temp-dir';
 
 /** Short timings so documents unload and pairings are picked up within a test's time. */
 const syncOptions = { idleMs: 300, settingsPollMs: 100 };
@@ -25,8 +20,9 @@ export interface TestRelay {
   token(workspace: string): string;
 }
 
+/** The relay in its own process on a temp data dir, killed when the test (or file) is done. */
 export async function startTestRelay(): Promise<TestRelay> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ct-sync-relay-'));
+  const dataDir = tempDir('ct-sync-relay-');
   // The token store is created by the first open; tokens are issued before the process starts.
   const tokens = new Map<string, string>();
   for (const ws of ['team', 'other']) tokens.set(ws, issueToken(dataDir, ws));
@@ -41,20 +37,8 @@ export async function startTestRelay(): Promise<TestRelay> {
     },
     token: (ws) => tokens.get(ws)!,
   };
+  whenDone(() => killRelay(handle.relay));
   return handle;
-}
-
-export async function removeRelay(r: TestRelay | undefined): Promise<void> {
-  if (!r) return;
-  await killRelay(r.relay);
-  rmSync(r.dataDir, { recursive: true, force: true });
-}
-
-export interface TestHost {
-  host: Host;
-  dataDir: string;
-  base: string;
-  stop(): Promise<void>;
 }
 
 /** Pairs a data dir through the real CLI, as a user would. */
@@ -64,23 +48,12 @@ export async function pair(dataDir: string, relayUrl: string, workspace: string,
   if (code !== 0) throw new Error(`sync join failed: ${out.join('\n')}`);
 }
 
-export interface TestHostOptions {
-  /** What other devices call this one (test hosts all share the machine's name). */
-  deviceName?: string;
-  /** The built monitor, for tests that open it in a browser. */
-  monitorDir?: string;
-}
-
-export async function startTestHost(dataDir = mkdtempSync(join(tmpdir(), 'ct-sync-host-')), options: TestHostOptions = {}): Promise<TestHost> {
-  const config = loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent' }, env: {} });
-  const host = await startHost(config, { log: createLogger('silent'), sync: { ...syncOptions, deviceName: options.deviceName }, monitorDir: options.monitorDir });
-  return { host, dataDir, base: host.urls.health.replace(/\/healthz$/, ''), stop: () => host.stop() };
-}
-
-export async function removeHost(h: TestHost | undefined): Promise<void> {
-  if (!h) return;
-  await h.host.stop();
-  rmSync(h.dataDir, { recursive: true, force: true });
+/**
+ * A test host (test/support/host.ts) with short sync timings, called `deviceName` by the other
+ * devices (test hosts all share the machine's name).
+ */
+export function startSyncHost(deviceName?: string, options: TestHostOptions = {}): Promise<TestHost> {
+  return startTestHost({ ...options, sync: { ...syncOptions, deviceName } });
 }
 
 export function text(t: string, contextId?: string): Message {

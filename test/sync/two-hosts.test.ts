@@ -1,7 +1,9 @@
 import { TaskState } from '@a2a-js/sdk';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../main/cli/main';
-import { findTask, historyText, pair, removeHost, removeRelay, sendAndSettle, startTestHost, startTestRelay, waitFor, type TestHost, type TestRelay } from './support';
+import type { TestHost } from '../support/host';
+import { findTask, historyText, pair, sendAndSettle, startSyncHost, startTestRelay, type TestRelay } from './support';
+import { waitFor } from '../support/wait';
 
 const COMPLETED = TaskState.TASK_STATE_COMPLETED;
 
@@ -12,17 +14,10 @@ describe('two hosts and one relay process', () => {
 
   beforeEach(async () => {
     relay = await startTestRelay();
-    a = await startTestHost();
-    b = await startTestHost();
+    a = await startSyncHost();
+    b = await startSyncHost();
     await pair(a.dataDir, relay.relay.url, 'team', relay.token('team'));
     await pair(b.dataDir, relay.relay.url, 'team', relay.token('team'));
-  });
-
-  afterEach(async () => {
-    await removeHost(a);
-    await removeHost(b);
-    await removeRelay(relay);
-    a = b = relay = undefined;
   });
 
   it('a session created on A appears on B; a message continued on B appears on A', async () => {
@@ -82,16 +77,16 @@ describe('two hosts and one relay process', () => {
     expect(await main(['sync', 'status', '--json', '--data-dir', a!.dataDir], io)).toBe(0);
     const status = JSON.parse(out.pop()!) as { state: string; workspace: string; pending: number; lastSyncedAt: string; deviceId: string };
     expect(status).toMatchObject({ state: 'connected', workspace: 'team', pending: 0 });
-    expect(await main(['sync', 'status', '--data-dir', a!.dataDir, '--host-url', a!.base], io)).toBe(0);
+    expect(await main(['sync', 'status', '--data-dir', a!.dataDir, '--host-url', a!.origin], io)).toBe(0);
     expect(out.pop()).toMatch(new RegExp(`Device: +\\S+ \\(${status.deviceId}\\)`));
     expect(Date.parse(status.lastSyncedAt)).toBeGreaterThan(0);
 
     const dataDir = a!.dataDir;
-    await a!.stop();
-    expect(await main(['sync', 'status', '--data-dir', dataDir, '--host-url', a!.base], io)).toBe(0);
+    await a!.host.stop();
+    expect(await main(['sync', 'status', '--data-dir', dataDir, '--host-url', a!.origin], io)).toBe(0);
     expect(out.pop()).toMatch(/^Host not running[\s\S]*Workspace: +team/);
     expect(await main(['sync', 'leave', '--data-dir', dataDir], io)).toBe(0);
-    expect(await main(['sync', 'status', '--data-dir', dataDir, '--host-url', a!.base], io)).toBe(0);
+    expect(await main(['sync', 'status', '--data-dir', dataDir, '--host-url', a!.origin], io)).toBe(0);
     expect(out.pop()).toMatch(/Not in a workspace/);
   });
 });

@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import type { TaskError } from '../../main/tasks/task-error';
 import { decodeEvent, type TaskEvent } from '../../main/tasks/task-event';
-import { openCore, userMessage, type Core } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { askAgent, blockerAgent } from '../support/agents';
+import { openCore, userMessage, type Core } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 
 const cores: Core[] = [];
 afterEach(async () => {
@@ -16,32 +17,6 @@ function core(dir: string, extra: AgentExecutor[] = []) {
   cores.push(c);
   return c;
 }
-
-/** An agent that asks for input once, then completes with what it was told. */
-const askAgent: AgentExecutor = {
-  name: 'ask',
-  description: 'asks a question',
-  skill: { id: 'ask', name: 'Ask', description: 'asks', tags: [] },
-  async execute(ctx) {
-    const text = ctx.message.parts[0]?.content?.$case === 'text' ? ctx.message.parts[0].content.value : '';
-    if (ctx.task.history.length < 2) {
-      ctx.update({ kind: 'status', state: TaskState.TASK_STATE_INPUT_REQUIRED, message: { ...ctx.message, messageId: 'q1', role: Role.ROLE_AGENT } });
-      return;
-    }
-    ctx.update({ kind: 'status', state: TaskState.TASK_STATE_COMPLETED, message: { ...ctx.message, messageId: `a-${text}`, role: Role.ROLE_AGENT } });
-  },
-};
-
-/** An agent that works until aborted. */
-const slowAgent: AgentExecutor = {
-  name: 'slow',
-  description: 'waits',
-  skill: { id: 'slow', name: 'Slow', description: 'waits', tags: [] },
-  async execute(ctx) {
-    ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
-    await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-  },
-};
 
 describe('task service', () => {
   it('commits a task, its message and event #1, then the echo agent completes it', async () => {
@@ -92,7 +67,7 @@ describe('task service', () => {
     const resumed = await tasks.send({ message: userMessage('blue', { taskId: task.id, contextId: task.contextId }) });
     expect(resumed.task.id).toBe(task.id);
     const done = await tasks.settled(task.id);
-    expect(done.status?.message?.parts[0]?.content).toEqual({ $case: 'text', value: 'blue' });
+    expect(done.status?.message?.parts[0]?.content).toEqual({ $case: 'text', value: 'Hello, blue!' });
     expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(done.history.map((m) => m.role)).toEqual([Role.ROLE_USER, Role.ROLE_AGENT, Role.ROLE_USER, Role.ROLE_AGENT]);
 
@@ -125,8 +100,8 @@ describe('task service', () => {
   });
 
   it('cancels a running task: the agent is aborted and later updates are refused', async () => {
-    const { tasks } = core(tempDir(), [slowAgent]);
-    const { task } = await tasks.send({ message: userMessage('wait'), metadata: { agent: 'slow' } });
+    const { tasks } = core(tempDir(), [blockerAgent]);
+    const { task } = await tasks.send({ message: userMessage('wait'), metadata: { agent: 'blocker' } });
     await new Promise((r) => setTimeout(r, 20));
     const canceled = await tasks.cancel(task.id);
     expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
@@ -156,14 +131,14 @@ describe('task service', () => {
 
   it('requeues a task a previous process left working', async () => {
     const dir = tempDir();
-    const first = core(dir, [slowAgent]);
-    const { task } = await first.tasks.send({ message: userMessage('survive'), metadata: { agent: 'slow' } });
+    const first = core(dir, [blockerAgent]);
+    const { task } = await first.tasks.send({ message: userMessage('survive'), metadata: { agent: 'blocker' } });
     await new Promise((r) => setTimeout(r, 20));
     await first.close();
     cores.splice(cores.indexOf(first), 1);
     expect(first.tasks).toBeDefined();
 
-    const second = core(dir, [{ ...echoLike, name: 'slow' }]);
+    const second = core(dir, [{ ...echoLike, name: 'blocker' }]);
     expect(second.tasks.recover()).toBe(1);
     const done = await second.tasks.settled(task.id);
     expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);

@@ -2,8 +2,8 @@ import { Role, TaskState, type Artifact, type Part, type Task } from '@a2a-js/sd
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import { lazyAbort } from '../../main/tasks/lazy-abort';
-import { openCore, userMessage, type Core } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { openCore, userMessage, type Core } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 
 const cores: Core[] = [];
 afterEach(async () => {

@@ -10,7 +10,7 @@ import { createClaudeAdapter } from '../../main/workers/adapters/claude';
 import { createCodexAdapter } from '../../main/workers/adapters/codex';
 import { createGeminiAdapter } from '../../main/workers/adapters/gemini';
 import { createOpencodeAdapter, verbatimPrompt } from '../../main/workers/adapters/opencode';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 /** A temp dir with a bin folder holding an (unrun) executable per name, a home, and a session store. */
 function world(binaries: string[]) {

@@ -8,7 +8,7 @@ import type { RunnableTask, TaskRunner } from '../../main/tasks/runner';
 import type { RunSite } from '../../main/workers/dispatch/affinity';
 import { createDispatcher, type HostDispatcher } from '../../main/workers/dispatch/dispatcher';
 import type { Assignment } from '../../main/workers/wire/protocol';
-import { userMessage } from '../helpers/task-core';
+import { userMessage } from '../support/task-core';
 
 /**
  * The dispatcher alone, with a runner that only records: remote workers are driven through

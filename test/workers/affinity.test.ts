@@ -6,7 +6,7 @@ import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { chooseSite, createSiteMemory, localSite, type RunSite, type SiteView } from '../../main/workers/dispatch/affinity';
 import { claimNote, createRunSiteLookup, parseClaimNote, siteOfRuns } from '../../main/workers/dispatch/run-sites';
 import { startRpcHost } from '../a2a/support';
-import { userMessage } from '../helpers/task-core';
+import { userMessage } from '../support/task-core';
 import { appDir } from './remote-support';
 import { fixtures } from './support';
 

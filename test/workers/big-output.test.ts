@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStream } from '../a2a/support';
-import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
-import { sseFrames } from '../helpers/sse-frames';
-import { tempDir } from '../helpers/temp-dir';
+import { startServeProcess } from '../support/serve-process';
+import { sseFrames } from '../support/sse-frames';
+import { tempDir } from '../support/temp-dir';
 import { fixtures } from './support';
 
 const MB = 1024 * 1024;
@@ -23,11 +23,6 @@ const STALL = { afterBytes: 25 * MB, ms: 1500 };
 const HOST_OLD_SPACE_MB = 64;
 /** How far the host's resident memory may rise above where it was before the task (measured: ~55 MB). */
 const MAX_RSS_GROWTH = 80 * MB;
-
-const hosts: ServeProcess[] = [];
-afterEach(() => {
-  for (const h of hosts.splice(0)) h.kill();
-});
 
 /** What test/fixtures/agents/numbered.js prints for `bytes`, as its SHA-256 and length. */
 function expectedOutput(bytes: number): { sha256: string; length: number } {
@@ -54,7 +49,6 @@ describe('big agent output', () => {
       agents: { numbered: { command: process.execPath, args: [join(fixtures, 'numbered.js')] } },
       execArgv: [`--max-old-space-size=${HOST_OLD_SPACE_MB}`],
     });
-    hosts.push(host);
     const { child, url } = host;
     const pid = child.pid!;
 

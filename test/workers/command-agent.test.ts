@@ -3,9 +3,11 @@ import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandAgentConfig } from '../../main/base/config-schema';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
-import { alive, commandAgentCore, fixtures, statusText, waitFor } from './support';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
+import { commandAgentCore, fixtures, statusText } from './support';
+import { alive } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 const node = (script: string, extra: Partial<CommandAgentConfig> = {}): CommandAgentConfig => ({
   command: process.execPath,

@@ -5,7 +5,7 @@ import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { decodeEvent } from '../../main/tasks/task-event';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { startRpcHost } from '../a2a/support';
-import { userMessage } from '../helpers/task-core';
+import { userMessage } from '../support/task-core';
 import { appDir } from './remote-support';
 import { fixtures } from './support';
 

@@ -2,21 +2,21 @@ import { TaskState } from '@a2a-js/sdk';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../../main/base/config-schema';
-import { startHost } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
-import { alive, fixtures, waitFor } from './support';
+import { startTestHost } from '../support/host';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
+import { fixtures } from './support';
+import { alive } from '../support/processes';
+import { waitFor } from '../support/wait';
 
-const settings = (dataDir: string, agents: Record<string, unknown>) =>
-  configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, agents });
+const start = async (dataDir: string, agents: Record<string, unknown>) => (await startTestHost({ dataDir, config: { shutdownGraceMs: 200, agents } })).host;
 
 describe('host wiring of command agents', () => {
   it('serves config agents beside echo, and its stop ends their process trees', async () => {
     const dir = tempDir();
-    const host = await startHost(settings(dir, { tree: { command: process.execPath, args: [join(fixtures, 'tree.js')] } }));
+    const host = await start(dir, { tree: { command: process.execPath, args: [join(fixtures, 'tree.js')] } });
     try {
       mkdirSync(join(dir, 'repo'));
       const added = registerCodebase(createCodebaseRepository(host.db), { name: 'repo', path: join(dir, 'repo'), knownAgents: ['tree'], now: Date.now() });
@@ -43,7 +43,7 @@ describe('host wiring of command agents', () => {
 
   it('runs a message that names no agent with its codebase\'s default agent, else the host default', async () => {
     const dir = tempDir();
-    const host = await startHost(settings(dir, { lines: { command: process.execPath, args: [join(fixtures, 'lines.js'), '3'] } }));
+    const host = await start(dir, { lines: { command: process.execPath, args: [join(fixtures, 'lines.js'), '3'] } });
     try {
       mkdirSync(join(dir, 'repo'));
       const added = registerCodebase(createCodebaseRepository(host.db), { name: 'repo', path: join(dir, 'repo'), defaultAgent: 'lines', knownAgents: ['lines', 'echo'], now: Date.now() });
@@ -61,12 +61,12 @@ describe('host wiring of command agents', () => {
   });
 
   it('refuses a config agent named like a built-in one', async () => {
-    await expect(startHost(settings(tempDir(), { echo: { command: 'echo' } }))).rejects.toThrow('Config "agents.echo" has the name of a built-in agent');
+    await expect(start(tempDir(), { echo: { command: 'echo' } })).rejects.toThrow('Config "agents.echo" has the name of a built-in agent');
   });
 
   it('streams a command agent\'s Message answer as exactly one Message, over JSON-RPC', async () => {
     const dir = tempDir();
-    const host = await startHost(settings(dir, { proto: { command: process.execPath, args: [join(fixtures, 'protocol.js')] } }));
+    const host = await start(dir, { proto: { command: process.execPath, args: [join(fixtures, 'protocol.js')] } });
     try {
       mkdirSync(join(dir, 'repo'));
       expect(registerCodebase(createCodebaseRepository(host.db), { name: 'repo', path: join(dir, 'repo'), knownAgents: ['proto'], now: Date.now() }).ok).toBe(true);

@@ -4,14 +4,13 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../main/base/config-schema';
-import { startHost, type Host } from '../../main/host/host';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { findExecutable } from '../../main/workers/adapters/find-executable';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { tempDir } from '../helpers/temp-dir';
-import { startFakeLlm, type ChatRequest, type FakeLlm, type Reply } from '../support/fake-llm';
+import { startTestHost } from '../support/host';
+import { tempDir } from '../support/temp-dir';
+import { startFakeLlm, type ChatRequest, type Reply } from '../support/fake-llm';
 import { agentSessionId, finalState, hermeticEnv, isTitleRequest, opencodeInstalled, outputText, progressTexts, statusText, userTexts } from '../support/opencode';
 
 // npm test puts node_modules/.bin on PATH; a user's host has no such PATH. Without it, the host
@@ -22,14 +21,6 @@ beforeAll(() => {
   expect(findExecutable('opencode', userPath)).toBeUndefined();
 });
 
-const open: { host: Host; llm: FakeLlm }[] = [];
-afterEach(async () => {
-  for (const { host, llm } of open.splice(0)) {
-    await host.stop();
-    await llm.close();
-  }
-});
-
 async function setup(script: (request: ChatRequest, repo: string) => Reply, llmConfig: Record<string, unknown> = {}) {
   const dir = tempDir('codetether-opencode-');
   const repo = join(dir, 'repo');
@@ -37,14 +28,10 @@ async function setup(script: (request: ChatRequest, repo: string) => Reply, llmC
   execFileSync('git', ['init', '-q', repo]);
   const path = realpathSync(repo);
   const llm = await startFakeLlm((request) => script(request, path));
-  const config = configSchema.parse({
-    dataDir: join(dir, 'data'), port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 500,
-    llmBaseUrl: llm.baseUrl, llmApiKey: 'test-key', llmModel: 'fake-coder',
-    agentEnv: { opencode: hermeticEnv(dir) },
-    ...llmConfig,
+  const { host } = await startTestHost({
+    dataDir: join(dir, 'data'),
+    config: { shutdownGraceMs: 500, llmBaseUrl: llm.baseUrl, llmApiKey: 'test-key', llmModel: 'fake-coder', agentEnv: { opencode: hermeticEnv(dir) }, ...llmConfig },
   });
-  const host = await startHost(config);
-  open.push({ host, llm });
   const added = registerCodebase(createCodebaseRepository(host.db), { name: 'repo', path: repo, knownAgents: ['opencode'], now: Date.now() });
   if (!added.ok) throw new Error(added.error);
   const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['JSONRPC'] }));

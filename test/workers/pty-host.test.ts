@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../main/base/log';
 import { createPtyHost, type PtyExit, type PtyHost, type PtyHostOptions } from '../../main/workers/pty-host/client';
-import { tempDir } from '../helpers/temp-dir';
-import { agentEnv, alive, fixtures, waitFor } from './support';
+import { tempDir } from '../support/temp-dir';
+import { agentEnv, fixtures } from './support';
+import { alive } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 const hosts: PtyHost[] = [];
 afterEach(async () => {

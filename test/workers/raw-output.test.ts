@@ -1,18 +1,12 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { configSchema } from '../../main/base/config-schema';
-import { startHost, type Host } from '../../main/host/host';
+import { describe, expect, it } from 'vitest';
 import { createOutputLog } from '../../main/workers/raw-output/output-log';
-import { userMessage } from '../helpers/task-core';
-import { sseFrames } from '../helpers/sse-frames';
-import { tempDir } from '../helpers/temp-dir';
+import { startTestHost } from '../support/host';
+import { userMessage } from '../support/task-core';
+import { sseFrames } from '../support/sse-frames';
+import { tempDir } from '../support/temp-dir';
 import { fixtures } from './support';
-
-const hosts: Host[] = [];
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((h) => h.stop()));
-});
 
 function readAll(log: ReturnType<typeof createOutputLog>, taskId: string, from = 0) {
   let text = '';
@@ -95,19 +89,11 @@ describe('GET /api/tasks/{id}/output', () => {
     const dataDir = tempDir();
     const app = join(dataDir, 'app');
     mkdirSync(app);
-    const host = await startHost(
-      configSchema.parse({
-        dataDir,
-        port: 0,
-        mcpPort: 0,
-        logLevel: 'silent',
-        shutdownGraceMs: 200,
-        agents: { slow: { command: process.execPath, args: [join(fixtures, 'slow.js')] } },
-      }),
-      { monitorDir: join(dataDir, 'no-build') },
-    );
-    hosts.push(host);
-    const base = new URL(host.urls.health).origin;
+    const { host, origin: base } = await startTestHost({
+      dataDir,
+      config: { shutdownGraceMs: 200, agents: { slow: { command: process.execPath, args: [join(fixtures, 'slow.js')] } } },
+      monitorDir: join(dataDir, 'no-build'),
+    });
     const added = await fetch(`${base}/api/codebases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'app', path: app }) });
     expect(added.status).toBe(201);
 

@@ -1,12 +1,12 @@
 import { TaskState } from '@a2a-js/sdk';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/base/config';
-import { startHost, type Host } from '../../main/host/host';
+import { describe, expect, it } from 'vitest';
+import type { Host } from '../../main/host/host';
 import type { Overview } from '../../shared/monitor-api';
 import { parseClaimNote } from '../../main/workers/dispatch/run-sites';
 import { startRpcHost } from '../a2a/support';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { startTestHost } from '../support/host';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { appDir, connected, spawnWorker, token, workerConfig } from './remote-support';
 
 /** The worker that claimed the task's latest run, by the name in its claim (`{ worker: "name (id)" }`), and when. */
@@ -96,19 +96,13 @@ describe('context affinity with remote workers', () => {
 
   it("keeps a context's worker across a host restart, from the claims in the task store", async () => {
     const dataDir = tempDir('codetether-affinity-restart-');
-    const config = (port: number) => loadConfig({ flags: { dataDir, port, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }, env: {} });
-    const first = await startHost(config(0));
-    let firstStopped = false;
-    onTestFinished(async () => {
-      if (!firstStopped) await first.stop();
-    });
+    const start = async (port: number) => (await startTestHost({ dataDir, config: { port, shutdownGraceMs: 200 } })).host;
+    const first = await start(0);
     const port = Number(new URL(first.urls.health).port);
     const { c1, d1 } = await twoWorkersTwoContexts(first);
-    firstStopped = true;
     await first.stop();
 
-    const second = await startHost(config(port));
-    onTestFinished(() => second.stop());
+    const second = await start(port);
     // Both workers register again (same ids) with the new host process.
     const registered = async () => {
       const overview = (await (await fetch(`http://127.0.0.1:${port}/api/overview`)).json()) as Overview;

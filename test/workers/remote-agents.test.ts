@@ -9,7 +9,7 @@ import { createCodebaseList } from '../../main/workers/remote/codebase-list';
 import { workerCatalog } from '../../main/workers/agents/catalog';
 import { openWorkerSessions } from '../../main/workers/remote/worker-sessions';
 import { request, startRpcHost } from '../a2a/support';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { appDir, connected, spawnWorker, token } from './remote-support';
 import { fixtures, statusText } from './support';
 

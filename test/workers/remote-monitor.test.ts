@@ -1,15 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FeedEvent, Overview, WorkerInfo } from '../../shared/monitor-api';
-import { configSchema } from '../../main/base/config-schema';
-import { startHost, type Host } from '../../main/host/host';
-import { sseFrames } from '../helpers/sse-frames';
-import { tempDir } from '../helpers/temp-dir';
+import { startTestHost } from '../support/host';
+import { sseFrames } from '../support/sse-frames';
 import { token } from './remote-support';
-
-const hosts: Host[] = [];
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((h) => h.stop()));
-});
 
 /** Feed events until `until` says stop. */
 async function feedUntil(url: string, until: (e: FeedEvent) => boolean): Promise<FeedEvent[]> {
@@ -26,9 +19,7 @@ async function feedUntil(url: string, until: (e: FeedEvent) => boolean): Promise
 
 describe('remote workers in the monitor', () => {
   it('lists a registered worker with its codebases, load and heartbeat in the overview, and refreshes it on the feed', async () => {
-    const host = await startHost(configSchema.parse({ dataDir: tempDir(), port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }));
-    hosts.push(host);
-    const base = new URL(host.urls.health).origin;
+    const { host, origin: base } = await startTestHost({ config: { shutdownGraceMs: 200 } });
     const before = Date.now();
     const registered = await fetch(`${base}/workers/register`, {
       method: 'POST',

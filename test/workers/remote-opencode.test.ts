@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRpcHost } from '../a2a/support';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { startFakeLlm } from '../support/fake-llm';
 import { agentSessionId, finalState, hermeticEnv, isTitleRequest, opencodeInstalled, outputText, progressTexts, statusText, userTexts } from '../support/opencode';
 import { connected, spawnWorker, token } from './remote-support';
@@ -38,7 +38,6 @@ describe.skipIf(!opencodeInstalled)('the real opencode binary on a remote worker
       if (users.length === 1) return { toolCalls: [{ name: 'write', arguments: { filePath: join(repo, 'hello.txt'), content: 'hello from the worker\n' } }] };
       return { text: `Earlier you said: ${users[0]}` };
     });
-    onTestFinished(() => llm.close());
 
     // The host knows no codebase "app" and has no LLM configured: only the worker can run these tasks.
     const { host, client } = await startRpcHost({ mcpPort: 0 });

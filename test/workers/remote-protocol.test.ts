@@ -2,7 +2,7 @@ import { TaskState } from '@a2a-js/sdk';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startRpcHost } from '../a2a/support';
-import { userMessage } from '../helpers/task-core';
+import { userMessage } from '../support/task-core';
 import { appDir, connected, spawnWorker, token, workerConfig } from './remote-support';
 
 /** A TCP proxy to `target` whose `cut()` drops every open connection, both ways: a network drop. */

@@ -1,12 +1,12 @@
 import { TaskState, type Task } from '@a2a-js/sdk';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/base/config';
-import { startHost } from '../../main/host/host';
+import { describe, expect, it } from 'vitest';
 import { createWorkerRepository } from '../../main/store/worker-repository';
-import { request, startRpcHost, until } from '../a2a/support';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { request, startRpcHost } from '../a2a/support';
+import { startTestHost } from '../support/host';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { appDir, connected, spawnWorker, token, workerConfig } from './remote-support';
+import { waitFor } from '../support/wait';
 
 function output(task: Task): string[] {
   const artifact = task.artifacts.find((a) => a.artifactId === 'output');
@@ -44,7 +44,7 @@ describe('remote worker', () => {
     const first = spawnWorker(args);
     await connected(first);
     const { task } = await host.tasks.send({ message: userMessage('lines 30 40', { metadata: { agent: 'paced', codebase: 'app' } }) });
-    await until(() => output(host.tasks.get(task.id)).length >= 4, 10_000);
+    await waitFor(() => output(host.tasks.get(task.id)).length >= 4, 10_000);
     first.child.kill('SIGKILL');
     await first.exited;
     const before = output(host.tasks.get(task.id));
@@ -77,7 +77,7 @@ describe('remote worker', () => {
     const w = spawnWorker(['--server', new URL(host.urls.a2a).origin, '--token', token(host, ['worker']), '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--log-level', 'warn']);
     await connected(w);
     const { task } = await host.tasks.send({ message: userMessage('lines 100 50', { metadata: { agent: 'paced', codebase: 'app' } }) });
-    await until(() => output(host.tasks.get(task.id)).length >= 1, 10_000);
+    await waitFor(() => output(host.tasks.get(task.id)).length >= 1, 10_000);
     w.child.kill('SIGKILL');
     const done = await host.tasks.settled(task.id);
     expect(done.status?.state).toBe(TaskState.TASK_STATE_FAILED);
@@ -112,18 +112,17 @@ describe('remote worker', () => {
 describe('a remote worker started before its host', () => {
   it('says once that it waits, then connects and runs a task as soon as the host answers', async () => {
     const dataDir = tempDir('codetether-late-host-');
-    const probe = await startHost(loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent' }, env: {} }));
+    const { host: probe } = await startTestHost({ dataDir });
     const port = Number(new URL(probe.urls.health).port);
     const workerToken = token(probe, ['worker']);
     await probe.stop();
 
     const w = spawnWorker(['--server', `http://127.0.0.1:${port}`, '--token', workerToken, '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--log-level', 'error']);
-    await until(() => w.stderr().includes(`waiting for the host at http://127.0.0.1:${port}`), 15_000);
+    await waitFor(() => w.stderr().includes(`waiting for the host at http://127.0.0.1:${port}`), 15_000);
     expect(w.stderr().trim().split('\n')).toHaveLength(1);
     expect(w.child.exitCode).toBeNull();
 
-    const host = await startHost(loadConfig({ flags: { dataDir, port, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }, env: {} }));
-    onTestFinished(() => host.stop());
+    const { host } = await startTestHost({ dataDir, config: { port, shutdownGraceMs: 200 } });
     await connected(w, 30_000);
     const { task } = await host.tasks.send({ message: userMessage('lines 2 10', { metadata: { agent: 'paced', codebase: 'app' } }) });
     expect((await host.tasks.settled(task.id)).status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
@@ -143,17 +142,16 @@ describe('a remote worker started before its host', () => {
 describe('remote worker across a host restart', () => {
   it('registers again with the restarted host, which requeues the task it was running; the task completes', async () => {
     const dataDir = tempDir('codetether-restart-');
-    const config = (port: number) => loadConfig({ flags: { dataDir, port, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }, env: {} });
-    const first = await startHost(config(0));
+    const start = async (port: number) => (await startTestHost({ dataDir, config: { port, shutdownGraceMs: 200 } })).host;
+    const first = await start(0);
     const port = Number(new URL(first.urls.health).port);
     const w = spawnWorker(['--server', `http://127.0.0.1:${port}`, '--token', token(first, ['worker']), '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--log-level', 'error']);
     await connected(w);
     const { task } = await first.tasks.send({ message: userMessage('lines 20 30', { metadata: { agent: 'paced', codebase: 'app' } }) });
-    await until(() => output(first.tasks.get(task.id)).length >= 2, 10_000);
+    await waitFor(() => output(first.tasks.get(task.id)).length >= 2, 10_000);
     await first.stop();
 
-    const second = await startHost(config(port));
-    onTestFinished(() => second.stop());
+    const second = await start(port);
     const done = await second.tasks.settled(task.id);
     expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     const lines = output(done);

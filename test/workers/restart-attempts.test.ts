@@ -1,24 +1,21 @@
 import { TaskState } from '@a2a-js/sdk';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadConfig } from '../../main/base/config';
-import { startHost, type Host } from '../../main/host/host';
+import { describe, expect, it } from 'vitest';
+import type { Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
-import { blockerAgent } from '../a2a/support';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
-import { fixtures, statusText, waitFor } from './support';
+import { blockerAgent } from '../support/agents';
+import { startTestHost } from '../support/host';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
+import { fixtures, statusText } from './support';
+import { waitFor } from '../support/wait';
 
 describe('host restart and maxAttempts', () => {
   it('a run lost to a restart costs an attempt, said in the event log; at maxAttempts the task fails with the reason', async () => {
     const dataDir = tempDir('codetether-attempts-');
-    const start = async (): Promise<Host> => {
-      const host = await startHost(loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 100, maxAttempts: 2 }, env: {} }), { agents: [blockerAgent] });
-      onTestFinished(() => host.stop());
-      return host;
-    };
+    const start = async (): Promise<Host> => (await startTestHost({ dataDir, config: { shutdownGraceMs: 100, maxAttempts: 2 }, agents: [blockerAgent] })).host;
     const working = (host: Host, id: string) => waitFor(() => host.tasks.get(id).status?.state === TaskState.TASK_STATE_WORKING, 5000);
 
     const first = await start();
@@ -50,12 +47,8 @@ describe('host restart and maxAttempts', () => {
     const dataDir = tempDir('codetether-queued-');
     mkdirSync(join(dataDir, 'app'));
     // One agent process at a time: the second task waits in the queue, submitted, while the first runs.
-    const flags = { dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 100, maxAttempts: 1, localConcurrency: 1, agents: { tree: { command: process.execPath, args: [join(fixtures, 'tree.js')] } } };
-    const start = async (): Promise<Host> => {
-      const host = await startHost(loadConfig({ flags, env: {} }));
-      onTestFinished(() => host.stop());
-      return host;
-    };
+    const config = { shutdownGraceMs: 100, maxAttempts: 1, localConcurrency: 1, agents: { tree: { command: process.execPath, args: [join(fixtures, 'tree.js')] } } };
+    const start = async (): Promise<Host> => (await startTestHost({ dataDir, config })).host;
     const first = await start();
     const added = registerCodebase(createCodebaseRepository(first.db), { name: 'app', path: join(dataDir, 'app'), knownAgents: ['tree'], now: Date.now() });
     expect(added.ok).toBe(true);

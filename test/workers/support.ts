@@ -1,5 +1,5 @@
 import type { Task } from '@a2a-js/sdk';
-import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { CommandAgentConfig } from '../../main/base/config-schema';
@@ -10,32 +10,13 @@ import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { createCommandAdapter } from '../../main/workers/adapters/command';
 import { createPtyAgent } from '../../main/workers/agents/pty-agent';
 import { createPtyHost } from '../../main/workers/pty-host/client';
-import { openCore } from '../helpers/task-core';
+import { openCore } from '../support/task-core';
 
 export const fixtures = join(import.meta.dirname, '../fixtures/agents');
 
-/** True while `pid` is a live process; a zombie waiting to be reaped counts as gone. */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-export async function waitFor(check: () => boolean, timeoutMs: number, stepMs = 20): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  return check();
-}
-
-/** The minimal environment a pty agent gets in these tests. */
+/** The minimal environment a pty agent gets in these tests; TMPDIR keeps it within the run guard's sight (test/support/global-setup.ts). */
 export function agentEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', TERM: 'xterm-256color' };
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', TERM: 'xterm-256color', TMPDIR: tmpdir() };
 }
 
 /** The text of the task's status message ('' without one). */

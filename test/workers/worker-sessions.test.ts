@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openWorkerSessions, WorkerDataDirBusyError } from '../../main/workers/remote/worker-sessions';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { appDir, spawnWorker } from './remote-support';
 
 const key = (contextId: string, agent = 'opencode', codebase = 'app') => ({ contextId, agent, codebase });

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { taskWorktree } from '../../main/workers/workspace/worktrees';
-import { git, makeFolder } from '../helpers/git-repo';
-import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { git, makeFolder } from '../support/git-repo';
+import { userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
 import { commandAgentCore, fixtures, statusText } from './support';
 
 /** A real task core with the worktree command agent on a real pty host; worktrees under `<dir>/data/worktrees`. */

@@ -42,17 +42,6 @@ export function synced(client: Client, timeoutMs = 10_000): Promise<void> {
   });
 }
 
-/** Polls `check` until it holds; the failure message shows the last value seen. */
-export async function waitFor<T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** The close event of a provider's connection that the server ended with a 44xx code. */
 export function closedByServer(client: Client, timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
   return new Promise((resolve, reject) => {

@@ -1,13 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { closeRelayDb, openRelayDb } from '../../store/open';
 import { createTokenStore } from '../../store/tokens';
-
-export function tempDir(): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), 'ctr-relay-'));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
 
 /**
  * Issues a token for `workspace` in the relay database under the first dir, as `token create`

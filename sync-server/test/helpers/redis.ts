@@ -1,8 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir } from '../../../test/support/temp-dir';
 
 export interface RedisProcess {
   readonly url: string;
@@ -21,14 +19,14 @@ function freePort(): Promise<number> {
 }
 
 /**
- * A private redis-server on a free port, without persistence, in a temp dir. CI installs the
+ * A private redis-server on a free port, without persistence, in a temp dir (removed with the test or file that started it). CI installs the
  * binary (.ci/run), so a missing one fails the test rather than skipping it.
  */
 export async function startRedis(): Promise<RedisProcess> {
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error('redis-server is not installed; the scale-out tests need it (apt-get install redis-server)');
   }
-  const dir = mkdtempSync(join(tmpdir(), 'ctr-redis-'));
+  const dir = tempDir('ctr-redis-');
   const port = await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,7 +54,6 @@ export async function startRedis(): Promise<RedisProcess> {
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
