@@ -1,6 +1,5 @@
-import { Message } from '@a2a-js/sdk';
+import { storedMessageText, titleOf } from '../../shared/message-text';
 import type { Db } from '../store/open';
-import { messageText } from '../tasks/task-text';
 
 export interface SessionSummary {
   contextId: string;
@@ -29,13 +28,6 @@ interface SessionRow {
   first_message: string | null;
 }
 
-const TITLE_CHARS = 80;
-
-function title(json: string | null): string {
-  if (!json) return '';
-  const text = messageText(Message.fromJSON(JSON.parse(json))).replace(/\s+/g, ' ').trim();
-  return text.length > TITLE_CHARS ? `${text.slice(0, TITLE_CHARS - 1)}…` : text;
-}
 
 /**
  * Read-only views of sessions (A2A contexts) for MCP: the task core keeps sessions only as the
@@ -58,7 +50,7 @@ export function createSessionQueries(db: Db) {
 
   const toSummary = (r: SessionRow): SessionSummary => ({
     contextId: r.id,
-    title: title(r.first_message),
+    title: titleOf(storedMessageText(r.first_message)),
     taskCount: r.task_count,
     lastTaskId: r.last_task,
     lastState: r.last_state,
@@ -77,7 +69,7 @@ export function createSessionQueries(db: Db) {
     transcript: (contextId: string, limit: number): TranscriptEntry[] =>
       messages.all(contextId, limit).map((m) => ({
         role: m.role === 'agent' ? 'agent' : 'user',
-        text: messageText(Message.fromJSON(JSON.parse(m.body_json))),
+        text: storedMessageText(m.body_json),
         taskId: m.task_id,
         at: new Date(m.created_at).toISOString(),
       })),

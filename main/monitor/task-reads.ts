@@ -1,3 +1,4 @@
+import { oneLine, storedMessageText } from '../../shared/message-text';
 import { taskStateNames, type SessionSummary, type StateCounts, type TaskStateName, type TaskSummary } from '../../shared/monitor-api';
 import type { Db } from '../store/open';
 import type { TaskRow } from '../store/task-repository';
@@ -15,23 +16,10 @@ interface SessionRow {
   first_message: string | null;
 }
 
-const TITLE_MAX = 200;
+/** The monitor's list lines (titles, status texts) are longer than a title elsewhere: its cells end them to fit and show the whole line on hover. */
+const LINE_CHARS = 200;
 
-function shorten(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > TITLE_MAX ? `${line.slice(0, TITLE_MAX - 1)}…` : line;
-}
-
-/** The text parts of a stored message (A2A v1.0 JSON), joined; '' when it has none or is not JSON. */
-function messageText(json: string | null | undefined): string {
-  if (!json) return '';
-  try {
-    const parts = (JSON.parse(json) as { parts?: { text?: unknown }[] }).parts ?? [];
-    return shorten(parts.map((p) => (typeof p.text === 'string' ? p.text : '')).join(' '));
-  } catch {
-    return '';
-  }
-}
+const listLine = (messageJson: string | null | undefined) => oneLine(storedMessageText(messageJson), LINE_CHARS);
 
 function stateOf(name: string | null): TaskStateName {
   return (taskStateNames as readonly string[]).includes(name ?? '') ? (name as TaskStateName) : 'submitted';
@@ -51,8 +39,8 @@ function toSummary(r: SummaryRow): TaskSummary {
     agent: r.agent,
     state: stateOf(r.state),
     codebase: codebaseOf(r.metadata_json),
-    title: messageText(r.first_message),
-    statusText: status.message ? messageText(JSON.stringify(status.message)) : '',
+    title: listLine(r.first_message),
+    statusText: status.message ? listLine(JSON.stringify(status.message)) : '',
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     origin: r.origin ?? null,
@@ -102,7 +90,7 @@ export function createTaskReads(db: Db) {
     sessions: (limit: number): SessionSummary[] =>
       s.sessions.all(limit).map((r) => ({
         id: r.id,
-        title: messageText(r.first_message),
+        title: listLine(r.first_message),
         taskCount: r.task_count,
         lastState: r.last_state ? stateOf(r.last_state) : null,
         createdAt: r.created_at,

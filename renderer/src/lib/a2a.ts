@@ -56,7 +56,3 @@ export function createA2a(api: Api) {
 }
 
 export type A2a = ReturnType<typeof createA2a>;
-
-export function textOf(message: MessageJson | undefined): string {
-  return (message?.parts ?? []).map((p) => p.text ?? '').join('');
-}
