@@ -221,7 +221,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   });
   stack.defer('dispatcher', () => dispatcher.stop());
 
-  const reads = createTaskReads(store.readDb);
+  const reads = createTaskReads(store.summaries);
   addHealthRoute(router, store.db, startedAt);
   addPushKeyRoute(router, push.signingKey);
   addSyncStatusRoute(router, sync, config.bodyLimit);
@@ -283,7 +283,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   // Loaded here, after the A2A port answers: the MCP SDK is the slowest import of the host.
   const { createMcpEndpoint } = await import('../mcp/http-endpoint');
   const mcp = createMcpEndpoint({
-    deps: { tasks, sessions: createSessionQueries(store.db), codebases: store.codebases, peers: store.a2aPeers, agents, card: () => card, log: log.child('mcp'), ralph },
+    deps: { tasks, sessions: createSessionQueries(store.summaries), codebases: store.codebases, peers: store.a2aPeers, agents, card: () => card, log: log.child('mcp'), ralph },
     tokens: store.tokens,
     log: log.child('mcp'),
     bodyLimit: config.bodyLimit,
