@@ -1,6 +1,7 @@
 import { APP_VERSION } from '../../shared/version';
 import type { AgentInfo, HostInfo, Overview, WorkerInfo } from '../../shared/monitor-api';
 import type { TokenStore } from '../auth/token-store';
+import type { ConfigOrigin } from '../base/config';
 import type { Config } from '../base/config-schema';
 import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
@@ -33,6 +34,8 @@ export interface MonitorDeps {
   agents: AgentInfo[];
   /** The config the host started with (the settings view; PUT writes config.json for the next start). */
   config: Config;
+  /** The config file the host read (PUT writes it) and where each value came from. */
+  configOrigin: ConfigOrigin;
   /** Read per request: the port and the MCP URL are known only once the host listens. */
   host: () => Omit<HostInfo, 'version'>;
   /** Remote workers online (the dispatcher's sessions). */
@@ -79,7 +82,7 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
   addTaskOutputRoute(router, { tasks: deps.tasks, reads, output: deps.output, onClose: deps.onClose });
   addCodebaseRoutes(router, { codebases: deps.codebases, known, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit });
   addTokenRoutes(router, { tokens: deps.tokens, bodyLimit: deps.bodyLimit });
-  addSettingsRoutes(router, { config: deps.config, agents: deps.agents, bodyLimit: deps.bodyLimit });
+  addSettingsRoutes(router, { config: deps.config, origin: deps.configOrigin, agents: deps.agents, bodyLimit: deps.bodyLimit });
   addIdeConfigRoute(router, { mcpUrl: () => deps.host().mcpUrl ?? undefined, defaultMcpUrl: deps.defaultMcpUrl, bridge: deps.mcpBridge });
   addStaticRoutes(router, deps.staticDir);
 }

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   editableSettingKeys,
   type AgentInfo,
@@ -10,8 +8,8 @@ import {
   type SettingsInfo,
   type SettingsSaved,
 } from '../../shared/monitor-api';
-import { envName } from '../base/config';
-import { writeConfigFile } from '../base/config-file';
+import { ConfigError, describeSource, readConfigFile, type ConfigOrigin } from '../base/config';
+import { updateConfigFile } from '../base/config-file';
 import { configSchema, type Config } from '../base/config-schema';
 import { HttpError } from '../http/errors';
 import { sendJson } from '../http/respond';
@@ -21,37 +19,24 @@ import { badRequest, readObject } from '../http/request';
 export interface SettingsRouteDeps {
   /** The config the host started with. */
   config: Config;
+  /** The config file the host read (and PUT writes), and where each running value came from. */
+  origin: ConfigOrigin;
   agents: AgentInfo[];
-  /** The host's environment, to tell which keys a CODETETHER_* variable sets. */
-  env?: NodeJS.ProcessEnv;
   bodyLimit: number;
 }
 
-const defaults: Partial<Record<EditableSettingKey, string>> = {
-  defaultAgent: configSchema.shape.defaultAgent.parse(undefined),
-  host: configSchema.shape.host.parse(undefined),
-};
-
-/** config.json as an object: {} when there is none; a 409 when it cannot be read as one (a person has to fix it). */
-function readFile(file: string): Record<string, unknown> {
-  if (!existsSync(file)) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new HttpError(409, 'config_unreadable', `${file} is not valid JSON (${(err as Error).message}); fix it by hand first.`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new HttpError(409, 'config_unreadable', `${file} must hold a JSON object of settings; fix it by hand first.`);
-  }
-  return parsed as Record<string, unknown>;
+/** A config file that cannot be read as settings: a person has to fix it before anything is saved into it. */
+function unreadable(err: unknown): never {
+  if (err instanceof ConfigError) throw new HttpError(409, 'config_unreadable', `${err.message} Fix it by hand first.`);
+  throw err;
 }
 
 const asText = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
 
 /**
  * `GET /api/settings` (read) and `PUT /api/settings` (admin): the agents, and the LLM endpoint
- * and default agent, which PUT writes into `<dataDir>/config.json`.
+ * and default agent, which PUT writes into the config file the host started with (`--config`,
+ * CODETETHER_CONFIG, else `<dataDir>/config.json`).
  *
  * Changes apply at the next start (`restartRequired: true`), not live: the coding agents take the
  * LLM endpoint when they are built at start and hand it to agent processes that may be running
@@ -59,37 +44,16 @@ const asText = (v: unknown): string | null => (v === undefined || v === null ? n
  * running tasks would make what a task ran with unclear, for a setting changed rarely.
  */
 export function addSettingsRoutes(router: Router, deps: SettingsRouteDeps): void {
-  const env = deps.env ?? process.env;
-  const file = join(deps.config.dataDir, 'config.json');
-  // What config.json held at start: a running value it does not explain came from a flag (or the embedding process).
-  let atStart: Record<string, unknown> = {};
-  try {
-    atStart = readFile(file);
-  } catch {
-    // Unreadable: the host started without it (an explicit --config), so nothing here came from it.
-  }
-  const fromEnv = (key: EditableSettingKey) => env[envName(key)] !== undefined && env[envName(key)] !== '';
-
-  function sourceOf(key: EditableSettingKey): SettingSource {
-    const running = deps.config[key];
-    if (fromEnv(key)) return 'env';
-    if (atStart[key] !== undefined && atStart[key] === running) return 'file';
-    if (running === undefined || running === defaults[key]) return 'default';
-    return 'flag';
-  }
-
-  function overriddenBy(source: SettingSource, key: EditableSettingKey): string | null {
-    if (source === 'env') return `environment variable ${envName(key)}`;
-    if (source === 'flag') return `command-line flag --${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
-    return null;
-  }
+  const { file, sources } = deps.origin;
+  // Only an env variable or a flag wins over the file; a value from the file or the default is what the file would give.
+  const overriddenBy = (source: SettingSource, key: EditableSettingKey) => (source === 'env' || source === 'flag' ? describeSource(source, key, file) : null);
 
   function info(saved: Record<string, unknown>): SettingsInfo {
     const settings = {} as Record<EditableSettingKey, SettingState>;
     for (const key of editableSettingKeys) {
       const secret = key === 'llmApiKey';
       const running = deps.config[key];
-      const source = sourceOf(key);
+      const source = sources[key];
       settings[key] = {
         value: secret ? null : asText(running),
         isSet: running !== undefined,
@@ -111,7 +75,7 @@ export function addSettingsRoutes(router: Router, deps: SettingsRouteDeps): void
   router.add('GET', '/api/settings', (_req, res) => {
     let saved: Record<string, unknown> = {};
     try {
-      saved = readFile(file);
+      saved = readConfigFile(file);
     } catch {
       // Shown as nothing saved; a PUT says what is wrong with the file.
     }
@@ -141,14 +105,12 @@ export function addSettingsRoutes(router: Router, deps: SettingsRouteDeps): void
     }
     if (changes.length === 0) throw badRequest(`Nothing to save; send one or more of: ${editableSettingKeys.join(', ')}.`);
 
-    // Read, merge and write in one synchronous stretch, so two saves cannot interleave.
-    const current = readFile(file);
-    const next: Record<string, unknown> = { ...current };
-    for (const [key, value] of changes) {
-      if (value === null) delete next[key];
-      else next[key] = value;
+    let next: Record<string, unknown>;
+    try {
+      next = updateConfigFile(file, Object.fromEntries(changes));
+    } catch (err) {
+      unreadable(err);
     }
-    writeConfigFile(file, next);
     const answer: SettingsSaved = { ...info(next), saved: changes.map(([key]) => key), restartRequired: true };
     sendJson(res, 200, answer, { 'cache-control': 'no-store' });
   });

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { EmailSaved, EmailSettingsInfo, EmailSettingsShown, EmailStatus, EmailTestResult } from '../../shared/monitor-api';
 import { ConfigError, readConfigFile } from '../base/config';
@@ -12,6 +11,8 @@ import type { testEmail } from './email-test';
 
 export interface EmailSettingsDeps {
   config: Config;
+  /** The config file the host read (`--config`, CODETETHER_CONFIG, else `<dataDir>/config.json`): what PUT writes. */
+  configFile: string;
   status: () => EmailStatus | null;
   /** Runs the test (email-test.ts); a parameter so the route needs no SMTP of its own. */
   test: typeof testEmail;
@@ -117,7 +118,7 @@ function shown(section: unknown): EmailSettingsShown | null {
  */
 export function addEmailSettingsRoutes(router: Router, deps: EmailSettingsDeps): void {
   const env = deps.env ?? process.env;
-  const file = join(deps.config.dataDir, 'config.json');
+  const file = deps.configFile;
 
   function read(): Section {
     try {
