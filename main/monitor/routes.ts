@@ -1,11 +1,12 @@
 import { APP_VERSION } from '../../shared/version';
 import type { AgentInfo, HostInfo, Overview, WorkerInfo } from '../../shared/monitor-api';
+import type { MonitorRoutes } from '../../shared/monitor-routes';
 import type { TokenStore } from '../auth/token-store';
 import type { ConfigOrigin } from '../base/config';
 import type { Config } from '../base/config-schema';
-import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
 import type { HttpServer } from '../http/server';
+import { typedRoutes } from '../http/typed-routes';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import type { RemoteCodebaseRow } from '../store/roaming-repository';
 import { knownCodebases } from '../sync/known-codebases';
@@ -75,8 +76,9 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
     return [local, ...deps.remoteWorkers()];
   }
 
-  router.add('GET', '/api/overview', (_req, res, _params, url) => sendJson(res, 200, overview(limitParam(url, FEED_TASKS, 10_000))));
-  router.add('GET', '/api/sessions', (_req, res, _params, url) => sendJson(res, 200, reads.sessions(limitParam(url, 500, 5000))));
+  const route = typedRoutes<MonitorRoutes>(router);
+  route('GET /api/overview', (_req, _params, url) => ({ body: overview(limitParam(url, FEED_TASKS, 10_000)) }));
+  route('GET /api/sessions', (_req, _params, url) => ({ body: reads.sessions(limitParam(url, 500, 5000)) }));
   addFeedRoute(router, { tasks: deps.tasks, reads, overview, workers: () => workers(), onClose: deps.onClose });
   addTaskLogRoute(router, { tasks: deps.tasks, reads, onClose: deps.onClose });
   addTaskOutputRoute(router, { tasks: deps.tasks, reads, output: deps.output, onClose: deps.onClose });

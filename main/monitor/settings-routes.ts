@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   editableSettingKeys,
   type AgentInfo,
@@ -7,14 +8,16 @@ import {
   type SettingState,
   type SettingsInfo,
   type SettingsSaved,
+  type SettingsUpdate,
 } from '../../shared/monitor-api';
+import type { MonitorRoutes } from '../../shared/monitor-routes';
 import { ConfigError, describeSource, readConfigFile, type ConfigOrigin } from '../base/config';
 import { updateConfigFile } from '../base/config-file';
 import { configSchema, type Config } from '../base/config-schema';
 import { HttpError } from '../http/errors';
-import { sendJson } from '../http/respond';
+import { badRequest, bodySchema, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
-import { badRequest, readObject } from '../http/request';
+import { typedRoutes } from '../http/typed-routes';
 
 export interface SettingsRouteDeps {
   /** The config the host started with. */
@@ -30,6 +33,32 @@ function unreadable(err: unknown): never {
   if (err instanceof ConfigError) throw new HttpError(409, 'config_unreadable', `${err.message} Fix it by hand first.`);
   throw err;
 }
+
+/** A saved value: a string the config schema accepts for the key, or null to remove the key from the file. */
+function setting(key: EditableSettingKey) {
+  const rule = configSchema.shape[key];
+  return z
+    .string({ error: 'expected a string, or null to remove it' })
+    .superRefine((value, ctx) => {
+      const parsed = rule.safeParse(value);
+      if (!parsed.success) ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]!.message });
+    })
+    .nullable()
+    .optional();
+}
+
+const settingsUpdate = bodySchema<SettingsUpdate>()(
+  z.strictObject(
+    {
+      llmBaseUrl: setting('llmBaseUrl'),
+      llmApiKey: setting('llmApiKey'),
+      llmModel: setting('llmModel'),
+      defaultAgent: setting('defaultAgent'),
+      host: setting('host'),
+    } satisfies Record<EditableSettingKey, unknown>,
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `"${issue.keys[0]}" cannot be set here; settable keys: ${editableSettingKeys.join(', ')}` : undefined) },
+  ),
+);
 
 const asText = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
 
@@ -72,46 +101,32 @@ export function addSettingsRoutes(router: Router, deps: SettingsRouteDeps): void
     return { agents, settings, configFile: file };
   }
 
-  router.add('GET', '/api/settings', (_req, res) => {
+  const route = typedRoutes<MonitorRoutes>(router);
+  route('GET /api/settings', () => {
     let saved: Record<string, unknown> = {};
     try {
       saved = readConfigFile(file);
     } catch {
       // Shown as nothing saved; a PUT says what is wrong with the file.
     }
-    sendJson(res, 200, info(saved), { 'cache-control': 'no-store' });
+    return { body: info(saved), headers: { 'cache-control': 'no-store' } };
   });
 
-  router.add('PUT', '/api/settings', async (req, res) => {
-    const body = await readObject(req, deps.bodyLimit);
-    const unknown = Object.keys(body).filter((k) => !(editableSettingKeys as readonly string[]).includes(k));
-    if (unknown.length > 0) throw badRequest(`"${unknown[0]}" cannot be set here; settable keys: ${editableSettingKeys.join(', ')}.`);
-    const changes: [EditableSettingKey, string | null][] = [];
-    for (const key of editableSettingKeys) {
-      if (!(key in body)) continue;
-      const value = body[key];
-      if (value === null) {
-        changes.push([key, null]);
-        continue;
-      }
-      const parsed = configSchema.shape[key].safeParse(value);
-      if (!parsed.success || typeof value !== 'string') {
-        throw badRequest(`Invalid "${key}": ${parsed.success ? 'expected a string' : parsed.error.issues[0]!.message}.`);
-      }
-      if (key === 'defaultAgent' && !deps.agents.some((a) => a.name === value)) {
-        throw badRequest(`Invalid "defaultAgent": no agent named "${value}"; known: ${deps.agents.map((a) => a.name).join(', ')}.`);
-      }
-      changes.push([key, value]);
-    }
+  route('PUT /api/settings', async (req) => {
+    const update = await readBodyAs(req, deps.bodyLimit, settingsUpdate);
+    const changes = editableSettingKeys.filter((key) => update[key] !== undefined);
     if (changes.length === 0) throw badRequest(`Nothing to save; send one or more of: ${editableSettingKeys.join(', ')}.`);
-
+    const agent = update.defaultAgent;
+    if (agent && !deps.agents.some((a) => a.name === agent)) {
+      throw badRequest(`Invalid "defaultAgent": no agent named "${agent}"; known: ${deps.agents.map((a) => a.name).join(', ')}.`);
+    }
     let next: Record<string, unknown>;
     try {
-      next = updateConfigFile(file, Object.fromEntries(changes));
+      next = updateConfigFile(file, Object.fromEntries(changes.map((key) => [key, update[key]])));
     } catch (err) {
       unreadable(err);
     }
-    const answer: SettingsSaved = { ...info(next), saved: changes.map(([key]) => key), restartRequired: true };
-    sendJson(res, 200, answer, { 'cache-control': 'no-store' });
+    const answer: SettingsSaved = { ...info(next), saved: changes, restartRequired: true };
+    return { body: answer, headers: { 'cache-control': 'no-store' } };
   });
 }

@@ -17,7 +17,7 @@ export function Sessions() {
   const [error, setError] = useState<string>();
   useEffect(() => {
     if (!api) return;
-    api.get<SessionSummary[]>('/api/sessions').then(setSessions, (err: Error) => setError(err.message));
+    api.call('GET /api/sessions').then(setSessions, (err: Error) => setError(err.message));
   }, [api, total]);
   const q = query.trim().toLowerCase();
   const shown = (sessions ?? []).filter((s) => !q || s.title.toLowerCase().includes(q) || s.id.startsWith(q));
