@@ -28,6 +28,16 @@ export interface TaskSummary {
   origin: string | null;
 }
 
+/** `POST /api/codebases`: the same as `codetether codebase add`. */
+export interface CodebaseRequest {
+  name: string;
+  /** An absolute folder on this device. */
+  path: string;
+  /** '' and null are none, as absent. */
+  defaultAgent?: string | null;
+  allowedAgents?: string[];
+}
+
 export interface AgentInfo {
   name: string;
   description: string;
@@ -144,6 +154,21 @@ export interface TaskJson {
   metadata?: Record<string, unknown>;
 }
 
+/** `POST /v1/message:send` (A2A HTTP+JSON): what the monitor sends. */
+export interface SendMessageRequestJson {
+  message: MessageJson;
+  /** Request metadata the host reads: `agent`, `codebase`, `model`. */
+  metadata?: Record<string, string>;
+  configuration?: { returnImmediately?: boolean };
+}
+
+/** `GET /v1/tasks` (A2A HTTP+JSON): one page of a listing. */
+export interface TaskPageJson {
+  tasks: TaskJson[];
+  /** '' on the last page. */
+  nextPageToken: string;
+}
+
 export type StreamResponseJson =
   | { task: TaskJson }
   | { message: MessageJson }
@@ -173,6 +198,13 @@ export interface TokenInfo {
   lastUsedAt: number | null;
   revokedAt: number | null;
   expiresAt: number | null;
+}
+
+/** `POST /api/tokens`: a name, the scopes (default a2a and mcp) and how long it lasts (default: until revoked). */
+export interface TokenRequest {
+  name: string;
+  scopes?: string[];
+  expiresInDays?: number | null;
 }
 
 /** `POST /api/tokens`: the only answer that ever holds the token itself. */
@@ -326,6 +358,17 @@ export interface EmailSettingsInfo {
 /** `PUT /api/email` answer. */
 export interface EmailSaved extends EmailSettingsInfo {
   restartRequired: true;
+}
+
+/** `PUT /api/email`: the form to save, or null to remove "email" from the config file. */
+export interface EmailSaveRequest {
+  email: EmailSettingsForm | null;
+}
+
+/** `POST /api/email/test`: the form as typed (else the saved settings, else the running ones), and who receives the test mail. */
+export interface EmailTestRequest {
+  email?: EmailSettingsForm;
+  to?: string;
 }
 
 /** `POST /api/email/test` and `codetether email test`: each step, the first failing one saying what failed. */

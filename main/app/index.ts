@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, session, shell, type BrowserWindow } from 'electron';
 import type { LoginItem } from '../../shared/ipc-contract';
-import { loadConfig } from '../base/config';
+import { loadConfigWithOrigin } from '../base/config';
 import { startHost, type Host } from '../host/host';
 import iconPath from '../../build/icon.png?asset';
 import { contentSecurityPolicy } from './csp';
@@ -12,7 +12,8 @@ import { createIpcHandlers } from './ipc-handlers';
 import { electronNativeDir, sqliteAddonName } from './native-binding';
 import type { AppLocation } from './navigation';
 import { notify } from './notifications';
-import { createAlertFilter, promptOf } from './task-alerts';
+import { createAlertFilter } from './task-alerts';
+import { promptOf } from '../tasks/task-text';
 import { createTray } from './tray';
 import { trayStatus } from './tray-status';
 import { createMainWindow } from './window';
@@ -82,7 +83,8 @@ function watchTasks(h: Host): void {
 
 async function start(): Promise<void> {
   try {
-    host = await startHost(loadConfig(), { nativeBinding: sqliteBinding(), trustedOrigins: devServerUrl ? [new URL(devServerUrl).origin] : [] });
+    const { config, ...configOrigin } = loadConfigWithOrigin();
+    host = await startHost(config, { nativeBinding: sqliteBinding(), configOrigin, trustedOrigins: devServerUrl ? [new URL(devServerUrl).origin] : [] });
   } catch (err) {
     dialog.showErrorBox('CodeTether could not start', (err as Error).message);
     app.exit(1);

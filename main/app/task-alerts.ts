@@ -1,5 +1,7 @@
-import { Role, TaskState, type Message, type Task } from '@a2a-js/sdk';
+import { TaskState } from '@a2a-js/sdk';
+import { oneLine } from '../../shared/message-text';
 import { decodeEvent, type TaskEvent } from '../tasks/task-event';
+import { messageText } from '../tasks/task-text';
 
 export interface TaskAlert {
   taskId: string;
@@ -17,17 +19,7 @@ const titles = new Map<TaskState, string>([
 
 const BODY_CHARS = 160;
 
-const textOf = (message: Message | undefined) => (message?.parts ?? []).map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join(' ');
-
-/** The text the user started a task with: what a notification names it by. */
-export function promptOf(task: Task): string {
-  return textOf(task.history.find((m) => m.role === Role.ROLE_USER));
-}
-
-function shorten(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > BODY_CHARS ? `${flat.slice(0, BODY_CHARS - 1)}…` : flat;
-}
+const shorten = (text: string) => oneLine(text, BODY_CHARS);
 
 /**
  * Decides which task events become a desktop notification: a task that completed, failed or
@@ -54,6 +46,6 @@ export function createAlertFilter(describe: (taskId: string) => string) {
     // A final state comes once; only waiting states are remembered, so the map stays small.
     if (state === TaskState.TASK_STATE_INPUT_REQUIRED || state === TaskState.TASK_STATE_AUTH_REQUIRED) alerted.set(event.taskId, state!);
     else alerted.delete(event.taskId);
-    return { taskId: event.taskId, title, body: shorten(textOf(status?.message)) || shorten(describe(event.taskId)) || event.taskId };
+    return { taskId: event.taskId, title, body: shorten(messageText(status?.message)) || shorten(describe(event.taskId)) || event.taskId };
   };
 }

@@ -1,5 +1,6 @@
 import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { readConfigFile } from './config';
 
 /**
  * Writes config.json whole: a temp file next to it, then rename, so a crash leaves the old file or
@@ -15,4 +16,19 @@ export function writeConfigFile(file: string, values: Record<string, unknown>): 
     rmSync(temp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Sets (a value) or removes (null) top-level keys of the config file and returns what it holds
+ * then. Read, merge and write run in one synchronous stretch, so two updates cannot interleave; a
+ * file that cannot be read as settings is a ConfigError and stays as it is.
+ */
+export function updateConfigFile(file: string, changes: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const next = { ...readConfigFile(file) };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  writeConfigFile(file, next);
+  return next;
 }

@@ -61,7 +61,19 @@ function fromEnv(env: NodeJS.ProcessEnv): Partial<Record<ConfigKey, unknown>> {
   return out;
 }
 
-export function readConfigFile(path: string, required: boolean): Record<string, unknown> {
+/** Where a loaded config came from: the file in use and the source of every key. */
+export interface ConfigOrigin {
+  /** `--config` / CODETETHER_CONFIG when given, else `<dataDir>/config.json` (which may not exist yet). */
+  file: string;
+  sources: Record<ConfigKey, ConfigSource>;
+}
+
+export interface LoadedConfig extends ConfigOrigin {
+  config: Config;
+}
+
+/** config.json's settings: {} when there is none (and none was asked for by name); a ConfigError when it cannot be read as a JSON object. */
+export function readConfigFile(path: string, required = false): Record<string, unknown> {
   if (!existsSync(path)) {
     if (required) throw new ConfigError(`Config file ${path} does not exist.`, undefined, path);
     return {};
@@ -117,7 +129,8 @@ function mustBePrivate(file: string, values: Record<string, unknown>): void {
   );
 }
 
-function describeSource(source: ConfigSource, key: string, file: string): string {
+/** Where a value came from, in words: "environment variable CODETETHER_LLM_MODEL", "command-line flag --llm-model". */
+export function describeSource(source: ConfigSource, key: string, file: string): string {
   switch (source) {
     case 'env':
       return `environment variable ${envName(key)}`;
@@ -131,10 +144,11 @@ function describeSource(source: ConfigSource, key: string, file: string): string
 }
 
 /**
- * Resolves the effective config: defaults < config file < CODETETHER_* env < flags.
- * The data dir is decided first (flag, env, default) because the config file lives in it.
+ * Resolves the effective config: defaults < config file < CODETETHER_* env < flags, and says
+ * which of them each value came from. The data dir is decided first (flag, env, default) because
+ * the config file lives in it.
  */
-export function loadConfig(inputs: ConfigInputs = {}): Config {
+export function loadConfigWithOrigin(inputs: ConfigInputs = {}): LoadedConfig {
   const env = inputs.env ?? process.env;
   const flags = inputs.flags ?? {};
   const envValues = fromEnv(env);
@@ -173,5 +187,25 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
       : `Invalid config key "${[key, ...issue.path.slice(1)].join('.')}" (from ${where}): ${issue.message}.`;
     throw new ConfigError(message, key, source);
   }
-  return { ...result.data, dataDir: resolve(result.data.dataDir) };
+  const sources = Object.fromEntries(configKeys.map((key) => [key, sourceOf.get(key) ?? 'default'])) as Record<ConfigKey, ConfigSource>;
+  return { config: { ...result.data, dataDir: resolve(result.data.dataDir) }, file, sources };
+}
+
+export function loadConfig(inputs: ConfigInputs = {}): Config {
+  return loadConfigWithOrigin(inputs).config;
+}
+
+/**
+ * The origin of a config the embedding process built itself (a test, a program that embeds the
+ * host): no file was read, so a value is its default or the embedder's, which reads as a flag.
+ */
+export function embeddedOrigin(config: Config): ConfigOrigin {
+  const sources = Object.fromEntries(
+    configKeys.map((key) => {
+      const fallback = configSchema.shape[key].safeParse(undefined);
+      const isDefault = fallback.success && JSON.stringify(fallback.data) === JSON.stringify(config[key]);
+      return [key, isDefault ? 'default' : 'flag'];
+    }),
+  ) as Record<ConfigKey, ConfigSource>;
+  return { file: join(config.dataDir, 'config.json'), sources };
 }

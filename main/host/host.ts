@@ -8,6 +8,7 @@ import { createGuard } from '../auth/guard';
 import type { TokenStore } from '../auth/token-store';
 import { isLoopbackBind } from '../auth/loopback';
 import { publicRules, scopeResolver, tokenAlwaysPrefixes, workerRules } from '../auth/route-scopes';
+import { embeddedOrigin, type ConfigOrigin } from '../base/config';
 import { configSchema, type Config } from '../base/config-schema';
 import { cliInvocation } from '../base/cli-invocation';
 import { HostStartError, listenError } from '../base/errors';
@@ -94,6 +95,8 @@ export interface HostOptions {
   agents?: AgentExecutor[];
   /** Sync timings; tests shorten them. */
   sync?: Partial<SyncServiceOptions>;
+  /** The config file `config` was loaded from and the source of each value (loadConfigWithOrigin); default: a config built by the embedder. */
+  configOrigin?: ConfigOrigin;
   /** The built monitor to serve at `/`; default out/renderer of this checkout or package. */
   monitorDir?: string;
   features?: HostFeature[];
@@ -221,7 +224,8 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   });
   stack.defer('dispatcher', () => dispatcher.stop());
 
-  const reads = createTaskReads(store.readDb);
+  const reads = createTaskReads(store.summaries);
+  const configOrigin = options.configOrigin ?? embeddedOrigin(config);
   addHealthRoute(router, store.db, startedAt);
   addPushKeyRoute(router, push.signingKey);
   addSyncStatusRoute(router, sync, config.bodyLimit);
@@ -240,6 +244,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     output,
     agents: [...agents.values()].map((a) => ({ name: a.name, description: a.description })),
     config,
+    configOrigin,
     host: () => monitorHost,
     remoteWorkers: () => dispatcher.remoteWorkers(),
     hostname: hostname(),
@@ -254,7 +259,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   // Before recovery, so the events of recovered tasks are mailed too.
   let email: HostEmail;
   try {
-    email = await startHostEmail({ config, repos: store.email, tasks, router, audit: store.workers, log: log.child('email') });
+    email = await startHostEmail({ config, configFile: configOrigin.file, repos: store.email, tasks, router, audit: store.workers, log: log.child('email') });
   } catch (err) {
     throw new HostStartError(`Cannot set up email: ${(err as Error).message}`, { cause: err });
   }
@@ -283,7 +288,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   // Loaded here, after the A2A port answers: the MCP SDK is the slowest import of the host.
   const { createMcpEndpoint } = await import('../mcp/http-endpoint');
   const mcp = createMcpEndpoint({
-    deps: { tasks, sessions: createSessionQueries(store.db), codebases: store.codebases, peers: store.a2aPeers, agents, card: () => card, log: log.child('mcp'), ralph },
+    deps: { tasks, sessions: createSessionQueries(store.summaries), codebases: store.codebases, peers: store.a2aPeers, agents, card: () => card, log: log.child('mcp'), ralph },
     tokens: store.tokens,
     log: log.child('mcp'),
     bodyLimit: config.bodyLimit,

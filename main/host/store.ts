@@ -10,6 +10,7 @@ import { databaseFile } from '../store/paths';
 import { createPushRepository, type PushRepository } from '../store/push-repository';
 import { createRalphRepository, type RalphRepository } from '../store/ralph-repository';
 import { createRoamingRepository, type RoamingRepository } from '../store/roaming-repository';
+import { createSummaryRepository, type SummaryRepository } from '../store/summary-repository';
 import { createSyncRepository, type SyncRepository } from '../store/sync-repository';
 import { createTaskRepository, type TaskRepository } from '../store/task-repository';
 import { createWorkerRepository, type WorkerRepository } from '../store/worker-repository';
@@ -27,6 +28,8 @@ export interface HostStore {
   readonly push: PushRepository;
   readonly sync: SyncRepository;
   readonly roaming: RoamingRepository;
+  /** Task and session summaries for the monitor, MCP and the desktop shell, on the read connection: committed rows only, as the live feeds describe. */
+  readonly summaries: SummaryRepository;
   readonly workers: WorkerRepository;
   readonly agentSessions: AgentSessionRepository;
   readonly a2aPeers: A2aPeerRepository;
@@ -57,6 +60,7 @@ export function openHostStore(dataDir: string, stack: LifetimeStack, nativeBindi
     push: createPushRepository(db),
     sync: createSyncRepository(db),
     roaming: createRoamingRepository(readDb),
+    summaries: createSummaryRepository(readDb),
     workers: createWorkerRepository(db),
     agentSessions: createAgentSessionRepository(db),
     a2aPeers: createA2aPeerRepository(db),

@@ -1,17 +1,49 @@
 import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
 import { readJson } from './body';
 import { HttpError } from './errors';
 import { lastEventId } from './sse';
 
-/** A JSON object body, or a 400 that says what was wrong with it. */
-export async function readObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  const body = await readJson(req, limit);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('The request body must be a JSON object.');
-  return body as Record<string, unknown>;
-}
-
 export function badRequest(message: string): HttpError {
   return new HttpError(400, 'invalid_request', message);
+}
+
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
+/** A refused body in words a person can act on: the field it is about, then what is wrong with it. */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.map(String).join('.');
+  if (!field && issue.code === 'invalid_type') return 'The request body must be a JSON object.';
+  if (!field || issue.code === 'unrecognized_keys') return sentence(issue.message);
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `"${field}" is required.`;
+  return `Invalid "${field}": ${sentence(issue.message)}`;
+}
+
+/** A text field a form may leave empty: '', null and absent all read as undefined. */
+export const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v || undefined);
+
+/**
+ * A body schema for the route whose request type is `Request`, checked at compile time to accept
+ * every body of that type, so a client typed by the route table is never refused for its shape.
+ * It may accept more (null for an empty field, say) and leave refusing it to the domain's checks.
+ */
+export function bodySchema<Request>() {
+  return <S extends z.ZodType>(schema: S & ([Request] extends [z.input<S>] ? unknown : { refuses: Request })): S => schema;
+}
+
+/** `value` as `schema` gives it, or a 400 naming the first field that is wrong. */
+export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  throw badRequest(describeIssue(result.error.issues[0]!));
+}
+
+/** A JSON request body parsed by `schema` at the boundary: what the handler gets is typed and checked, or the request is a 400. */
+export async function readBodyAs<T>(req: IncomingMessage, limit: number, schema: z.ZodType<T>): Promise<T> {
+  return parseBody(schema, await readJson(req, limit));
 }
 
 /**
@@ -22,20 +54,6 @@ export function resumePoint(req: IncomingMessage, url: URL, param: string, what:
   const query = url.searchParams.get(param);
   if (query !== null && !/^\d{1,15}$/.test(query)) throw badRequest(`${param} must be a non-negative integer ${what}.`);
   return lastEventId(req.headers['last-event-id']) ?? Number(query ?? 0);
-}
-
-/** An optional string field; a 400 naming the field when it is present but not a string. */
-export function optionalString(body: Record<string, unknown>, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw badRequest(`"${field}" must be a string.`);
-  return value;
-}
-
-export function requiredString(body: Record<string, unknown>, field: string): string {
-  const value = optionalString(body, field);
-  if (value === undefined) throw badRequest(`"${field}" is required.`);
-  return value;
 }
 
 /** `?limit=` as an integer from 1 to `max`; `fallback` when absent. */

@@ -1,7 +1,7 @@
 import type { Task } from '@a2a-js/sdk';
 import { z } from 'zod';
 import { isTerminal, interruptedStates, stateName } from '../tasks/states';
-import { artifactText, messageText, partsText } from '../tasks/task-text';
+import { artifactPartsText, artifactText, messageText } from '../tasks/task-text';
 
 export const stateNames = ['submitted', 'working', 'input-required', 'auth-required', 'completed', 'failed', 'canceled', 'rejected'] as const;
 
@@ -48,7 +48,7 @@ export function withOutput(task: Task): TaskWithOutput {
   return {
     ...summarize(task),
     output: artifactText(task),
-    artifacts: task.artifacts.map((a) => ({ artifactId: a.artifactId, name: a.name, text: partsText(a.parts) })),
+    artifacts: task.artifacts.map((a) => ({ artifactId: a.artifactId, name: a.name, text: artifactPartsText(a.parts) })),
   };
 }
 

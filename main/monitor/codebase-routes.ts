@@ -1,9 +1,12 @@
-import type { CodebaseInfo } from '../../shared/monitor-api';
-import { sendError, sendJson } from '../http/respond';
+import { z } from 'zod';
+import type { CodebaseInfo, CodebaseRequest } from '../../shared/monitor-api';
+import type { MonitorRoutes } from '../../shared/monitor-routes';
+import { HttpError } from '../http/errors';
+import { badRequest, bodySchema, optionalText, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
+import { typedRoutes } from '../http/typed-routes';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import { registerCodebase } from '../workers/workspace/codebases';
-import { badRequest, optionalString, readObject, requiredString } from '../http/request';
 
 export interface CodebaseRouteDeps {
   codebases: CodebaseRepository;
@@ -13,34 +16,33 @@ export interface CodebaseRouteDeps {
   bodyLimit: number;
 }
 
+/** The shape of the body; what the names, the folder and the agents must be is registerCodebase's, shared with the CLI. */
+const codebaseRequest = bodySchema<CodebaseRequest>()(z.object({
+  name: z.string().min(1, 'must not be empty'),
+  path: z.string().min(1, 'must not be empty'),
+  defaultAgent: optionalText,
+  allowedAgents: z.array(z.string(), { error: 'must be a list of agent names' }).optional(),
+}));
+
 /**
  * `GET/POST /api/codebases`, `DELETE /api/codebases/{name}`: the same rules as `codetether
  * codebase add`. The list includes codebases known only from other devices (no path); those
  * can be registered here under the same name with a folder of this device.
  */
 export function addCodebaseRoutes(router: Router, deps: CodebaseRouteDeps): void {
-  router.add('GET', '/api/codebases', (_req, res) => sendJson(res, 200, deps.known()));
+  const route = typedRoutes<MonitorRoutes>(router);
+  route('GET /api/codebases', () => ({ body: deps.known() }));
 
-  router.add('POST', '/api/codebases', async (req, res) => {
-    const body = await readObject(req, deps.bodyLimit);
-    const allowed = body.allowedAgents;
-    if (allowed !== undefined && (!Array.isArray(allowed) || allowed.some((a) => typeof a !== 'string'))) {
-      throw badRequest('"allowedAgents" must be a list of agent names.');
-    }
-    const outcome = registerCodebase(deps.codebases, {
-      name: requiredString(body, 'name'),
-      path: requiredString(body, 'path'),
-      defaultAgent: optionalString(body, 'defaultAgent'),
-      allowedAgents: allowed as string[] | undefined,
-      knownAgents: deps.agentNames(),
-      now: Date.now(),
-    });
+  route('POST /api/codebases', async (req) => {
+    const body = await readBodyAs(req, deps.bodyLimit, codebaseRequest);
+    const outcome = registerCodebase(deps.codebases, { ...body, knownAgents: deps.agentNames(), now: Date.now() });
     if (!outcome.ok) throw badRequest(outcome.error);
-    sendJson(res, 201, deps.known().find((c) => c.name === outcome.value.name && c.onThisDevice));
+    const registered = deps.known().find((c) => c.name === outcome.value.name && c.onThisDevice);
+    return { status: 201, body: registered! };
   });
 
-  router.add('DELETE', '/api/codebases/{name}', (_req, res, { name }) => {
-    if (!deps.codebases.remove(name!)) return sendError(res, 404, 'not_found', `No codebase named "${name}" is registered.`);
-    res.writeHead(204).end();
+  route('DELETE /api/codebases/{name}', (_req, { name }) => {
+    if (!deps.codebases.remove(name!)) throw new HttpError(404, 'not_found', `No codebase named "${name}" is registered.`);
+    return { body: undefined };
   });
 }

@@ -1,8 +1,9 @@
 import { mcpClientConfig, mcpClients, type McpClient } from '../../shared/mcp-client-config';
 import type { IdeSnippet } from '../../shared/monitor-api';
-import { sendJson } from '../http/respond';
-import type { Router } from '../http/router';
+import type { MonitorRoutes } from '../../shared/monitor-routes';
 import { badRequest } from '../http/request';
+import type { Router } from '../http/router';
+import { typedRoutes } from '../http/typed-routes';
 
 /**
  * `GET /api/ide-config?client=cursor[&transport=http]`: the snippet `codetether mcp-config`
@@ -17,7 +18,7 @@ export interface IdeConfigDeps {
 }
 
 export function addIdeConfigRoute(router: Router, deps: IdeConfigDeps): void {
-  router.add('GET', '/api/ide-config', (_req, res, _params, url) => {
+  typedRoutes<MonitorRoutes>(router)('GET /api/ide-config', (_req, _params, url) => {
     const client = url.searchParams.get('client') ?? '';
     if (!(mcpClients as readonly string[]).includes(client)) throw badRequest(`client must be one of: ${mcpClients.join(', ')}.`);
     const transport = url.searchParams.get('transport') ?? 'stdio';
@@ -28,6 +29,6 @@ export function addIdeConfigRoute(router: Router, deps: IdeConfigDeps): void {
     const result = mcpClientConfig({ client: client as McpClient, transport, url: mcpUrl, defaultUrl: deps.defaultMcpUrl, command: deps.bridge?.command, env: deps.bridge?.env });
     if (!result.ok) throw badRequest(result.error);
     const snippet: IdeSnippet = { client, transport, ...result.snippet };
-    sendJson(res, 200, snippet);
+    return { body: snippet };
   });
 }

@@ -1,10 +1,12 @@
 import { APP_VERSION } from '../../shared/version';
 import type { AgentInfo, HostInfo, Overview, WorkerInfo } from '../../shared/monitor-api';
+import type { MonitorRoutes } from '../../shared/monitor-routes';
 import type { TokenStore } from '../auth/token-store';
+import type { ConfigOrigin } from '../base/config';
 import type { Config } from '../base/config-schema';
-import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
 import type { HttpServer } from '../http/server';
+import { typedRoutes } from '../http/typed-routes';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import type { RemoteCodebaseRow } from '../store/roaming-repository';
 import { knownCodebases } from '../sync/known-codebases';
@@ -33,6 +35,8 @@ export interface MonitorDeps {
   agents: AgentInfo[];
   /** The config the host started with (the settings view; PUT writes config.json for the next start). */
   config: Config;
+  /** The config file the host read (PUT writes it) and where each value came from. */
+  configOrigin: ConfigOrigin;
   /** Read per request: the port and the MCP URL are known only once the host listens. */
   host: () => Omit<HostInfo, 'version'>;
   /** Remote workers online (the dispatcher's sessions). */
@@ -72,14 +76,15 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
     return [local, ...deps.remoteWorkers()];
   }
 
-  router.add('GET', '/api/overview', (_req, res, _params, url) => sendJson(res, 200, overview(limitParam(url, FEED_TASKS, 10_000))));
-  router.add('GET', '/api/sessions', (_req, res, _params, url) => sendJson(res, 200, reads.sessions(limitParam(url, 500, 5000))));
+  const route = typedRoutes<MonitorRoutes>(router);
+  route('GET /api/overview', (_req, _params, url) => ({ body: overview(limitParam(url, FEED_TASKS, 10_000)) }));
+  route('GET /api/sessions', (_req, _params, url) => ({ body: reads.sessions(limitParam(url, 500, 5000)) }));
   addFeedRoute(router, { tasks: deps.tasks, reads, overview, workers: () => workers(), onClose: deps.onClose });
   addTaskLogRoute(router, { tasks: deps.tasks, reads, onClose: deps.onClose });
   addTaskOutputRoute(router, { tasks: deps.tasks, reads, output: deps.output, onClose: deps.onClose });
   addCodebaseRoutes(router, { codebases: deps.codebases, known, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit });
   addTokenRoutes(router, { tokens: deps.tokens, bodyLimit: deps.bodyLimit });
-  addSettingsRoutes(router, { config: deps.config, agents: deps.agents, bodyLimit: deps.bodyLimit });
+  addSettingsRoutes(router, { config: deps.config, origin: deps.configOrigin, agents: deps.agents, bodyLimit: deps.bodyLimit });
   addIdeConfigRoute(router, { mcpUrl: () => deps.host().mcpUrl ?? undefined, defaultMcpUrl: deps.defaultMcpUrl, bridge: deps.mcpBridge });
   addStaticRoutes(router, deps.staticDir);
 }

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { z } from 'zod';
 import {
   editableSettingKeys,
   type AgentInfo,
@@ -9,49 +8,64 @@ import {
   type SettingState,
   type SettingsInfo,
   type SettingsSaved,
+  type SettingsUpdate,
 } from '../../shared/monitor-api';
-import { envName } from '../base/config';
-import { writeConfigFile } from '../base/config-file';
+import type { MonitorRoutes } from '../../shared/monitor-routes';
+import { ConfigError, describeSource, readConfigFile, type ConfigOrigin } from '../base/config';
+import { updateConfigFile } from '../base/config-file';
 import { configSchema, type Config } from '../base/config-schema';
 import { HttpError } from '../http/errors';
-import { sendJson } from '../http/respond';
+import { badRequest, bodySchema, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
-import { badRequest, readObject } from '../http/request';
+import { typedRoutes } from '../http/typed-routes';
 
 export interface SettingsRouteDeps {
   /** The config the host started with. */
   config: Config;
+  /** The config file the host read (and PUT writes), and where each running value came from. */
+  origin: ConfigOrigin;
   agents: AgentInfo[];
-  /** The host's environment, to tell which keys a CODETETHER_* variable sets. */
-  env?: NodeJS.ProcessEnv;
   bodyLimit: number;
 }
 
-const defaults: Partial<Record<EditableSettingKey, string>> = {
-  defaultAgent: configSchema.shape.defaultAgent.parse(undefined),
-  host: configSchema.shape.host.parse(undefined),
-};
-
-/** config.json as an object: {} when there is none; a 409 when it cannot be read as one (a person has to fix it). */
-function readFile(file: string): Record<string, unknown> {
-  if (!existsSync(file)) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new HttpError(409, 'config_unreadable', `${file} is not valid JSON (${(err as Error).message}); fix it by hand first.`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new HttpError(409, 'config_unreadable', `${file} must hold a JSON object of settings; fix it by hand first.`);
-  }
-  return parsed as Record<string, unknown>;
+/** A config file that cannot be read as settings: a person has to fix it before anything is saved into it. */
+function unreadable(err: unknown): never {
+  if (err instanceof ConfigError) throw new HttpError(409, 'config_unreadable', `${err.message} Fix it by hand first.`);
+  throw err;
 }
+
+/** A saved value: a string the config schema accepts for the key, or null to remove the key from the file. */
+function setting(key: EditableSettingKey) {
+  const rule = configSchema.shape[key];
+  return z
+    .string({ error: 'expected a string, or null to remove it' })
+    .superRefine((value, ctx) => {
+      const parsed = rule.safeParse(value);
+      if (!parsed.success) ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]!.message });
+    })
+    .nullable()
+    .optional();
+}
+
+const settingsUpdate = bodySchema<SettingsUpdate>()(
+  z.strictObject(
+    {
+      llmBaseUrl: setting('llmBaseUrl'),
+      llmApiKey: setting('llmApiKey'),
+      llmModel: setting('llmModel'),
+      defaultAgent: setting('defaultAgent'),
+      host: setting('host'),
+    } satisfies Record<EditableSettingKey, unknown>,
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `"${issue.keys[0]}" cannot be set here; settable keys: ${editableSettingKeys.join(', ')}` : undefined) },
+  ),
+);
 
 const asText = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
 
 /**
  * `GET /api/settings` (read) and `PUT /api/settings` (admin): the agents, and the LLM endpoint
- * and default agent, which PUT writes into `<dataDir>/config.json`.
+ * and default agent, which PUT writes into the config file the host started with (`--config`,
+ * CODETETHER_CONFIG, else `<dataDir>/config.json`).
  *
  * Changes apply at the next start (`restartRequired: true`), not live: the coding agents take the
  * LLM endpoint when they are built at start and hand it to agent processes that may be running
@@ -59,37 +73,16 @@ const asText = (v: unknown): string | null => (v === undefined || v === null ? n
  * running tasks would make what a task ran with unclear, for a setting changed rarely.
  */
 export function addSettingsRoutes(router: Router, deps: SettingsRouteDeps): void {
-  const env = deps.env ?? process.env;
-  const file = join(deps.config.dataDir, 'config.json');
-  // What config.json held at start: a running value it does not explain came from a flag (or the embedding process).
-  let atStart: Record<string, unknown> = {};
-  try {
-    atStart = readFile(file);
-  } catch {
-    // Unreadable: the host started without it (an explicit --config), so nothing here came from it.
-  }
-  const fromEnv = (key: EditableSettingKey) => env[envName(key)] !== undefined && env[envName(key)] !== '';
-
-  function sourceOf(key: EditableSettingKey): SettingSource {
-    const running = deps.config[key];
-    if (fromEnv(key)) return 'env';
-    if (atStart[key] !== undefined && atStart[key] === running) return 'file';
-    if (running === undefined || running === defaults[key]) return 'default';
-    return 'flag';
-  }
-
-  function overriddenBy(source: SettingSource, key: EditableSettingKey): string | null {
-    if (source === 'env') return `environment variable ${envName(key)}`;
-    if (source === 'flag') return `command-line flag --${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
-    return null;
-  }
+  const { file, sources } = deps.origin;
+  // Only an env variable or a flag wins over the file; a value from the file or the default is what the file would give.
+  const overriddenBy = (source: SettingSource, key: EditableSettingKey) => (source === 'env' || source === 'flag' ? describeSource(source, key, file) : null);
 
   function info(saved: Record<string, unknown>): SettingsInfo {
     const settings = {} as Record<EditableSettingKey, SettingState>;
     for (const key of editableSettingKeys) {
       const secret = key === 'llmApiKey';
       const running = deps.config[key];
-      const source = sourceOf(key);
+      const source = sources[key];
       settings[key] = {
         value: secret ? null : asText(running),
         isSet: running !== undefined,
@@ -108,48 +101,32 @@ export function addSettingsRoutes(router: Router, deps: SettingsRouteDeps): void
     return { agents, settings, configFile: file };
   }
 
-  router.add('GET', '/api/settings', (_req, res) => {
+  const route = typedRoutes<MonitorRoutes>(router);
+  route('GET /api/settings', () => {
     let saved: Record<string, unknown> = {};
     try {
-      saved = readFile(file);
+      saved = readConfigFile(file);
     } catch {
       // Shown as nothing saved; a PUT says what is wrong with the file.
     }
-    sendJson(res, 200, info(saved), { 'cache-control': 'no-store' });
+    return { body: info(saved), headers: { 'cache-control': 'no-store' } };
   });
 
-  router.add('PUT', '/api/settings', async (req, res) => {
-    const body = await readObject(req, deps.bodyLimit);
-    const unknown = Object.keys(body).filter((k) => !(editableSettingKeys as readonly string[]).includes(k));
-    if (unknown.length > 0) throw badRequest(`"${unknown[0]}" cannot be set here; settable keys: ${editableSettingKeys.join(', ')}.`);
-    const changes: [EditableSettingKey, string | null][] = [];
-    for (const key of editableSettingKeys) {
-      if (!(key in body)) continue;
-      const value = body[key];
-      if (value === null) {
-        changes.push([key, null]);
-        continue;
-      }
-      const parsed = configSchema.shape[key].safeParse(value);
-      if (!parsed.success || typeof value !== 'string') {
-        throw badRequest(`Invalid "${key}": ${parsed.success ? 'expected a string' : parsed.error.issues[0]!.message}.`);
-      }
-      if (key === 'defaultAgent' && !deps.agents.some((a) => a.name === value)) {
-        throw badRequest(`Invalid "defaultAgent": no agent named "${value}"; known: ${deps.agents.map((a) => a.name).join(', ')}.`);
-      }
-      changes.push([key, value]);
-    }
+  route('PUT /api/settings', async (req) => {
+    const update = await readBodyAs(req, deps.bodyLimit, settingsUpdate);
+    const changes = editableSettingKeys.filter((key) => update[key] !== undefined);
     if (changes.length === 0) throw badRequest(`Nothing to save; send one or more of: ${editableSettingKeys.join(', ')}.`);
-
-    // Read, merge and write in one synchronous stretch, so two saves cannot interleave.
-    const current = readFile(file);
-    const next: Record<string, unknown> = { ...current };
-    for (const [key, value] of changes) {
-      if (value === null) delete next[key];
-      else next[key] = value;
+    const agent = update.defaultAgent;
+    if (agent && !deps.agents.some((a) => a.name === agent)) {
+      throw badRequest(`Invalid "defaultAgent": no agent named "${agent}"; known: ${deps.agents.map((a) => a.name).join(', ')}.`);
     }
-    writeConfigFile(file, next);
-    const answer: SettingsSaved = { ...info(next), saved: changes.map(([key]) => key), restartRequired: true };
-    sendJson(res, 200, answer, { 'cache-control': 'no-store' });
+    let next: Record<string, unknown>;
+    try {
+      next = updateConfigFile(file, Object.fromEntries(changes.map((key) => [key, update[key]])));
+    } catch (err) {
+      unreadable(err);
+    }
+    const answer: SettingsSaved = { ...info(next), saved: changes, restartRequired: true };
+    return { body: answer, headers: { 'cache-control': 'no-store' } };
   });
 }

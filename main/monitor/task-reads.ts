@@ -1,37 +1,11 @@
+import { oneLine } from '../../shared/message-text';
 import { taskStateNames, type SessionSummary, type StateCounts, type TaskStateName, type TaskSummary } from '../../shared/monitor-api';
-import type { Db } from '../store/open';
-import type { TaskRow } from '../store/task-repository';
+import type { SessionSummaryRecord, SummaryRepository, TaskSummaryRecord } from '../store/summary-repository';
 
-type SummaryRow = Omit<TaskRow, 'last_seq' | 'attempts' | 'origin'> & { origin: string | null; first_message: string | null };
+/** The monitor's list lines (titles, status texts) are longer than a title elsewhere: its cells end them to fit and show the whole line on hover. */
+const LINE_CHARS = 200;
 
-interface SessionRow {
-  id: string;
-  created_at: number;
-  updated_at: number;
-  task_count: number;
-  last_state: string | null;
-  origin: string | null;
-  origin_name: string | null;
-  first_message: string | null;
-}
-
-const TITLE_MAX = 200;
-
-function shorten(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > TITLE_MAX ? `${line.slice(0, TITLE_MAX - 1)}…` : line;
-}
-
-/** The text parts of a stored message (A2A v1.0 JSON), joined; '' when it has none or is not JSON. */
-function messageText(json: string | null | undefined): string {
-  if (!json) return '';
-  try {
-    const parts = (JSON.parse(json) as { parts?: { text?: unknown }[] }).parts ?? [];
-    return shorten(parts.map((p) => (typeof p.text === 'string' ? p.text : '')).join(' '));
-  } catch {
-    return '';
-  }
-}
+const listLine = (text: string) => oneLine(text, LINE_CHARS);
 
 function stateOf(name: string | null): TaskStateName {
   return (taskStateNames as readonly string[]).includes(name ?? '') ? (name as TaskStateName) : 'submitted';
@@ -43,73 +17,48 @@ function codebaseOf(metadataJson: string | null): string | null {
   return typeof codebase === 'string' ? codebase : null;
 }
 
-function toSummary(r: SummaryRow): TaskSummary {
-  const status = JSON.parse(r.status_json) as { message?: unknown };
-  return {
-    id: r.id,
-    contextId: r.context_id,
-    agent: r.agent,
-    state: stateOf(r.state),
-    codebase: codebaseOf(r.metadata_json),
-    title: messageText(r.first_message),
-    statusText: status.message ? messageText(JSON.stringify(status.message)) : '',
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    origin: r.origin ?? null,
-  };
-}
+const toTask = (r: TaskSummaryRecord): TaskSummary => ({
+  id: r.id,
+  contextId: r.contextId,
+  agent: r.agent,
+  state: stateOf(r.state),
+  codebase: codebaseOf(r.metadataJson),
+  title: listLine(r.firstUserText),
+  statusText: listLine(r.statusText),
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+  origin: r.origin,
+});
 
-const summaryColumns = `t.id, t.context_id, t.agent, t.state, t.status_json, t.metadata_json, t.created_at, t.updated_at, t.origin,
-  (SELECT body_json FROM messages m WHERE m.task_id = t.id AND m.role = 'user' ORDER BY m.seq LIMIT 1) AS first_message`;
+const toSession = (r: SessionSummaryRecord): SessionSummary => ({
+  id: r.id,
+  title: listLine(r.firstUserText),
+  taskCount: r.taskCount,
+  lastState: r.lastState ? stateOf(r.lastState) : null,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+  origin: r.origin,
+  originName: r.originName,
+});
 
-/**
- * The monitor's reads, on the host's read-only connection: it sees only committed rows, which is
- * what the live feed (published after commit) describes too.
- */
-export function createTaskReads(db: Db) {
-  const s = {
-    counts: db.prepare<[], { state: string; n: number }>('SELECT state, count(*) AS n FROM tasks GROUP BY state'),
-    recent: db.prepare<[number], SummaryRow>(`SELECT ${summaryColumns} FROM tasks t ORDER BY t.updated_at DESC, t.id DESC LIMIT ?`),
-    one: db.prepare<[string], SummaryRow>(`SELECT ${summaryColumns} FROM tasks t WHERE t.id = ?`),
-    sessions: db.prepare<[number], SessionRow>(
-      `SELECT s.id, s.created_at, s.updated_at,
-         (SELECT count(*) FROM tasks t WHERE t.context_id = s.id) AS task_count,
-         (SELECT t.state FROM tasks t WHERE t.context_id = s.id ORDER BY t.created_at DESC LIMIT 1) AS last_state,
-         o.origin, d.name AS origin_name,
-         (SELECT m.body_json FROM messages m WHERE m.context_id = s.id AND m.role = 'user' ORDER BY m.seq LIMIT 1) AS first_message
-       FROM sessions s
-       -- A session comes from the device that ran its first task; later tasks may run anywhere.
-       LEFT JOIN tasks o ON o.id = (SELECT t.id FROM tasks t WHERE t.context_id = s.id ORDER BY t.created_at, t.id LIMIT 1)
-       LEFT JOIN sync_devices d ON d.id = o.origin
-       ORDER BY s.updated_at DESC LIMIT ?`,
-    ),
-  };
+/** The monitor's reads: the store's summaries as the monitor's DTOs (shared/monitor-api). */
+export function createTaskReads(summaries: SummaryRepository) {
   return {
     counts(): { counts: StateCounts; total: number } {
       const counts = Object.fromEntries(taskStateNames.map((n) => [n, 0])) as StateCounts;
       let total = 0;
-      for (const { state, n } of s.counts.all()) {
-        counts[stateOf(state)] += n;
-        total += n;
+      for (const { state, count } of summaries.stateCounts()) {
+        counts[stateOf(state)] += count;
+        total += count;
       }
       return { counts, total };
     },
-    recent: (limit: number): TaskSummary[] => s.recent.all(limit).map(toSummary),
+    recent: (limit: number): TaskSummary[] => summaries.recentTasks(limit).map(toTask),
     summary(taskId: string): TaskSummary | undefined {
-      const row = s.one.get(taskId);
-      return row ? toSummary(row) : undefined;
+      const record = summaries.task(taskId);
+      return record ? toTask(record) : undefined;
     },
-    sessions: (limit: number): SessionSummary[] =>
-      s.sessions.all(limit).map((r) => ({
-        id: r.id,
-        title: messageText(r.first_message),
-        taskCount: r.task_count,
-        lastState: r.last_state ? stateOf(r.last_state) : null,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-        origin: r.origin,
-        originName: r.origin_name,
-      })),
+    sessions: (limit: number): SessionSummary[] => summaries.sessions(limit).map(toSession),
   };
 }
 

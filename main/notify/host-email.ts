@@ -16,6 +16,8 @@ import { addEmailSettingsRoutes } from './settings-routes';
 
 export interface HostEmailDeps {
   config: Config;
+  /** The config file the host read, which the settings routes save into. */
+  configFile: string;
   repos: EmailRepositories;
   tasks: TaskService;
   router: Router;
@@ -47,7 +49,7 @@ export async function startHostEmail(deps: HostEmailDeps): Promise<HostEmail> {
   if (!email) {
     // Without email, tasks settle unmailed: enabling it later must not mail their past.
     repos.outbox.setScanFrom(Date.now());
-    addEmailSettingsRoutes(router, { config, status: () => null, test: testEmailLazily, bodyLimit: config.bodyLimit });
+    addEmailSettingsRoutes(router, { config, configFile: deps.configFile, status: () => null, test: testEmailLazily, bodyLimit: config.bodyLimit });
     addInboundRoutes(router, {});
     return { status: () => null, stop: async () => {} };
   }
@@ -87,7 +89,7 @@ export async function startHostEmail(deps: HostEmailDeps): Promise<HostEmail> {
       })
     : undefined;
   const status = (): EmailStatus => ({ outbox: outbox.counts(), watcher: watcher?.status() ?? null });
-  addEmailSettingsRoutes(router, { config, status, test: testEmailLazily, bodyLimit: config.bodyLimit });
+  addEmailSettingsRoutes(router, { config, configFile: deps.configFile, status, test: testEmailLazily, bodyLimit: config.bodyLimit });
   outbox.start();
   watcher?.start();
 

@@ -1,17 +1,19 @@
-import { join } from 'node:path';
 import { z } from 'zod';
-import type { EmailSaved, EmailSettingsInfo, EmailSettingsShown, EmailStatus, EmailTestResult } from '../../shared/monitor-api';
+import type { EmailSaved, EmailSaveRequest, EmailSettingsInfo, EmailSettingsShown, EmailStatus, EmailTestRequest, EmailTestResult } from '../../shared/monitor-api';
+import type { MonitorRoutes } from '../../shared/monitor-routes';
 import { ConfigError, readConfigFile } from '../base/config';
 import { writeConfigFile } from '../base/config-file';
 import { emailConfigSchema, emailEvents, type Config, type EmailConfig } from '../base/config-schema';
-import { readJson } from '../http/body';
 import { HttpError } from '../http/errors';
-import { sendJson } from '../http/respond';
+import { badRequest, bodySchema, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
+import { typedRoutes } from '../http/typed-routes';
 import type { testEmail } from './email-test';
 
 export interface EmailSettingsDeps {
   config: Config;
+  /** The config file the host read (`--config`, CODETETHER_CONFIG, else `<dataDir>/config.json`): what PUT writes. */
+  configFile: string;
   status: () => EmailStatus | null;
   /** Runs the test (email-test.ts); a parameter so the route needs no SMTP of its own. */
   test: typeof testEmail;
@@ -50,22 +52,13 @@ const emailForm = z
   })
   .strict();
 
-const putBody = z.object({ email: emailForm.nullable() }).strict();
-const testBody = z.object({ email: emailForm.optional(), to: z.email().optional() }).strict();
+const putBody = bodySchema<EmailSaveRequest>()(z.object({ email: emailForm.nullable() }).strict());
+const testBody = bodySchema<EmailTestRequest>()(z.object({ email: emailForm.optional(), to: z.email().optional() }).strict());
 
 type Form = z.infer<typeof emailForm>;
 type Section = Record<string, unknown>;
 
 const isSection = (v: unknown): v is Section => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function bodyOf<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new HttpError(400, 'invalid_request', `Invalid "${issue.path.join('.') || 'body'}": ${issue.message}.`);
-  }
-  return parsed.data;
-}
 
 /** Keys of `form` over `current`; an absent optional key is removed, an absent password kept. */
 function merge(current: Section, form: Record<string, unknown>, keys: readonly string[]): Section {
@@ -92,7 +85,7 @@ function validated(section: Section): EmailConfig {
   const parsed = emailConfigSchema.safeParse(section);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new HttpError(400, 'invalid_request', `Invalid "email.${issue.path.join('.')}": ${issue.message}.`);
+    throw badRequest(`Invalid "email.${issue.path.join('.')}": ${issue.message}.`);
   }
   return parsed.data;
 }
@@ -117,7 +110,7 @@ function shown(section: unknown): EmailSettingsShown | null {
  */
 export function addEmailSettingsRoutes(router: Router, deps: EmailSettingsDeps): void {
   const env = deps.env ?? process.env;
-  const file = join(deps.config.dataDir, 'config.json');
+  const file = deps.configFile;
 
   function read(): Section {
     try {
@@ -145,18 +138,20 @@ export function addEmailSettingsRoutes(router: Router, deps: EmailSettingsDeps):
     };
   }
 
-  router.add('GET', '/api/email', (_req, res) => {
+  const route = typedRoutes<MonitorRoutes>(router);
+  const noStore = { 'cache-control': 'no-store' };
+  route('GET /api/email', () => {
     let saved: Section = {};
     try {
       saved = read();
     } catch {
       // Shown as nothing saved; a PUT says what is wrong with the file.
     }
-    sendJson(res, 200, info(saved), { 'cache-control': 'no-store' });
+    return { body: info(saved), headers: noStore };
   });
 
-  router.add('PUT', '/api/email', async (req, res) => {
-    const body = bodyOf(putBody, await readJson(req, deps.bodyLimit));
+  route('PUT /api/email', async (req) => {
+    const body = await readBodyAs(req, deps.bodyLimit, putBody);
     // Read, merge and write in one synchronous stretch, so two saves cannot interleave.
     const current = read();
     const next: Section = { ...current };
@@ -168,18 +163,18 @@ export function addEmailSettingsRoutes(router: Router, deps: EmailSettingsDeps):
     }
     writeConfigFile(file, next);
     const answer: EmailSaved = { ...info(next), restartRequired: true };
-    sendJson(res, 200, answer, { 'cache-control': 'no-store' });
+    return { body: answer, headers: noStore };
   });
 
-  router.add('POST', '/api/email/test', async (req, res) => {
-    const body = bodyOf(testBody, await readJson(req, deps.bodyLimit));
+  route('POST /api/email/test', async (req) => {
+    const body = await readBodyAs(req, deps.bodyLimit, testBody);
     const saved = read().email;
     let email: EmailConfig | undefined;
     if (body.email) email = validated(mergedSection(saved, body.email));
     else if (isSection(saved)) email = validated(saved);
     else email = deps.config.email;
-    if (!email) throw new HttpError(400, 'invalid_request', 'No email settings to test: fill in the form, or add "email" to config.json.');
+    if (!email) throw badRequest('No email settings to test: fill in the form, or add "email" to config.json.');
     const report: EmailTestResult = await deps.test(withEnvPasswords(email), body.to ? [body.to] : undefined);
-    sendJson(res, 200, report, { 'cache-control': 'no-store' });
+    return { body: report, headers: noStore };
   });
 }

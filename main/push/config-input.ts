@@ -1,5 +1,6 @@
 import type { TaskPushNotificationConfig } from '@a2a-js/sdk';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { PushConfigRow } from '../store/push-repository';
 import { TaskError } from '../tasks/task-error';
 
@@ -16,37 +17,54 @@ function hasControlChars(value: string): boolean {
 const MAX_ID = 256;
 const MAX_URL = 2048;
 const MAX_SECRET = 4096;
+const idRule = `id must be a string of at most ${MAX_ID} printable characters.`;
 
-function invalid(message: string): never {
-  throw new TaskError('invalid-params', message);
-}
+/** A value sent as an HTTP header of every delivery. */
+const headerValue = (name: string) =>
+  z
+    .string()
+    .max(MAX_SECRET, `${name} is longer than ${MAX_SECRET} characters.`)
+    .refine((v) => !hasControlChars(v), `${name} may not contain control characters (it is sent as an HTTP header).`);
 
-function headerSafe(name: string, value: string): void {
-  if (value.length > MAX_SECRET) invalid(`${name} is longer than ${MAX_SECRET} characters.`);
-  if (hasControlChars(value)) invalid(`${name} may not contain control characters (it is sent as an HTTP header).`);
-}
+const urlRequired = 'url is required: the webhook that receives the notifications.';
+
+/**
+ * Everything about a config but its target's addresses (checked against the push policy after),
+ * in the order a client should fix it. The SDK has decoded the request into this shape; the
+ * schema holds what the protocol leaves open (lengths, header-safe values, an auth scheme name).
+ */
+const configInput = z
+  .object({
+    taskId: z.string({ error: 'taskId is required.' }).min(1, 'taskId is required.'),
+    url: z.string({ error: urlRequired }).min(1, urlRequired).max(MAX_URL, `url is longer than ${MAX_URL} characters.`),
+    id: z
+      .string({ error: idRule })
+      .max(MAX_ID, idRule)
+      .refine((v) => !hasControlChars(v), idRule)
+      .optional(),
+    token: headerValue('token').optional(),
+    authentication: z
+      .object({
+        scheme: z.string().refine((v) => !v || schemeToken.test(v), { error: (issue) => `authentication.scheme "${String(issue.input).slice(0, 40)}" is not an HTTP auth scheme name (for example Bearer or Basic).` }),
+        credentials: headerValue('authentication.credentials'),
+      })
+      .refine((a) => a.scheme || !a.credentials, 'authentication.credentials needs authentication.scheme (for example "Bearer").')
+      .optional(),
+  });
 
 /** Checks everything about a config except its target's addresses, and shapes it as a row. */
 export function configRow(config: TaskPushNotificationConfig, now: number): PushConfigRow {
-  if (typeof config.taskId !== 'string' || !config.taskId) invalid('taskId is required.');
-  if (typeof config.url !== 'string' || !config.url) invalid('url is required: the webhook that receives the notifications.');
-  if (config.url.length > MAX_URL) invalid(`url is longer than ${MAX_URL} characters.`);
-  const id = config.id || randomUUID();
-  if (typeof id !== 'string' || id.length > MAX_ID || hasControlChars(id)) invalid(`id must be a string of at most ${MAX_ID} printable characters.`);
-  const token = config.token ?? '';
-  headerSafe('token', token);
-  const scheme = config.authentication?.scheme ?? '';
-  const credentials = config.authentication?.credentials ?? '';
-  if (scheme && !schemeToken.test(scheme)) invalid(`authentication.scheme "${scheme.slice(0, 40)}" is not an HTTP auth scheme name (for example Bearer or Basic).`);
-  if (!scheme && credentials) invalid('authentication.credentials needs authentication.scheme (for example "Bearer").');
-  headerSafe('authentication.credentials', credentials);
+  const parsed = configInput.safeParse(config, { reportInput: true });
+  if (!parsed.success) throw new TaskError('invalid-params', parsed.error.issues[0]!.message);
+  const { taskId, url, id, token, authentication } = parsed.data;
+  const scheme = authentication?.scheme ?? '';
   return {
-    task_id: config.taskId,
-    id,
-    url: config.url,
-    token,
+    task_id: taskId,
+    id: id || randomUUID(),
+    url,
+    token: token ?? '',
     auth_scheme: scheme || null,
-    auth_credentials: scheme ? credentials : null,
+    auth_credentials: scheme ? (authentication?.credentials ?? '') : null,
     created_at: now,
   };
 }

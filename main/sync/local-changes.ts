@@ -1,3 +1,4 @@
+import { storedMessageText, titleOf } from '../../shared/message-text';
 import type { Logger } from '../base/log';
 import type { SyncRepository, SyncTaskRow } from '../store/sync-repository';
 import type { TaskEvent } from '../tasks/task-event';
@@ -5,7 +6,7 @@ import { INDEX_DOC, sessionDocName } from './doc-names';
 import { LOCAL } from './materialize';
 import { MESSAGES, META, SESSIONS, TASKS, type MessageRecord, type SessionEntry } from './records';
 import type { StoredDoc } from './stored-doc';
-import { summarize, titleOf } from './task-summary';
+import { summarize } from './task-summary';
 
 export interface LocalChangesDeps {
   repo: SyncRepository;
@@ -83,7 +84,7 @@ export function createLocalChanges(deps: LocalChangesDeps) {
         map.set(key, {
           doc: name,
           contextId: row.context_id,
-          title: prev?.title || (firstUser ? titleOf(firstUser) : ''),
+          title: prev?.title || titleOf(storedMessageText(firstUser)),
           createdAt: prev?.createdAt ?? repo.sessionCreatedAt(row.context_id) ?? row.created_at,
           updatedAt: Math.max(prev?.updatedAt ?? 0, row.updated_at),
           device: deviceId,

@@ -1,9 +1,15 @@
+import { z } from 'zod';
+import type { SyncJoinRequest } from '../../shared/monitor-api';
+import type { MonitorRoutes } from '../../shared/monitor-routes';
 import type { ScopeRule } from '../auth/route-scopes';
-import { sendJson } from '../http/respond';
+import { badRequest, bodySchema, optionalText, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
-import { badRequest, optionalString, readObject } from '../http/request';
+import { typedRoutes } from '../http/typed-routes';
 import { checkPairing } from './pairing';
 import type { SyncService } from './sync-service';
+
+/** The shape of the body; what makes a pairing valid is checkPairing's, shared with `codetether sync join`. */
+const joinRequest = bodySchema<SyncJoinRequest>()(z.object({ url: optionalText, workspace: optionalText, token: optionalText }));
 
 /**
  * `POST /api/sync/join` {url, workspace, token} and `POST /api/sync/leave`: the monitor's
@@ -11,15 +17,16 @@ import type { SyncService } from './sync-service';
  * relay token is stored, never echoed.
  */
 export function addSyncPairingRoutes(router: Router, deps: { sync: SyncService; bodyLimit: number }): void {
-  router.add('POST', '/api/sync/join', async (req, res) => {
-    const body = await readObject(req, deps.bodyLimit);
-    const checked = checkPairing({ url: optionalString(body, 'url'), workspace: optionalString(body, 'workspace'), token: optionalString(body, 'token') });
+  const route = typedRoutes<MonitorRoutes>(router);
+  const noStore = { 'cache-control': 'no-store' };
+  route('POST /api/sync/join', async (req) => {
+    const checked = checkPairing(await readBodyAs(req, deps.bodyLimit, joinRequest));
     if (!checked.ok) throw badRequest(checked.error);
-    sendJson(res, 200, deps.sync.join(checked.settings), { 'cache-control': 'no-store' });
+    return { body: deps.sync.join(checked.settings), headers: noStore };
   });
-  router.add('POST', '/api/sync/leave', (_req, res) => {
+  route('POST /api/sync/leave', () => {
     deps.sync.leave();
-    sendJson(res, 200, deps.sync.status(), { 'cache-control': 'no-store' });
+    return { body: deps.sync.status(), headers: noStore };
   });
 }
 

@@ -1,6 +1,7 @@
+import type { MonitorRoutes } from '../../shared/monitor-routes';
 import type { ScopeRule } from '../auth/route-scopes';
-import { sendJson } from '../http/respond';
 import type { Router } from '../http/router';
+import { typedRoutes } from '../http/typed-routes';
 import { addSyncPairingRoutes, syncPairingScopes } from './pairing-routes';
 import type { SyncService } from './sync-service';
 
@@ -9,7 +10,7 @@ import type { SyncService } from './sync-service';
  * (a2a includes it). Also the monitor's join and leave (pairing-routes.ts).
  */
 export function addSyncStatusRoute(router: Router, sync: SyncService, bodyLimit: number): void {
-  router.add('GET', '/sync/status', (_req, res) => sendJson(res, 200, sync.status(), { 'cache-control': 'no-store' }));
+  typedRoutes<MonitorRoutes>(router)('GET /sync/status', () => ({ body: sync.status(), headers: { 'cache-control': 'no-store' } }));
   addSyncPairingRoutes(router, { sync, bodyLimit });
 }
 

@@ -1,12 +1,9 @@
-import { Message } from '@a2a-js/sdk';
 import type { SyncRepository, SyncTaskRow } from '../store/sync-repository';
 import { isSettled, stateFromName } from '../tasks/states';
-import { partsText } from '../tasks/task-text';
 import type { TaskSummary } from './records';
 
 /** An artifact larger than this travels as a note naming its size; big outputs stay on their device. */
 const MAX_ARTIFACT_BYTES = 256 * 1024;
-const TITLE_CHARS = 80;
 
 /** Artifacts are final once the task ends or waits on its client; before that they are still being streamed. */
 function hasFinalArtifacts(state: string): boolean {
@@ -34,10 +31,4 @@ export function summarize(row: SyncTaskRow, repo: SyncRepository, deviceId: stri
     updatedAt: row.updated_at,
     device: deviceId,
   };
-}
-
-/** A session's title: the start of its first user message, on one line. */
-export function titleOf(messageJson: string): string {
-  const text = partsText(Message.fromJSON(JSON.parse(messageJson)).parts).replace(/\s+/g, ' ').trim();
-  return text.length > TITLE_CHARS ? `${text.slice(0, TITLE_CHARS - 1)}…` : text;
 }

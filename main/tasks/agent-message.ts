@@ -12,8 +12,3 @@ export function agentMessage(task: Pick<Task, 'id' | 'contextId'>, text: string)
     parts: [textPart(text)], metadata: undefined, extensions: [], referenceTaskIds: [],
   };
 }
-
-/** The text parts of a message, joined. */
-export function messageText(message: Message): string {
-  return message.parts.flatMap((p) => (p.content?.$case === 'text' ? [p.content.value] : [])).join('\n');
-}

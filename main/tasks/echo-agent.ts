@@ -1,7 +1,9 @@
 import { Role, TaskState, type Message, type Part } from '@a2a-js/sdk';
+import { textPart } from './agent-message';
 import { newId } from './ids';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentExecutor, ExecutionContext } from './executor';
+import { artifactPartsText } from './task-text';
 
 /** Longest pause between streamed words a client may ask for. */
 const MAX_DELAY_MS = 10_000;
@@ -10,10 +12,6 @@ const MAX_DELAY_MS = 10_000;
 function delayOf(ctx: ExecutionContext): number {
   const raw = ctx.message.metadata?.delayMs;
   return typeof raw === 'number' && Number.isInteger(raw) && raw > 0 ? Math.min(raw, MAX_DELAY_MS) : 0;
-}
-
-function textPart(text: string): Part {
-  return { content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: '' };
 }
 
 /**
@@ -75,7 +73,8 @@ export const echoAgent: AgentExecutor = {
     const completed = { kind: 'status' as const, state: TaskState.TASK_STATE_COMPLETED, message: reply };
     if (delayMs > 0) {
       ctx.update({ kind: 'status', state: TaskState.TASK_STATE_WORKING });
-      await streamWords(ctx, parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join(''), delayMs);
+      // The words stream as the artifact the reply parts would be, so they read as it would.
+      await streamWords(ctx, artifactPartsText(parts), delayMs);
       ctx.update(completed);
       return;
     }

@@ -42,6 +42,7 @@ describe('IPC contract', () => {
     expect(await handlers['login:get']()).toEqual({ supported: true, openAtLogin: true });
     const set = handlers['login:set'] as (request: unknown) => unknown;
     expect(() => set({ openAtLogin: 'yes' })).toThrow(TypeError);
+    expect(() => set({ openAtLogin: 'yes' })).toThrow(/login:set refused its request at "openAtLogin"/);
     expect(() => set(undefined)).toThrow(TypeError);
   });
 
@@ -52,6 +53,7 @@ describe('IPC contract', () => {
     await expect(open({ url: 'file:///etc/passwd' })).rejects.toThrow(/only http\(s\)/);
     await expect(open({ url: 'javascript:alert(1)' })).rejects.toThrow(/only http\(s\)/);
     await expect(open({ url: 42 })).rejects.toThrow(TypeError);
+    await expect(open({ url: 42 })).rejects.toThrow(/at "url"/);
     await expect(open(undefined)).rejects.toThrow(TypeError);
     expect(opened).toEqual(['https://example.com/docs']);
   });

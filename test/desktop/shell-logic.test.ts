@@ -1,8 +1,8 @@
-import { Message, StreamResponse, Task, TaskState } from '@a2a-js/sdk';
+import { Message, StreamResponse, TaskState } from '@a2a-js/sdk';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createAlertFilter, promptOf } from '../../main/app/task-alerts';
+import { createAlertFilter } from '../../main/app/task-alerts';
 import { trayStatus } from '../../main/app/tray-status';
 import { readWindowState, restoreBounds, windowStateFile, writeWindowState } from '../../main/app/window-state';
 import type { TaskEvent } from '../../main/tasks/task-event';
@@ -31,14 +31,6 @@ describe('desktop notifications', () => {
     expect(alertFor(status('b', S.TASK_STATE_FAILED, 'x'.repeat(400)))?.body).toHaveLength(160);
     expect(alertFor(status('c', S.TASK_STATE_CANCELED))).toBeUndefined();
     expect(alertFor({ taskId: 'd', seq: 1, kind: 'artifactUpdate', json: '{}' })).toBeUndefined();
-  });
-
-  it('names a task by its first user message', () => {
-    const task = Task.fromJSON({
-      id: 't', contextId: 'c', status: { state: 'TASK_STATE_WORKING' },
-      history: [{ messageId: '1', role: 'ROLE_USER', parts: [{ text: 'fix the build' }] }, { messageId: '2', role: 'ROLE_AGENT', parts: [{ text: 'on it' }] }],
-    });
-    expect(promptOf(task)).toBe('fix the build');
   });
 });
 

@@ -8,6 +8,7 @@ import { monitorCsp } from '../../main/monitor/csp';
 import { startTestHost, type ConfigFlags } from '../support/host';
 import { userMessage } from '../support/task-core';
 import { tempDir } from '../support/temp-dir';
+import { fillPath, monitorRouteKeys, splitRouteKey } from '../../shared/monitor-routes';
 import type { AgentExecutor } from '../../main/tasks/executor';
 
 async function start(settings: ConfigFlags = {}, monitorDir?: string) {
@@ -93,6 +94,46 @@ describe('the monitor API', () => {
     while (ids().at(-1) !== 302) text += decoder.decode((await reader.read()).value);
     ctl.abort();
     expect(ids()).toEqual(Array.from({ length: 297 }, (_, i) => i + 6));
+  });
+
+  it('serves every route of the shared route table, with the method the table gives it', async () => {
+    const { base } = await start();
+    const answer = async (method: string, path: string) => {
+      const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      return `${res.status} ${await res.text()}`;
+    };
+    // What the host answers for a path no route serves (its own and the A2A binding's words), and for a method a route does not take.
+    const unserved = (a: string) => /^404 .*No (HTTP\+JSON )?route for /.test(a) || a.startsWith('405 ');
+    for (const path of ['/api/no-such-route', '/sync/no-such-route', '/v1/no-such-route']) expect(unserved(await answer('GET', path)), path).toBe(true);
+    expect(unserved(await answer('DELETE', '/api/tokens'))).toBe(true);
+    for (const key of monitorRouteKeys) {
+      const { method, path } = splitRouteKey(key);
+      const params = Object.fromEntries([...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, `no-such-${name}`]));
+      expect(unserved(await answer(method, fillPath(path, params))), key).toBe(false);
+    }
+  });
+
+  it('parses every request body at the boundary: a refused one is a 400 naming the field, and changes nothing', async () => {
+    const { host, base, dataDir } = await start();
+    const send = async (method: string, path: string, body: unknown) => {
+      const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, message: ((await res.json()) as { error: { message: string } }).error.message };
+    };
+    const refused = (message: string) => ({ status: 400, message });
+
+    expect(await send('POST', '/api/codebases', { path: dataDir })).toEqual(refused('"name" is required.'));
+    expect(await send('POST', '/api/codebases', { name: 'app', path: dataDir, allowedAgents: 'echo' })).toEqual(refused('Invalid "allowedAgents": must be a list of agent names.'));
+    expect(await send('POST', '/api/codebases', [{ name: 'app', path: dataDir }])).toEqual(refused('The request body must be a JSON object.'));
+    expect(await send('POST', '/api/tokens', { name: ' ' })).toEqual(refused('Invalid "name": must be 1 to 100 characters.'));
+    expect((await send('POST', '/api/tokens', { name: 'ide', scopes: ['a2a', 'root'] })).message).toMatch(/^Invalid "scopes.1": must be a non-empty list of: admin, /);
+    expect(await send('POST', '/api/tokens', { name: 'ide', expiresInDays: 1.5 })).toEqual(refused('Invalid "expiresInDays": must be a whole number of days, 1 or more.'));
+    expect(await send('POST', '/api/sync/join', { url: 7, workspace: 'team', token: 't' })).toMatchObject({ status: 400, message: expect.stringMatching(/^Invalid "url": /) });
+    expect(await send('PUT', '/api/settings', { llmModel: 'coder', port: 1 })).toEqual(refused('"port" cannot be set here; settable keys: llmBaseUrl, llmApiKey, llmModel, defaultAgent, host.'));
+    expect(await send('PUT', '/api/settings', { llmModel: ['coder'] })).toMatchObject({ status: 400, message: expect.stringMatching(/^Invalid "llmModel": expected a string/) });
+
+    expect(await (await fetch(`${base}/api/codebases`)).json()).toEqual([]);
+    expect(host.tokens.list()).toEqual([]);
+    expect(host.sync.status().state).toBe('not-paired');
   });
 
   it('refuses bad codebases and token requests with a clear 400, and keeps tokens and codebase changes to admins', async () => {

@@ -1,10 +1,11 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { SettingsInfo, SettingsSaved } from '../../shared/monitor-api';
 import type { Scope } from '../../main/auth/scopes';
-import { loadConfig } from '../../main/base/config';
-import type { Host } from '../../main/host/host';
+import { loadConfig, loadConfigWithOrigin } from '../../main/base/config';
+import { startHost, type Host } from '../../main/host/host';
+import { spawnCli, servedUrls } from '../support/cli-process';
 import { startTestHost, type ConfigFlags } from '../support/host';
 import { tempDir } from '../support/temp-dir';
 
@@ -115,15 +116,56 @@ describe('the settings API', () => {
     expect(JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8'))).toEqual({ llmModel: 'coder' });
   });
 
-  it('says when an environment variable wins over config.json', async () => {
-    const { base } = await start();
-    process.env.CODETETHER_LLM_MODEL = 'from-env';
+  it('says when an environment variable or a flag wins over config.json, as the host loaded them', async () => {
+    const dataDir = tempDir('codetether-settings-api-');
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ llmModel: 'from-file', llmBaseUrl: 'http://127.0.0.1:1/v1', defaultAgent: 'echo' }));
+    const { config, ...configOrigin } = loadConfigWithOrigin({
+      flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, llmBaseUrl: 'http://127.0.0.1:2/v1' },
+      env: { CODETETHER_LLM_MODEL: 'from-env' },
+    });
+    const host = await startHost(config, { monitorDir: join(dataDir, 'no-build'), configOrigin });
+    onTestFinished(() => host.stop());
+    // The environment the host started with decides, not the one it has now.
+    process.env.CODETETHER_DEFAULT_AGENT = 'set-after-start';
     try {
-      // The route reads the host's env per request: a host started with it set reports the same.
-      const info = (await (await fetch(`${base}/api/settings`)).json()) as SettingsInfo;
-      expect(info.settings.llmModel).toMatchObject({ source: 'env', overriddenBy: 'environment variable CODETETHER_LLM_MODEL' });
+      const info = (await (await fetch(`${new URL(host.urls.health).origin}/api/settings`)).json()) as SettingsInfo;
+      expect(info.configFile).toBe(join(dataDir, 'config.json'));
+      expect(info.settings.llmModel).toMatchObject({ value: 'from-env', saved: 'from-file', source: 'env', overriddenBy: 'environment variable CODETETHER_LLM_MODEL' });
+      expect(info.settings.llmBaseUrl).toMatchObject({ value: 'http://127.0.0.1:2/v1', source: 'flag', overriddenBy: 'command-line flag --llm-base-url' });
+      expect(info.settings.defaultAgent).toMatchObject({ value: 'echo', source: 'file', overriddenBy: null });
+      expect(info.settings.host).toMatchObject({ source: 'default', overriddenBy: null });
     } finally {
-      delete process.env.CODETETHER_LLM_MODEL;
+      delete process.env.CODETETHER_DEFAULT_AGENT;
     }
+  });
+
+  it('writes the --config file `codetether serve` read, not <dataDir>/config.json', async () => {
+    const dir = tempDir('codetether-settings-api-');
+    const configFile = join(dir, 'config.json');
+    writeFileSync(configFile, JSON.stringify({ mcpPort: 0, agents: {} }));
+    const serve = spawnCli(['serve', '--port', '0', '--data-dir', join(dir, 'data'), '--config', configFile, '--log-level', 'warn']);
+    try {
+      const base = (await servedUrls(serve)).origin;
+      const before = (await (await fetch(`${base}/api/settings`)).json()) as SettingsInfo;
+      expect(before.configFile).toBe(configFile);
+      expect(before.settings.llmModel.source).toBe('default');
+      const res = await fetch(`${base}/api/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ llmModel: 'coder' }) });
+      expect(res.status).toBe(200);
+      expect(JSON.parse(readFileSync(configFile, 'utf8'))).toEqual({ mcpPort: 0, agents: {}, llmModel: 'coder' });
+      expect(statSync(configFile).mode & 0o777).toBe(0o600);
+      expect(() => statSync(join(dir, 'data', 'config.json'))).toThrow();
+    } finally {
+      await serve.stop();
+    }
+  });
+
+  it('refuses to save into a config file it cannot read, with a 409 that names it, and leaves it as it is', async () => {
+    const { base, dataDir } = await start();
+    const file = join(dataDir, 'config.json');
+    writeFileSync(file, '{ "port": ');
+    const res = await fetch(`${base}/api/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ llmModel: 'coder' }) });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(new RegExp(`${file}.*not valid JSON.*Fix it by hand`));
+    expect(readFileSync(file, 'utf8')).toBe('{ "port": ');
   });
 });

@@ -1,7 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envName, loadConfig } from '../../main/base/config';
+import { ConfigError, embeddedOrigin, envName, loadConfig, loadConfigWithOrigin } from '../../main/base/config';
+import { updateConfigFile } from '../../main/base/config-file';
+import { configSchema } from '../../main/base/config-schema';
 import { defaultDataDir } from '../../main/base/data-dir';
 import { tempDir } from '../support/temp-dir';
 
@@ -68,5 +70,48 @@ describe('config', () => {
     const dataDir = tempDir();
     mkdirSync(join(dataDir, 'x'));
     expect(configError(() => loadConfig({ flags: { dataDir }, env: {}, configFile: join(dataDir, 'nope.json') })).message).toContain('does not exist');
+  });
+
+  it('says where each value came from and which file it read', () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ port: 8100, llmModel: 'from-file', logLevel: 'warn' }));
+    const loaded = loadConfigWithOrigin({ flags: { dataDir, logLevel: 'error' }, env: { CODETETHER_LLM_MODEL: 'from-env' } });
+    expect(loaded.file).toBe(join(dataDir, 'config.json'));
+    expect(loaded.config).toMatchObject({ port: 8100, llmModel: 'from-env', logLevel: 'error' });
+    expect(loaded.sources).toMatchObject({ port: 'file', llmModel: 'env', logLevel: 'flag', dataDir: 'flag', host: 'default', defaultAgent: 'default' });
+
+    const other = join(tempDir(), 'custom.json');
+    writeFileSync(other, JSON.stringify({ defaultAgent: 'lint', agents: { lint: { command: 'node' } } }));
+    for (const inputs of [{ configFile: other, env: {} }, { env: { CODETETHER_CONFIG: other } }]) {
+      const named = loadConfigWithOrigin({ ...inputs, flags: { dataDir } });
+      expect(named.file).toBe(other);
+      expect(named.sources).toMatchObject({ defaultAgent: 'file', port: 'default' });
+    }
+  });
+
+  it('reads a config built by an embedder as its defaults and its flags', () => {
+    const dataDir = tempDir();
+    const origin = embeddedOrigin(configSchema.parse({ dataDir, port: 0, llmModel: 'qwen' }));
+    expect(origin.file).toBe(join(dataDir, 'config.json'));
+    expect(origin.sources).toMatchObject({ port: 'flag', llmModel: 'flag', dataDir: 'flag', host: 'default', agents: 'default', llmBaseUrl: 'default' });
+  });
+
+  it('updates the config file atomically, 0600, keeping the keys it does not change', () => {
+    const dir = tempDir();
+    const file = join(dir, 'custom.json');
+    writeFileSync(file, JSON.stringify({ port: 8123, llmApiKey: 'sk-old' }), { mode: 0o644 });
+    expect(updateConfigFile(file, { llmModel: 'coder', llmApiKey: null })).toEqual({ port: 8123, llmModel: 'coder' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ port: 8123, llmModel: 'coder' });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir)).toEqual(['custom.json']);
+
+    const fresh = join(dir, 'new.json');
+    updateConfigFile(fresh, { host: '0.0.0.0' });
+    expect(loadConfig({ configFile: fresh, env: {}, flags: { dataDir: dir } }).host).toBe('0.0.0.0');
+
+    writeFileSync(file, '{ half a file');
+    expect(configError(() => updateConfigFile(file, { llmModel: 'x' })).message).toContain('not valid JSON');
+    expect(readFileSync(file, 'utf8')).toBe('{ half a file');
+    expect(readdirSync(dir).sort()).toEqual(['custom.json', 'new.json']);
   });
 });

@@ -7,6 +7,7 @@ import { createMcpEndpoint } from '../../main/mcp/http-endpoint';
 import { createSessionQueries } from '../../main/mcp/session-queries';
 import { createA2aPeerRepository } from '../../main/store/a2a-peer-repository';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
+import { createSummaryRepository } from '../../main/store/summary-repository';
 import { connectClient, httpTransport, startMcpHost, type McpHost } from './support';
 
 const initialize = {
@@ -128,7 +129,7 @@ describe('MCP Streamable HTTP endpoint', () => {
   it('expires idle sessions', async () => {
     const mcp = await startMcpHost();
     const endpoint = createMcpEndpoint({
-      deps: { tasks: mcp.host.tasks, sessions: createSessionQueries(mcp.host.db), codebases: createCodebaseRepository(mcp.host.db), peers: createA2aPeerRepository(mcp.host.db), agents: new Map(), card: () => { throw new Error('unused'); }, log: createLogger('silent') },
+      deps: { tasks: mcp.host.tasks, sessions: createSessionQueries(createSummaryRepository(mcp.host.db)), codebases: createCodebaseRepository(mcp.host.db), peers: createA2aPeerRepository(mcp.host.db), agents: new Map(), card: () => { throw new Error('unused'); }, log: createLogger('silent') },
       tokens: mcp.host.tokens,
       log: createLogger('silent'),
       bodyLimit: 1 << 20,

@@ -53,4 +53,9 @@ describe("a task's event log in the task view", () => {
     const asked = replay([status('TASK_STATE_INPUT_REQUIRED', 'Name?')]);
     expect(replay([status('TASK_STATE_WORKING')], asked).statusText).toBe('');
   });
+
+  it('downloads an artifact with its streamed chunks joined as the host joins them, data parts on lines of their own', () => {
+    const parts = [{ text: 'hel' }, { text: 'lo' }, { data: { n: 1 } }, { text: 'end' }];
+    expect(artifactText({ artifactId: 'report', parts })).toBe('hello\n{\n  "n": 1\n}\nend');
+  });
 });

@@ -14,6 +14,7 @@ import { recordText } from '../../rlm/trajectory-text';
 import { createCodebaseRepository } from '../../store/codebase-repository';
 import { databaseFile } from '../../store/paths';
 import { closeDatabase, openDatabase } from '../../store/open';
+import { artifactPartsText, messageText } from '../../tasks/task-text';
 import type { CliIo, Command } from '../command';
 import { numberOrRaw, parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
@@ -77,13 +78,12 @@ async function viaHost(origin: string, token: string | undefined, req: Request, 
       if (artifact.artifactId === RLM_TRAJECTORY_ARTIFACT) {
         for (const record of trajectoryRecords(artifact.parts.map((p) => ({ data: p.content?.$case === 'data' ? p.content.value : undefined })))) print(record);
       } else if (artifact.artifactId === RLM_ANSWER_ARTIFACT) {
-        answer += artifact.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('');
+        answer += artifactPartsText(artifact.parts);
       }
     }
     if (payload?.$case === 'statusUpdate') {
       const status = payload.value.status!;
-      const text = status.message?.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('') ?? '';
-      final = { state: String(status.state), text };
+      final = { state: String(status.state), text: messageText(status.message) };
     }
   }
   if (answer) {

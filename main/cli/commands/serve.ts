@@ -1,4 +1,4 @@
-import { loadConfig } from '../../base/config';
+import { loadConfigWithOrigin } from '../../base/config';
 import { startHost, type Host } from '../../host/host';
 import { APP_NAME, APP_VERSION } from '../../../shared/version';
 import type { Command } from '../command';
@@ -25,7 +25,7 @@ Options:
       config: { type: 'string' },
       'log-level': { type: 'string' },
     });
-    const config = loadConfig({
+    const { config, ...configOrigin } = loadConfigWithOrigin({
       configFile: values.config,
       flags: {
         host: values.host,
@@ -60,7 +60,7 @@ Options:
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      started = await startHost(config);
+      started = await startHost(config, { configOrigin });
     } catch (err) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

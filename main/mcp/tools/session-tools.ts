@@ -9,7 +9,7 @@ import { createWaiter, waitedSchema, waitSecondsInput } from './waiting';
 
 const sessionSchema = z.object({
   contextId: z.string(),
-  title: z.string().describe('The start of the session\'s first message.'),
+  title: z.string().describe('The start of the session\'s first user message.'),
   taskCount: z.number().int(),
   lastTaskId: z.string().nullable(),
   lastState: z.string().nullable(),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionKey } from '../../store/agent-session-repository';
-import { messageText } from '../../tasks/agent-message';
+import { messageText } from '../../tasks/task-text';
 import type { Outcome } from '../workspace/codebases';
 import { findExecutable } from './find-executable';
 import type { AgentAdapter, AgentRun } from './adapter';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandAgentConfig } from '../../base/config-schema';
-import { messageText } from '../../tasks/agent-message';
+import { messageText } from '../../tasks/task-text';
 import { findExecutable } from './find-executable';
 import type { AgentAdapter, AgentRun } from './adapter';
 import { createCommandOutputParser } from './command-output';

@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { z } from 'zod';
-import { readBody, readJson } from '../../http/body';
-import { HttpError } from '../../http/errors';
+import { readBody } from '../../http/body';
 import { sendError, sendJson } from '../../http/respond';
+import { badRequest, readBodyAs } from '../../http/request';
 import type { Router } from '../../http/router';
 import type { HostDispatcher } from './dispatcher';
 import type { RemoteRefusal, RemoteResult } from './leases';
@@ -15,13 +14,6 @@ export interface WorkerRouteDeps {
 
 const refusalStatus: Record<RemoteRefusal, number> = { session_unknown: 404, lease_lost: 410, run_ended: 409, out_of_order: 409 };
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  throw new HttpError(400, 'bad_request', `Invalid body at "${issue.path.join('.') || '(root)'}": ${issue.message}.`);
-}
-
 /** Answers a result: its value as JSON, or its refusal with the status the protocol gives it. */
 function answer<T>(res: ServerResponse, result: RemoteResult<T>, body: (value: T) => unknown): void {
   if (result.ok) sendJson(res, 200, body(result.value));
@@ -31,7 +23,7 @@ function answer<T>(res: ServerResponse, result: RemoteResult<T>, body: (value: T
 /** The host's side of the remote worker protocol (see ./protocol). */
 export function addWorkerRoutes(router: Router, { dispatcher, bodyLimit }: WorkerRouteDeps): void {
   router.add('POST', '/workers/register', async (req, res) => {
-    sendJson(res, 200, dispatcher.register(parse(registerRequest, await readJson(req, bodyLimit))));
+    sendJson(res, 200, dispatcher.register(await readBodyAs(req, bodyLimit, registerRequest)));
   });
 
   router.add('POST', '/workers/sessions/{session}/claim', async (req, res, params) => {
@@ -51,23 +43,23 @@ export function addWorkerRoutes(router: Router, { dispatcher, bodyLimit }: Worke
   });
 
   router.add('POST', '/workers/sessions/{session}/heartbeat', async (req, res, params) => {
-    const body = parse(heartbeatRequest, await readJson(req, bodyLimit));
+    const body = await readBodyAs(req, bodyLimit, heartbeatRequest);
     answer(res, dispatcher.heartbeat(params.session!, body.leases), (v) => v);
   });
 
   router.add('POST', '/workers/sessions/{session}/leases/{lease}/events', async (req, res, params) => {
-    const body = parse(eventsRequest, await readJson(req, bodyLimit));
+    const body = await readBodyAs(req, bodyLimit, eventsRequest);
     let updates;
     try {
       updates = body.updates.map(decodeUpdate);
     } catch (err) {
-      throw new HttpError(400, 'bad_request', `Invalid update: ${(err as Error).message}.`);
+      throw badRequest(`Invalid update: ${(err as Error).message}.`);
     }
     answer(res, await dispatcher.report(params.session!, params.lease!, body.seq, updates), (applied) => ({ applied }));
   });
 
   router.add('POST', '/workers/sessions/{session}/leases/{lease}/complete', async (req, res, params) => {
-    const body = parse(completeRequest, await readJson(req, bodyLimit));
+    const body = await readBodyAs(req, bodyLimit, completeRequest);
     answer(res, await dispatcher.complete(params.session!, params.lease!, body.error), () => ({}));
   });
 }

@@ -53,7 +53,7 @@ export function AgentSettings() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api?.get<SettingsInfo>('/api/settings').then(
+    api?.call('GET /api/settings').then(
       (i) => {
         setInfo(i);
         setForm(formOf(i));
@@ -70,7 +70,7 @@ export function AgentSettings() {
     setError(undefined);
     setBusy(true);
     try {
-      const answer = await api!.put<SettingsSaved>('/api/settings', update);
+      const answer = await api!.call('PUT /api/settings', { body: update });
       setSaved(answer);
       setInfo(answer);
       setForm(formOf(answer));

@@ -17,12 +17,12 @@ export function Codebases() {
   const [error, setError] = useState<string>();
   const picker = window.codetether?.pickFolder;
 
-  const refresh = async () => setCodebases((await api!.get<CodebaseInfo[]>('/api/codebases')).filter((c) => c.onThisDevice));
+  const refresh = async () => setCodebases((await api!.call('GET /api/codebases')).filter((c) => c.onThisDevice));
   const add = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     try {
-      await api!.post('/api/codebases', { name: name || nameFromPath(path), path, defaultAgent: defaultAgent || undefined });
+      await api!.call('POST /api/codebases', { body: { name: name || nameFromPath(path), path, defaultAgent: defaultAgent || undefined } });
       setName('');
       setPath('');
       await refresh();
@@ -34,7 +34,7 @@ export function Codebases() {
     if (!confirm(`Remove codebase "${c.name}"? The folder itself is left alone.`)) return;
     setError(undefined);
     try {
-      await api!.del(`/api/codebases/${encodeURIComponent(c.name)}`);
+      await api!.call('DELETE /api/codebases/{name}', { params: { name: c.name } });
       await refresh();
     } catch (err) {
       setError((err as Error).message);

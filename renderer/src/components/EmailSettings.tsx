@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { EmailEventName, EmailSaved, EmailSettingsForm, EmailSettingsInfo, EmailSettingsShown, EmailTestResult, EmailTlsMode } from '../../../shared/monitor-api';
+import type { EmailEventName, EmailSettingsForm, EmailSettingsInfo, EmailSettingsShown, EmailTestResult, EmailTlsMode } from '../../../shared/monitor-api';
 import { useMonitor } from '../stores/monitor';
 
 const eventLabels: Record<EmailEventName, string> = { completed: 'Completed', failed: 'Failed', 'input-required': 'Needs input' };
@@ -88,7 +88,7 @@ export function EmailSettings() {
   const [busy, setBusy] = useState<'save' | 'test'>();
 
   useEffect(() => {
-    api?.get<EmailSettingsInfo>('/api/email').then(
+    api?.call('GET /api/email').then(
       (i) => {
         setInfo(i);
         setForm(formOf(i.saved));
@@ -112,7 +112,7 @@ export function EmailSettings() {
   const save = (e: FormEvent) => {
     e.preventDefault();
     void run('save', async () => {
-      const answer = await api!.put<EmailSaved>('/api/email', { email: settingsOf(form) });
+      const answer = await api!.call('PUT /api/email', { body: { email: settingsOf(form) } });
       setInfo(answer);
       setForm(formOf(answer.saved));
       setSaved(true);
@@ -120,7 +120,7 @@ export function EmailSettings() {
   };
   const sendTest = () => {
     setTest(undefined);
-    void run('test', async () => setTest(await api!.post<EmailTestResult>('/api/email/test', { email: settingsOf(form) })));
+    void run('test', async () => setTest(await api!.call('POST /api/email/test', { body: { email: settingsOf(form) } })));
   };
   const text = (key: keyof Form) => ({
     value: form[key] as string,

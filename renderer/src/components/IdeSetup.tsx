@@ -23,7 +23,7 @@ export function IdeSetup() {
   useEffect(() => {
     if (!api) return;
     setError(undefined);
-    api.get<IdeSnippet>(`/api/ide-config?client=${client}&transport=${transport}`).then(setSnippet, (err: Error) => {
+    api.call('GET /api/ide-config', { query: { client, transport } }).then(setSnippet, (err: Error) => {
       setSnippet(undefined);
       setError(err.message);
     });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { SettingsInfo, SettingsSaved } from '../../../shared/monitor-api';
+import type { SettingsInfo } from '../../../shared/monitor-api';
 import { useMonitor } from '../stores/monitor';
 
 const LAN_BIND = '0.0.0.0';
@@ -22,14 +22,14 @@ export function LanMode() {
     setOverridden(setting.overriddenBy);
   };
   useEffect(() => {
-    api?.get<SettingsInfo>('/api/settings').then(take, (err: Error) => setError(err.message));
+    api?.call('GET /api/settings').then(take, (err: Error) => setError(err.message));
   }, [api]);
 
   const nextIsLan = nextBind !== undefined && nextBind !== LOOPBACK_BIND && nextBind !== 'localhost' && nextBind !== '::1';
   const toggle = async (lan: boolean) => {
     setError(undefined);
     try {
-      take(await api!.put<SettingsSaved>('/api/settings', { host: lan ? LAN_BIND : LOOPBACK_BIND }));
+      take(await api!.call('PUT /api/settings', { body: { host: lan ? LAN_BIND : LOOPBACK_BIND } }));
       setSaved(true);
     } catch (err) {
       setError((err as Error).message);

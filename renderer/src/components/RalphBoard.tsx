@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import type { AttemptView, RunView, StoryState, StoryView } from '../../../shared/ralph-api';
 import type { Api } from '../lib/api';
 import { connectRawOutput } from '../lib/raw-output';
-import { authHeaders } from '../lib/token';
 import { useMonitor } from '../stores/monitor';
 import { useRalph } from '../stores/ralph';
 import { routeHref } from '../stores/route';
@@ -35,19 +34,18 @@ function LiveTerminal({ api, taskId }: { api: Api; taskId: string }) {
 }
 
 function Diff({ api, runId, storyId }: { api: Api; runId: string; storyId: string }) {
-  const token = useMonitor((s) => s.token);
   const [text, setText] = useState<string>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     let live = true;
-    fetch(api.url(`/v1/ralph/runs/${encodeURIComponent(runId)}/stories/${encodeURIComponent(storyId)}/diff`), { cache: 'no-store', headers: authHeaders(token) })
-      .then(async (res) => (res.ok ? res.text() : Promise.reject(new Error(((await res.json()) as { error: { message: string } }).error.message))))
+    api
+      .call('GET /v1/ralph/runs/{id}/stories/{story}/diff', { params: { id: runId, story: storyId } })
       .then((t) => live && setText(t))
       .catch((err: Error) => live && setError(err.message));
     return () => {
       live = false;
     };
-  }, [api, runId, storyId, token]);
+  }, [api, runId, storyId]);
   if (error) return <p className="error">{error}</p>;
   return text === undefined ? <p className="muted">Loading the diff…</p> : <pre className="diff" data-testid="story-diff">{text}</pre>;
 }
@@ -137,7 +135,7 @@ export function RalphBoard({ id }: { id: string }) {
   const cancel = async () => {
     setActionError(undefined);
     try {
-      await api.post(`/v1/ralph/runs/${encodeURIComponent(id)}/cancel`);
+      await api.call('POST /v1/ralph/runs/{id}/cancel', { params: { id } });
     } catch (err) {
       setActionError((err as Error).message);
     }

@@ -15,7 +15,7 @@ export function RemoteCodebases({ onRegister }: { onRegister(name: string): void
   const local = useMonitor((s) => s.codebases);
   const [remote, setRemote] = useState<CodebaseInfo[]>([]);
   useEffect(() => {
-    const load = () => api?.get<CodebaseInfo[]>('/api/codebases').then((all) => setRemote(all.filter((c) => !c.onThisDevice)), () => setRemote([]));
+    const load = () => api?.call('GET /api/codebases').then((all) => setRemote(all.filter((c) => !c.onThisDevice)), () => setRemote([]));
     void load();
     const timer = setInterval(() => void load(), POLL_MS);
     return () => clearInterval(timer);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SessionSummary, TaskJson } from '../../../shared/monitor-api';
-import { textOf } from '../lib/a2a';
+import { messageJsonText } from '../../../shared/message-text';
 import { formatAge } from '../lib/format';
 import { stateFromProto } from '../lib/states';
 import { useMonitor } from '../stores/monitor';
@@ -17,7 +17,7 @@ export function Sessions() {
   const [error, setError] = useState<string>();
   useEffect(() => {
     if (!api) return;
-    api.get<SessionSummary[]>('/api/sessions').then(setSessions, (err: Error) => setError(err.message));
+    api.call('GET /api/sessions').then(setSessions, (err: Error) => setError(err.message));
   }, [api, total]);
   const q = query.trim().toLowerCase();
   const shown = (sessions ?? []).filter((s) => !q || s.title.toLowerCase().includes(q) || s.id.startsWith(q));
@@ -72,12 +72,12 @@ export function SessionView({ id }: { id: string }) {
             <ul className="messages">
               {(t.history ?? []).map((m) => (
                 <li key={m.messageId} className={m.role === 'ROLE_USER' ? 'from-user' : 'from-agent'}>
-                  <strong>{m.role === 'ROLE_USER' ? 'You' : 'Agent'}:</strong> {textOf(m)}
+                  <strong>{m.role === 'ROLE_USER' ? 'You' : 'Agent'}:</strong> {messageJsonText(m)}
                 </li>
               ))}
               {t.status.message && !(t.history ?? []).some((m) => m.messageId === t.status.message?.messageId) && (
                 <li className="from-agent">
-                  <strong>Agent:</strong> {textOf(t.status.message)}
+                  <strong>Agent:</strong> {messageJsonText(t.status.message)}
                 </li>
               )}
             </ul>

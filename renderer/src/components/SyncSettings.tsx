@@ -18,7 +18,7 @@ export function SyncSettings() {
   const [busy, setBusy] = useState(false);
   const now = useNow(true);
 
-  const load = useCallback(() => api?.get<SyncStatus>('/sync/status').then(setStatus, (err: Error) => setError(err.message)), [api]);
+  const load = useCallback(() => api?.call('GET /sync/status').then(setStatus, (err: Error) => setError(err.message)), [api]);
   useEffect(() => {
     void load();
     const timer = setInterval(() => void load(), POLL_MS);
@@ -40,11 +40,11 @@ export function SyncSettings() {
   };
   const join = async (e: FormEvent) => {
     e.preventDefault();
-    if (await act(() => api!.post<SyncStatus>('/api/sync/join', form))) setForm({ url: '', workspace: '', token: '' });
+    if (await act(() => api!.call('POST /api/sync/join', { body: form }))) setForm({ url: '', workspace: '', token: '' });
   };
   const leave = async () => {
     if (!confirm('Leave the workspace? Synced sessions stay on this device; nothing syncs until you join again.')) return;
-    await act(() => api!.post<SyncStatus>('/api/sync/leave'));
+    await act(() => api!.call('POST /api/sync/leave'));
   };
   const field = (key: keyof SyncJoinRequest) => ({ value: form[key], onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }) });
   const paired = status && status.state !== 'not-paired';

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { textOf } from '../lib/a2a';
+import { messageJsonText } from '../../../shared/message-text';
 import { formatDuration, taskDuration } from '../lib/format';
 import { isFinal, needsInput } from '../lib/states';
 import { firstUserText } from '../lib/task-log';
@@ -142,7 +142,7 @@ export function TaskView({ id }: { id: string }) {
             <ul className="messages">
               {detail.messages.map((m) => (
                 <li key={m.messageId} className={m.role === 'ROLE_USER' ? 'from-user' : 'from-agent'}>
-                  <strong>{m.role === 'ROLE_USER' ? 'You' : 'Agent'}:</strong> {textOf(m)}
+                  <strong>{m.role === 'ROLE_USER' ? 'You' : 'Agent'}:</strong> {messageJsonText(m)}
                 </li>
               ))}
             </ul>

@@ -19,16 +19,16 @@ export function Tokens() {
   const [created, setCreated] = useState<CreatedToken>();
   const [error, setError] = useState<string>();
 
-  const refresh = async () => setTokens(await api!.get<TokenInfo[]>('/api/tokens'));
+  const refresh = async () => setTokens(await api!.call('GET /api/tokens'));
   useEffect(() => {
-    api?.get<TokenInfo[]>('/api/tokens').then(setTokens, (err: Error) => setError(err.message));
+    api?.call('GET /api/tokens').then(setTokens, (err: Error) => setError(err.message));
   }, [api]);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     try {
-      setCreated(await api!.post<CreatedToken>('/api/tokens', { name, scopes }));
+      setCreated(await api!.call('POST /api/tokens', { body: { name, scopes } }));
       setName('');
       await refresh();
     } catch (err) {
@@ -38,7 +38,7 @@ export function Tokens() {
   const revoke = async (t: TokenInfo) => {
     if (!confirm(`Revoke token "${t.name}"? Clients using it stop working at once.`)) return;
     try {
-      await api!.post(`/api/tokens/${encodeURIComponent(t.id)}:revoke`);
+      await api!.call('POST /api/tokens/{id}:revoke', { params: { id: t.id } });
       await refresh();
     } catch (err) {
       setError((err as Error).message);

@@ -33,20 +33,18 @@ export function createA2a(api: Api) {
       if (input.contextId) message.contextId = input.contextId;
       if (input.taskId) message.taskId = input.taskId;
       const body = { message, metadata: input.taskId ? undefined : metadataOf(input), configuration: { returnImmediately: true } };
-      const result = await api.post<{ task?: TaskJson }>('/v1/message:send', body);
+      const result = await api.call('POST /v1/message:send', { body });
       if (!result.task) throw new Error('The host answered without a task.');
       return result.task;
     },
-    cancel: (taskId: string) => api.post<TaskJson>(`/v1/tasks/${encodeURIComponent(taskId)}:cancel`),
-    get: (taskId: string) => api.get<TaskJson>(`/v1/tasks/${encodeURIComponent(taskId)}`),
+    cancel: (taskId: string) => api.call('POST /v1/tasks/{id}:cancel', { params: { id: taskId } }),
+    get: (taskId: string) => api.call('GET /v1/tasks/{id}', { params: { id: taskId } }),
     /** A session's tasks with their messages, oldest first. */
     async session(contextId: string): Promise<TaskJson[]> {
       const tasks: TaskJson[] = [];
       let pageToken = '';
       do {
-        const q = new URLSearchParams({ contextId, pageSize: '100', includeArtifacts: 'true' });
-        if (pageToken) q.set('pageToken', pageToken);
-        const page = await api.get<{ tasks: TaskJson[]; nextPageToken: string }>(`/v1/tasks?${q}`);
+        const page = await api.call('GET /v1/tasks', { query: { contextId, pageSize: '100', includeArtifacts: 'true', pageToken: pageToken || undefined } });
         tasks.push(...page.tasks);
         pageToken = page.nextPageToken;
       } while (pageToken);
@@ -56,7 +54,3 @@ export function createA2a(api: Api) {
 }
 
 export type A2a = ReturnType<typeof createA2a>;
-
-export function textOf(message: MessageJson | undefined): string {
-  return (message?.parts ?? []).map((p) => p.text ?? '').join('');
-}

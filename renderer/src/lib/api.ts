@@ -1,4 +1,14 @@
 import type { ApiErrorBody } from '../../../shared/monitor-api';
+import {
+  fillPath,
+  monitorStreamResume,
+  splitRouteKey,
+  type MonitorRouteKey,
+  type MonitorStreamPath,
+  type RouteArgs,
+  type RouteResponse,
+  type StreamArgs,
+} from '../../../shared/monitor-routes';
 import { openEventStream, type StreamHandlers, type StreamOptions } from './event-stream';
 import { authHeaders } from './token';
 
@@ -24,12 +34,21 @@ async function errorOf(res: Response): Promise<ApiError> {
   }
 }
 
+/** What a route or stream input holds at run time, whichever route it is for. */
+interface AnyInput {
+  params?: Record<string, string>;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+}
+
 /**
  * Requests to one host, with the bearer token when there is one; every call is a single request
  * (nothing here retries or polls). A new token makes a new Api, so views re-open their streams.
+ * Routes and streams are named by their keys in shared/monitor-routes, which type their input
+ * and answer.
  */
 export function createApi(hostUrl: string, token?: string) {
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function send(method: string, path: string, body?: unknown): Promise<unknown> {
     const res = await fetch(new URL(path, hostUrl), {
       method,
       cache: 'no-store',
@@ -37,20 +56,25 @@ export function createApi(hostUrl: string, token?: string) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) throw await errorOf(res);
-    return (res.status === 204 ? undefined : await res.json()) as T;
+    if (res.status === 204) return undefined;
+    // A text/plain answer (a diff) is its text; every other answer of the host is JSON.
+    return res.headers.get('content-type')?.startsWith('text/plain') ? await res.text() : await res.json();
   }
   return {
     hostUrl,
-    get: <T>(path: string) => call<T>('GET', path),
-    post: <T>(path: string, body?: unknown) => call<T>('POST', path, body ?? {}),
-    put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
-    del: (path: string) => call<void>('DELETE', path),
-    url: (path: string) => new URL(path, hostUrl).href,
-    /** An SSE stream of the host's; see openEventStream. `resume` maps the last event id to the path that continues after it. */
-    stream: (path: string, handlers: StreamHandlers, resume?: (lastId: string) => string) => {
+    /** Route `key` of the host, with its params, query and body; resolves with its answer. A POST without a body sends `{}`. */
+    async call<K extends MonitorRouteKey>(key: K, ...[input]: RouteArgs<K>): Promise<RouteResponse<K>> {
+      const { method, path } = splitRouteKey(key);
+      const { params, query, body } = (input ?? {}) as AnyInput;
+      return (await send(method, fillPath(path, params, query), body ?? (method === 'POST' ? {} : undefined))) as RouteResponse<K>;
+    },
+    /** A stream of the host's; see openEventStream. A reconnect continues after the last event id where the stream has ids. */
+    stream<P extends MonitorStreamPath>(path: P, handlers: StreamHandlers, ...[input]: StreamArgs<P>) {
+      const { params, query } = (input ?? {}) as AnyInput;
       const options: StreamOptions = { headers: () => authHeaders(token) };
-      if (resume) options.resumeUrl = (lastId) => new URL(resume(lastId), hostUrl).href;
-      return openEventStream(new URL(path, hostUrl).href, handlers, options);
+      const resume = monitorStreamResume[path] as string | null;
+      if (resume) options.resumeUrl = (lastId) => new URL(fillPath(path, params, { ...query, [resume]: lastId }), hostUrl).href;
+      return openEventStream(new URL(fillPath(path, params, query), hostUrl).href, handlers, options);
     },
   };
 }

@@ -14,9 +14,8 @@ export const DROPPED_MARKER = '\u001b[2m[… earlier output dropped …]\u001b[0
  * stream is closed rather than reopened. A refusal leaves the artifact text in the terminal.
  */
 export function connectRawOutput(api: Api, taskId: string, on: RawOutputHandlers): () => void {
-  const path = `/api/tasks/${encodeURIComponent(taskId)}/output`;
   const close = api.stream(
-    path,
+    '/api/tasks/{id}/output',
     {
       event(e) {
         if (e.type === 'message') on.data(JSON.parse(e.data) as string);
@@ -24,7 +23,7 @@ export function connectRawOutput(api: Api, taskId: string, on: RawOutputHandlers
         else if (e.type === 'end') close();
       },
     },
-    (lastId) => `${path}?from=${encodeURIComponent(lastId)}`,
+    { params: { id: taskId } },
   );
   return close;
 }

@@ -1,5 +1,5 @@
 import type { ArtifactJson, MessageJson, TaskLogEntry, TaskStateName } from '../../../shared/monitor-api';
-import { textOf } from './a2a';
+import { artifactJsonText, joinArtifactText, messageJsonText } from '../../../shared/message-text';
 import { stateFromProto } from './states';
 
 /** The artifact agents stream their terminal output into (docs/agent-protocol.md). */
@@ -59,7 +59,7 @@ function addMessage(messages: MessageJson[], message: MessageJson | undefined): 
 }
 
 function putOutput(d: TaskDetail, artifact: ArtifactJson, append: boolean): TaskDetail {
-  const text = artifact.parts.map((p) => p.text ?? '').join('');
+  const text = artifactJsonText(artifact);
   let { outputReset } = d;
   if (!append && d.output.length) {
     d.output.length = 0;
@@ -83,7 +83,7 @@ export function applyEntry(detail: TaskDetail, entry: TaskLogEntry): TaskDetail 
   if ('task' in r) {
     const t = r.task;
     const state = stateFromProto(t.status.state);
-    let next: TaskDetail = { ...d, contextId: t.contextId, state, metadata: t.metadata ?? {}, statusText: textOf(t.status.message) };
+    let next: TaskDetail = { ...d, contextId: t.contextId, state, metadata: t.metadata ?? {}, statusText: messageJsonText(t.status.message) };
     for (const m of t.history ?? []) next.messages = addMessage(next.messages, m);
     for (const a of t.artifacts ?? []) next = a.artifactId === OUTPUT_ARTIFACT ? putOutput(next, a, false) : { ...next, artifacts: mergeArtifact(next.artifacts, a, false) };
     return { ...next, timeline: [...next.timeline, { seq: entry.seq, kind: 'task', label: 'Task created', state, at: t.status.timestamp }] };
@@ -91,7 +91,7 @@ export function applyEntry(detail: TaskDetail, entry: TaskLogEntry): TaskDetail 
   if ('statusUpdate' in r) {
     const { status } = r.statusUpdate;
     const state = stateFromProto(status.state);
-    const text = textOf(status.message);
+    const text = messageJsonText(status.message);
     return {
       ...d,
       state,
@@ -112,18 +112,32 @@ export function applyEntry(detail: TaskDetail, entry: TaskLogEntry): TaskDetail 
   return {
     ...d,
     messages: addMessage(d.messages, r.message),
-    timeline: [...d.timeline, { seq: entry.seq, kind: 'message', label: 'Message', text: textOf(r.message) }],
+    timeline: [...d.timeline, { seq: entry.seq, kind: 'message', label: 'Message', text: messageJsonText(r.message) }],
   };
 }
 
 /** The text a user message of this task started with: what "retry" sends again. */
 export function firstUserText(detail: TaskDetail): string {
-  return textOf(detail.messages.find((m) => m.role === 'ROLE_USER'));
+  return messageJsonText(detail.messages.find((m) => m.role === 'ROLE_USER'));
 }
 
-/** An artifact as one downloadable text: text parts as is, data parts as JSON. */
+/**
+ * An artifact as one downloadable text: runs of text parts joined as the artifact rule joins
+ * them (shared/message-text), each data part as JSON and each file part as its URL or content,
+ * on lines of their own.
+ */
 export function artifactText(artifact: ArtifactJson): string {
-  return artifact.parts
-    .map((p) => (p.text !== undefined ? p.text : p.data !== undefined ? JSON.stringify(p.data, null, 2) : (p.url ?? p.raw ?? '')))
-    .join('\n');
+  const blocks: string[] = [];
+  let run: string[] = [];
+  for (const p of artifact.parts) {
+    if (p.text !== undefined) {
+      run.push(p.text);
+      continue;
+    }
+    if (run.length) blocks.push(joinArtifactText(run));
+    run = [];
+    blocks.push(p.data !== undefined ? JSON.stringify(p.data, null, 2) : (p.url ?? p.raw ?? ''));
+  }
+  if (run.length) blocks.push(joinArtifactText(run));
+  return blocks.join('\n');
 }

@@ -19,7 +19,7 @@ export const useRalph = create<RalphState>()((set, get) => ({
   log: [],
   async loadRuns(api) {
     try {
-      const { runs } = await api.get<{ runs: RunSummaryView[] }>('/v1/ralph/runs?limit=200');
+      const { runs } = await api.call('GET /v1/ralph/runs', { query: { limit: '200' } });
       set({ runs, runsError: undefined });
     } catch (err) {
       set({ runsError: (err as Error).message });
@@ -27,9 +27,8 @@ export const useRalph = create<RalphState>()((set, get) => ({
   },
   openRun(api, id) {
     set({ run: get().run?.id === id ? get().run : undefined, log: [], boardError: undefined });
-    const path = `/v1/ralph/runs/${encodeURIComponent(id)}/stream`;
     const close = api.stream(
-      path,
+      '/v1/ralph/runs/{id}/stream',
       {
         event(e) {
           if (e.type === 'run') {
@@ -44,7 +43,7 @@ export const useRalph = create<RalphState>()((set, get) => ({
           if (problem.status) set({ boardError: problem.message });
         },
       },
-      (lastId) => `${path}?after=${encodeURIComponent(lastId)}`,
+      { params: { id } },
     );
     return close;
   },

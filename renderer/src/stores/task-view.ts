@@ -49,7 +49,6 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
 
   open(api, taskId) {
     set({ detail: emptyDetail(taskId), live: true, error: undefined, raw: [], rawVersion: 0 });
-    const path = `/api/tasks/${encodeURIComponent(taskId)}/events`;
     let pending: TaskLogEntry[] = [];
     const pendingRaw: string[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -67,7 +66,7 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
       }
     };
     const stopEvents = api.stream(
-      path,
+      '/api/tasks/{id}/events',
       {
         event(e) {
           pending.push(JSON.parse(e.data) as TaskLogEntry);
@@ -79,7 +78,7 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
           else set({ error: problem.message });
         },
       },
-      (lastSeq) => `${path}?after=${encodeURIComponent(lastSeq)}`,
+      { params: { id: taskId } },
     );
     const stopRaw = connectRawOutput(api, taskId, {
       data(text) {
