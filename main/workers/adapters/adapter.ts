@@ -1,7 +1,6 @@
 import type { Message, Task } from '@a2a-js/sdk';
 import type { Codebase } from '../../store/codebase-repository';
 import type { AgentSkillInfo, TaskUpdate } from '../../tasks/executor';
-import type { TerminalView } from './terminal-view';
 
 /** One run of an agent: the first for a task, or a continuation after input-required. */
 export interface AgentRun {
@@ -52,6 +51,13 @@ export interface OutputParser {
  * it); `logDetail` only to the host's log, for what a client must not see, such as its PATH.
  */
 export type LaunchOutcome = { ok: true; value: Launch } | { ok: false; error: string; logDetail?: Record<string, unknown> };
+
+/** Turns an agent's raw output into what the monitor's terminal shows, chunk by chunk. */
+export interface TerminalView {
+  push(data: string): string;
+  /** What a last line without its newline still holds. */
+  end(): string;
+}
 
 export interface AgentAdapter {
   readonly name: string;

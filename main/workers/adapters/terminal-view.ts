@@ -1,12 +1,6 @@
+import type { TerminalView } from './adapter';
 import type { EventMapper } from './agent-events';
 import { jsonObject, type JsonObject } from './json-line';
-
-/** Turns an agent's raw output into what the monitor's terminal shows, chunk by chunk. */
-export interface TerminalView {
-  push(data: string): string;
-  /** What a last line without its newline still holds. */
-  end(): string;
-}
 
 /** A line that marks a step of the agent's work (a model turn), for a rule in the terminal; undefined for others. */
 export type StepMarker = (line: JsonObject) => string | undefined;
