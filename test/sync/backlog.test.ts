@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../main/base/config';
+import { createLogger } from '../../main/base/log';
+import { startHost, type Host } from '../../main/host/host';
+import { pair, removeRelay, startTestRelay, text, waitFor, type TestRelay } from './support';
+
+const SESSIONS = 300;
+
+/** A paired host with the production sync timings (30 s idle, 64 documents connected): only the backlog logic may make it fast. */
+async function pairedHost(dir: string, relay: TestRelay, name: string): Promise<Host> {
+  await pair(dir, relay.relay.url, 'team', relay.token('team'));
+  const config = loadConfig({ flags: { dataDir: dir, port: 0, mcpPort: 0, logLevel: 'silent' }, env: {} });
+  return startHost(config, { log: createLogger('silent'), sync: { settingsPollMs: 100, deviceName: name } });
+}
+
+function syncedFrom(host: Host): number {
+  return (host.db.prepare("SELECT count(*) AS n FROM tasks WHERE origin IS NOT NULL AND state = 'completed'").get() as { n: number }).n;
+}
+
+describe('a sync backlog', () => {
+  let relay: TestRelay | undefined;
+  const hosts: Host[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const h of hosts.splice(0)) await h.stop();
+    await removeRelay(relay);
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it(`of ${SESSIONS} sessions made while the relay was down reaches the other host soon after the relay returns, and status says what waits`, async () => {
+    relay = await startTestRelay();
+    dirs.push(mkdtempSync(join(tmpdir(), 'ct-backlog-a-')), mkdtempSync(join(tmpdir(), 'ct-backlog-b-')));
+    const a = await pairedHost(dirs[0]!, relay, 'desk');
+    hosts.push(a);
+    const b = await pairedHost(dirs[1]!, relay, 'laptop');
+    hosts.push(b);
+    for (const h of [a, b]) await waitFor(() => h.sync.status().state, (s) => s === 'connected', 15_000, 'paired host connected');
+
+    await relay.stop();
+    await waitFor(() => a.sync.status().state, (s) => s === 'offline', 15_000, 'A offline');
+    for (let i = 0; i < SESSIONS; i++) {
+      const { task } = await a.tasks.send({ message: text(`offline session ${i}`) });
+      await a.tasks.settled(task.id);
+    }
+    // Every session is in its document, waiting for the relay.
+    await waitFor(() => a.sync.status().pending, (n) => n >= SESSIONS, 30_000, "A's documents written");
+    expect(a.sync.status().state).toBe('offline');
+
+    await relay.restart();
+    const back = Date.now();
+    // Status tells the truth while the backlog moves: A's updates wait, or B's sessions do.
+    const during = [a.sync.status(), b.sync.status()];
+    expect(during[0]!.pending).toBeGreaterThan(0);
+    await waitFor(() => syncedFrom(b), (n) => n === SESSIONS, 60_000, `all ${SESSIONS} sessions on B`);
+    const catchUpMs = Date.now() - back;
+    console.log(`${SESSIONS} sessions made while the relay was down: on B ${catchUpMs} ms after the relay returned`);
+
+    await waitFor(() => a.sync.status().pending, (n) => n === 0, 15_000, "A's updates all confirmed");
+    await waitFor(() => b.sync.status().docsWaiting, (n) => n === 0, 15_000, 'B has nothing waiting');
+    expect(a.sync.status().docsWaiting).toBe(0);
+  });
+});
