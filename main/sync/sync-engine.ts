@@ -3,6 +3,7 @@ import type { Codebase } from '../store/codebase-repository';
 import type { SyncRepository } from '../store/sync-repository';
 import type { TaskEvent } from '../tasks/task-event';
 import { INDEX_DOC } from './doc-names';
+import { TASKS } from './records';
 import { createLocalChanges } from './local-changes';
 import { publishRoaming } from './publish-roaming';
 import { createRelayLink, type RelayLink, type RelayTarget } from './relay-link';
@@ -57,6 +58,8 @@ export function startSyncEngine(deps: SyncEngineDeps) {
   const docs = new Map<string, StoredDoc>();
   const links = new Map<string, RelayLink>();
   const wanted = new Set<string>();
+  /** Session documents another device changed -> the newest task change the index announced for each. */
+  const expected = new Map<string, number>();
   let lastSyncedAt: number | undefined;
   let lastError: string | undefined;
   let pumpTimer: NodeJS.Immediate | undefined;
@@ -66,13 +69,43 @@ export function startSyncEngine(deps: SyncEngineDeps) {
   function open(name: string, touch = true): StoredDoc {
     let stored = docs.get(name);
     if (!stored) {
-      stored = loadStoredDoc(name, repo, log, { deviceId, onRemoteSession: want, onStoreError: unload });
+      stored = loadStoredDoc(name, repo, log, { deviceId, onRemoteSession: fetch, onStoreError: unload, onRemoteChange: remoteChange });
       // Loaded to be synced, not changed: nothing holds it once the relay has confirmed it.
       if (!touch) stored.lastActive = 0;
       docs.set(name, stored);
     }
     if (touch) stored.lastActive = Date.now();
     return stored;
+  }
+
+  /** An update from the relay was stored: it may be the one the index announced. */
+  function remoteChange(name: string): void {
+    if (expected.has(name) && caughtUp(name)) repo.clearStale(name);
+    release(name);
+  }
+
+  /** The index says another device changed session `name` up to `updatedAt`: fetch it until it shows that. */
+  function fetch(name: string, updatedAt: number): void {
+    expected.set(name, Math.max(expected.get(name) ?? 0, updatedAt));
+    if (links.has(name)) release(name);
+    else want(name);
+  }
+
+  /**
+   * Whether the document holds the change the index announced. The index and the session travel
+   * on separate connections, so the relay may not have the session's update yet when this device
+   * asks for it; the connection then stays until the relay passes the update on.
+   */
+  function caughtUp(name: string): boolean {
+    const after = expected.get(name);
+    if (after === undefined) return true;
+    const stored = docs.get(name);
+    if (!stored) return false;
+    let newest = 0;
+    for (const t of stored.doc.getMap(TASKS).values()) newest = Math.max(newest, (t as { updatedAt?: number }).updatedAt ?? 0);
+    if (newest < after) return false;
+    expected.delete(name);
+    return true;
   }
 
   function unload(name: string): void {
@@ -92,8 +125,8 @@ export function startSyncEngine(deps: SyncEngineDeps) {
       onSynced: () => {
         lastSyncedAt = Date.now();
         lastError = undefined;
-        repo.clearStale(name);
-        if (wanted.size > 0) release(name);
+        if (caughtUp(name)) repo.clearStale(name);
+        release(name);
       },
       onRefused: (code, reason) => {
         lastError = `the relay refused ${target.workspace}/${name} (${code}${reason ? `: ${reason}` : ''})`;
@@ -148,7 +181,10 @@ export function startSyncEngine(deps: SyncEngineDeps) {
   /** Whether the relay has everything of `name` this device has, and this device everything it had. */
   function confirmed(name: string): boolean {
     const link = links.get(name);
-    return !link || (link.synced && repo.lastUnacked(name) === 0);
+    if (!link) return !expected.has(name);
+    if (!link.synced || repo.lastUnacked(name) !== 0 || !caughtUp(name)) return false;
+    repo.clearStale(name);
+    return true;
   }
 
   /**
@@ -158,19 +194,20 @@ export function startSyncEngine(deps: SyncEngineDeps) {
    * Checked after the round's handler, when its acknowledgement has been stored.
    */
   function release(name: string): void {
+    if (wanted.size === 0) return;
     setImmediate(() => {
       const stored = docs.get(name);
-      if (stopped || !stored || name === INDEX_DOC || Date.now() - stored.lastActive < BUSY_MS || !confirmed(name)) return;
+      if (stopped || !stored || name === INDEX_DOC || Date.now() - stored.lastLocal < BUSY_MS || !confirmed(name)) return;
       unload(name);
     });
   }
 
   function sweep(): void {
     const now = Date.now();
-    const idleMs = wanted.size > 0 ? BUSY_MS : options.idleMs;
     for (const [name, stored] of docs) {
-      if (name === INDEX_DOC || now - stored.lastActive < idleMs) continue;
-      if (confirmed(name)) unload(name);
+      if (name === INDEX_DOC) continue;
+      const idle = wanted.size > 0 ? now - stored.lastLocal >= BUSY_MS : now - stored.lastActive >= options.idleMs;
+      if (idle && confirmed(name)) unload(name);
     }
   }
 
