@@ -226,7 +226,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   stack.defer('dispatcher', () => dispatcher.stop());
 
   const reads = createTaskReads(store.readDb);
-  addHealthRoute(router, store.db, startedAt);
+  addHealthRoute(router, store.db, startedAt, tasks.storeHealth);
   addPushKeyRoute(router, push.signingKey);
   addSyncStatusRoute(router, sync, config.bodyLimit);
   addWorkerRoutes(router, { dispatcher, bodyLimit: config.bodyLimit });
