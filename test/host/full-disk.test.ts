@@ -99,7 +99,7 @@ describe('a full disk', () => {
       for (const a of answers) expect(a.error?.message ?? JSON.stringify(a.result)).toMatch(/disk is full|COMPLETED|FAILED/);
       const ended = await Promise.race([Promise.all(streamEnds), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a stream stays open')), 15_000))]);
       for (const frames of ended) expect(frames.at(-1)?.error?.message ?? '').toMatch(/disk is full/);
-      const health = await (await fetch(`${origin}/healthz`)).json();
+      const health = (await (await fetch(`${origin}/healthz`)).json()) as { databaseError?: string };
       expect(health).toMatchObject({ status: 'degraded', database: 'degraded' });
       expect(health.databaseError).toMatch(/disk is full/);
       expect((await fetch(`${origin}/healthz`)).status).toBe(503);
