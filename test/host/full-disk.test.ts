@@ -1,13 +1,13 @@
 import { TaskState } from '@a2a-js/sdk';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../main/base/config';
 import { startHost, type Host } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import { sseFrames } from '../helpers/sse-frames';
-import { tempDir } from '../helpers/temp-dir';
 
 const CHUNK = 'x'.repeat(2 * 1024);
 
@@ -69,7 +69,7 @@ const rpc = (method: string, id: number) => ({
 
 describe('a full disk', () => {
   it('fails or retries the tasks it caught, tells their waiters, reports the store degraded, and recovers when space returns', async () => {
-    const root = tempDir('codetether-fulldisk-');
+    const root = mkdtempSync(join(tmpdir(), 'codetether-fulldisk-'));
     const mnt = join(root, 'mnt');
     mkdirSync(mnt);
     // A real, small file system that fills: the data dir lives on it.
@@ -124,7 +124,7 @@ describe('a full disk', () => {
       await host?.stop();
       // Lazy: a file the failing test left open must not keep the mount (and hide the failure).
       execFileSync('umount', ['-l', mnt]);
-      rmSync(mnt, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -1,4 +1,7 @@
 import { TaskState } from '@a2a-js/sdk';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { FeedEvent } from '../../shared/monitor-api';
 import { loadConfig } from '../../main/base/config';
@@ -6,7 +9,6 @@ import { startHost } from '../../main/host/host';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import { sseFrames } from '../helpers/sse-frames';
 import { userMessage } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
 
 const BURST = 40;
 
@@ -44,9 +46,12 @@ function follow(url: string, signal: AbortSignal): Feed {
 
 describe('the monitor feed with many streams', () => {
   it('coalesces a burst of changes to one task into one frame per stream, with the task as it ended', async () => {
-    const dataDir = tempDir('codetether-feed-');
+    const dataDir = mkdtempSync(join(tmpdir(), 'codetether-feed-'));
     const host = await startHost(loadConfig({ flags: { dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200 }, env: {} }), { agents: [burstAgent] });
-    onTestFinished(() => host.stop());
+    onTestFinished(async () => {
+      await host.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
     const stop = new AbortController();
     onTestFinished(() => stop.abort());
     const url = `${new URL(host.urls.health).origin}/api/events`;
