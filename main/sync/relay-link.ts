@@ -55,6 +55,9 @@ export function createRelayLink(target: RelayTarget, name: string, doc: Y.Doc, e
     disableBc: true,
     maxBackoffTime: MAX_BACKOFF_MS,
   });
+  // Hosts share no presence: without a local awareness state no document costs an awareness
+  // frame each way per connection (it is sent on open while the state is set).
+  provider.awareness.setLocalState(null);
   // Every provider adds a process 'exit' listener (to clear its awareness); a host holds up to
   // `maxLinks` providers at once, which is expected, not a leak.
   const raiseListenerLimit = process.getMaxListeners() !== 0;
