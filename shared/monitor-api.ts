@@ -238,6 +238,8 @@ export interface SyncStatus {
   lastError?: string;
   docsLoaded: number;
   docsConnected: number;
+  /** Session documents not synced with the relay yet (a backlog, or sessions of other devices being fetched). */
+  docsWaiting: number;
 }
 
 /** `POST /api/sync/join`: the same as `codetether sync join URL --workspace W --token T`. */

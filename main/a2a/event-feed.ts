@@ -10,13 +10,15 @@ const MAX_QUEUED_CHARS = 4 * 1024 * 1024;
  * One stream's bounded queue of a task's live events, fed by a bus listener. When it overflows
  * (a slow consumer) it drops what it holds and says so, and the stream re-reads the store. The
  * agent's Message answer is kept apart as well: it is never stored (its task is removed), so it
- * must survive an overflow or a store pass.
+ * must survive an overflow or a store pass. A fault (a change lost with a failed commit) is kept
+ * too, for the stream to end with.
  */
 export function createEventFeed() {
   let queue: TaskEvent[] = [];
   let chars = 0;
   let overflowed = false;
   let answer: TaskEvent | undefined;
+  let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const notify = () => {
     wake?.();
@@ -38,6 +40,13 @@ export function createEventFeed() {
   };
   return {
     listener,
+    /** The bus's fault listener: a change of the task was lost with a failed commit. */
+    fault: (err: Error) => {
+      failure = err;
+      notify();
+    },
+    /** The lost change, once there was one: the stream ends with it rather than waiting silently. */
+    failure: (): Error | undefined => failure,
     get overflowed(): boolean {
       return overflowed;
     },

@@ -108,7 +108,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
       const feed = createEventFeed();
       let started: SendResult;
       try {
-        started = await startSend(params, { follow: feed.listener });
+        started = await startSend(params, { follow: feed.listener, followFault: feed.fault });
       } catch (err) {
         throw toA2AError(err);
       }

@@ -66,7 +66,9 @@ export async function* followTask(tasks: TaskService, taskId: string, ctx: Serve
   const signal = signalOf(ctx);
   const opening = 'opening' in from ? from.opening : undefined;
   const feed = opening?.feed ?? createEventFeed();
-  const unsubscribe = opening?.unsubscribe ?? tasks.subscribe(taskId, feed.listener);
+  // A change of the task lost with a failed commit ends the stream with the error instead of a
+  // silent wait; the client resubscribes (Last-Event-ID) once the host writes again.
+  const unsubscribe = opening?.unsubscribe ?? tasks.subscribe(taskId, feed.listener, feed.fault);
   const onAbort = () => feed.wake();
   signal?.addEventListener('abort', onAbort);
   let holdUntil = opening ? Date.now() + OPENING_HOLD_MS : 0;
@@ -104,6 +106,8 @@ export async function* followTask(tasks: TaskService, taskId: string, ctx: Serve
     let fromStore = true;
     for (;;) {
       if (signal?.aborted) return;
+      const failure = feed.failure();
+      if (failure) throw toA2AError(failure);
       if (holdUntil && Date.now() >= holdUntil) {
         holdUntil = 0;
         for (const h of held.splice(0)) {

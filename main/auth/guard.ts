@@ -4,6 +4,7 @@ import { sendError } from '../http/respond';
 import { isLoopbackBind, isLoopbackHostHeader } from './loopback';
 import { anonymousLocal, setPrincipal } from './principal';
 import { publicRules, scopeResolver, type ScopeResolver } from './route-scopes';
+import type { LiveTokens } from './live-tokens';
 import type { TokenStore } from './token-store';
 import { verifyToken, type VerifyResult } from './verify';
 
@@ -27,6 +28,11 @@ export interface GuardOptions {
   originTrusted?: (origin: string) => boolean;
   /** Path prefixes that need a token on loopback too, whatever `requireAuth` says. */
   tokenAlways?: readonly string[];
+  /**
+   * Ties every request made with a token to that token: a revocation or expiry cuts the ones
+   * still open (streams, long-polls, blocking sends).
+   */
+  live?: LiveTokens;
   /** Route -> scope; defaults to the public routes plus 'a2a' for everything else. */
   routeScope?: ScopeResolver;
   now?: () => number;
@@ -89,6 +95,7 @@ export function createGuard(options: GuardOptions): Guard {
       return false;
     }
     setPrincipal(req, { kind: 'token', token: result.token });
+    if (options.live) res.once('close', options.live.hold(result.token, () => res.destroy()));
     return true;
   };
 }

@@ -61,6 +61,12 @@ export interface TokenStore {
    */
   findByHash(hash: string): TokenRecord | undefined;
   markUsed(id: string, at: number): void;
+  /** The token with this id, as stored now. */
+  get(id: string): TokenRecord | undefined;
+  /** Calls `listener` with the id of every token this store revokes; returns the unsubscribe. */
+  onRevoke(listener: (id: string) => void): () => void;
+  /** Changes whenever another connection (the `codetether token` CLI, say) commits to the database. */
+  version(): number;
 }
 
 
@@ -69,6 +75,7 @@ export function createTokenStore(db: Db): TokenStore {
   // another connection (such as the `codetether token` CLI) commits; writes here clear it too.
   // One store per connection (the composition root builds it once), so one cache sees every write.
   const hashCache = { version: -1, byHash: new Map<string, TokenRecord>() };
+  const revokeListeners = new Set<(id: string) => void>();
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   const byHash = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE token_hash = ?`);
   const byId = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE id = ?`);
@@ -107,8 +114,19 @@ export function createTokenStore(db: Db): TokenStore {
       return create.immediate(input, now);
     },
     revoke(idOrName: string, now = Date.now()): RevokeResult {
-      return revoke.immediate(idOrName, now);
+      const result = revoke.immediate(idOrName, now);
+      if (result.kind === 'revoked') for (const listener of [...revokeListeners]) listener(result.record.id);
+      return result;
     },
+    get(id: string): TokenRecord | undefined {
+      const row = byId.get(id);
+      return row && toRecord(row);
+    },
+    onRevoke(listener) {
+      revokeListeners.add(listener);
+      return () => revokeListeners.delete(listener);
+    },
+    version: () => dataVersion.get()!,
     list(): TokenRecord[] {
       return all.all().map(toRecord);
     },

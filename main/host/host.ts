@@ -5,6 +5,7 @@ import { APP_VERSION } from '../../shared/version';
 import { buildAgentCard } from '../a2a/agent-card';
 import { addA2aRoutes } from '../a2a/routes';
 import { createGuard } from '../auth/guard';
+import { createLiveTokens } from '../auth/live-tokens';
 import type { TokenStore } from '../auth/token-store';
 import { isLoopbackBind } from '../auth/loopback';
 import { publicRules, scopeResolver, tokenAlwaysPrefixes, workerRules } from '../auth/route-scopes';
@@ -206,8 +207,11 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   });
 
   const router = createRouter();
+  const live = createLiveTokens(store.tokens);
+  stack.defer('live tokens', () => live.stop());
   const guard = createGuard({
     tokens: store.tokens,
+    live,
     routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes, ...workerRules, ...emailRouteScopes]),
     tokenAlways: tokenAlwaysPrefixes,
     bindHost: config.host,
@@ -226,7 +230,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
 
   const reads = createTaskReads(store.summaries);
   const configOrigin = options.configOrigin ?? embeddedOrigin(config);
-  addHealthRoute(router, store.db, startedAt);
+  addHealthRoute(router, store.db, startedAt, tasks.storeHealth);
   addPushKeyRoute(router, push.signingKey);
   addSyncStatusRoute(router, sync, config.bodyLimit);
   addWorkerRoutes(router, { dispatcher, bodyLimit: config.bodyLimit });
@@ -290,6 +294,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const mcp = createMcpEndpoint({
     deps: { tasks, sessions: createSessionQueries(store.summaries), codebases: store.codebases, peers: store.a2aPeers, agents, card: () => card, log: log.child('mcp'), ralph },
     tokens: store.tokens,
+    live,
     log: log.child('mcp'),
     bodyLimit: config.bodyLimit,
   });

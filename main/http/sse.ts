@@ -15,6 +15,8 @@ export interface SseOptions {
 export interface SseStream {
   /** Writes one event; returns false once the stream is closed (by us, the client, or overflow). */
   send(data: string, id?: number | string, event?: string): boolean;
+  /** Writes frames made by `sseFrame` (one text shared by many streams); false as for `send`. */
+  write(frames: string): boolean;
   /**
    * Resolves once the socket has taken what was written, or the stream closed. A writer that
    * pulls its events (a replay from the store) waits here between events, so it never outruns
@@ -59,21 +61,20 @@ export function openSse(res: ServerResponse, options: SseOptions = {}): SseStrea
   };
   res.on('close', finish);
 
+  function write(frames: string): boolean {
+    if (closed) return false;
+    res.write(frames);
+    if (res.writableLength > maxBuffered) {
+      res.destroy();
+      finish();
+      return false;
+    }
+    return true;
+  }
+
   return {
-    send(data, id, event) {
-      if (closed) return false;
-      let frame = '';
-      if (id !== undefined) frame += `id: ${id}\n`;
-      if (event) frame += `event: ${event}\n`;
-      frame += data.includes('\n') ? data.split('\n').map((l) => `data: ${l}\n`).join('') : `data: ${data}\n`;
-      res.write(frame + '\n');
-      if (res.writableLength > maxBuffered) {
-        res.destroy();
-        finish();
-        return false;
-      }
-      return true;
-    },
+    send: (data, id, event) => write(sseFrame(data, id, event)),
+    write,
     drained() {
       if (closed || !res.writableNeedDrain) return Promise.resolve();
       return new Promise((resolve) => {
@@ -99,6 +100,15 @@ export function openSse(res: ServerResponse, options: SseOptions = {}): SseStrea
       else listeners.push(listener);
     },
   };
+}
+
+/** One event as it goes on the wire, blank line included. */
+export function sseFrame(data: string, id?: number | string, event?: string): string {
+  let frame = '';
+  if (id !== undefined) frame += `id: ${id}\n`;
+  if (event) frame += `event: ${event}\n`;
+  frame += data.includes('\n') ? data.split('\n').map((l) => `data: ${l}\n`).join('') : `data: ${data}\n`;
+  return frame + '\n';
 }
 
 /** Parses a Last-Event-ID header into a seq; undefined when absent or not a non-negative integer. */

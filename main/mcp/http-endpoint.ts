@@ -3,6 +3,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { principalOf } from '../auth/principal';
+import type { LiveTokens } from '../auth/live-tokens';
 import type { TokenStore } from '../auth/token-store';
 import type { Logger } from '../base/log';
 import { readJson } from '../http/body';
@@ -19,6 +20,8 @@ export const MCP_PATH = '/mcp';
 export interface McpEndpointOptions {
   deps: McpDeps;
   tokens: TokenStore;
+  /** Ends a session, and the requests in flight, of a token that is revoked or expires. */
+  live?: LiveTokens;
   log: Logger;
   bodyLimit: number;
   /** A session with no open request for this long ends; its client gets 404 and initializes again. */
@@ -106,16 +109,20 @@ export function createMcpEndpoint(options: McpEndpointOptions) {
       return rpcError(res, 503, -32000, `The MCP endpoint holds ${maxSessions} busy sessions already; try again shortly.`);
     }
     const session: Session = { transport: undefined!, tokenId: tokenIdOf(req), lastSeen: Date.now(), open: 0 };
+    const principal = principalOf(req);
+    let release = () => {};
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       eventStore: createEventStore(),
       onsessioninitialized: (id) => {
         sessions.set(id, session);
+        if (principal?.kind === 'token' && options.live) release = options.live.hold(principal.token, () => void end(id, 'token revoked or expired'));
         log.debug('mcp session started', { session: id });
       },
     });
     session.transport = transport;
     transport.onclose = () => {
+      release();
       if (transport.sessionId && sessions.get(transport.sessionId) === session) sessions.delete(transport.sessionId);
     };
     const server = createMcpServer(deps);
@@ -148,7 +155,7 @@ export function createMcpEndpoint(options: McpEndpointOptions) {
 
   const router = createRouter();
   router.add(['GET', 'POST', 'DELETE'], MCP_PATH, handle);
-  const http = createHttpServer({ router, log, guard: createMcpGuard(options.tokens), renderError: rpcRefusal });
+  const http = createHttpServer({ router, log, guard: createMcpGuard(options.tokens, options.live), renderError: rpcRefusal });
 
   const sweeper = setInterval(() => {
     const cutoff = Date.now() - idleMs;

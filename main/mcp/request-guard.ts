@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGuard } from '../auth/guard';
 import { isLoopbackHostHeader } from '../auth/loopback';
+import type { LiveTokens } from '../auth/live-tokens';
 import type { TokenStore } from '../auth/token-store';
 import { sendError } from '../http/respond';
 
@@ -19,8 +20,8 @@ function loopbackOrigin(origin: string): boolean {
  * refused (403), a Host that is not a loopback name is refused (403, DNS rebinding), and every
  * request needs a bearer token with the "mcp" scope (401 without), also on loopback.
  */
-export function createMcpGuard(tokens: TokenStore) {
-  const auth = createGuard({ tokens, bindHost: '127.0.0.1', requireAuth: true, routeScope: () => 'mcp', originTrusted: loopbackOrigin });
+export function createMcpGuard(tokens: TokenStore, live?: LiveTokens) {
+  const auth = createGuard({ tokens, live, bindHost: '127.0.0.1', requireAuth: true, routeScope: () => 'mcp', originTrusted: loopbackOrigin });
   return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
     const origin = req.headers.origin;
     if (origin !== undefined && !loopbackOrigin(origin)) {

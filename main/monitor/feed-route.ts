@@ -1,8 +1,9 @@
-import type { FeedEvent, Overview, WorkerInfo } from '../../shared/monitor-api';
+import type { Overview, WorkerInfo } from '../../shared/monitor-api';
 import type { HttpServer } from '../http/server';
 import { openSse } from '../http/sse';
 import type { Router } from '../http/router';
 import type { TaskService } from '../tasks/service';
+import { createFeedHub } from './feed-hub';
 import type { TaskReads } from './task-reads';
 
 export interface FeedDeps {
@@ -12,6 +13,8 @@ export interface FeedDeps {
   workers: () => WorkerInfo[];
   /** How often the workers list is sent again while remote workers are online; tests shorten it. */
   workersMs?: number;
+  /** How long task changes gather before they go out to the open streams. */
+  coalesceMs?: number;
   onClose: HttpServer['onClose'];
 }
 
@@ -19,42 +22,28 @@ export interface FeedDeps {
 export const FEED_TASKS = 2000;
 
 const WORKERS_MS = 5000;
-
-/** What makes a workers list worth sending: who is online, where, and how loaded; heartbeats alone are not. */
-const workersKey = (list: WorkerInfo[]) => JSON.stringify(list.map((w) => [w.name, w.local, w.codebases, w.load]));
+const COALESCE_MS = 50;
 
 /**
- * `GET /api/events`: the monitor's live feed (see FeedEvent). Subscribing and the snapshot
+ * `GET /api/events`: the monitor's live feed (see FeedEvent). Joining the hub and the snapshot
  * happen in one synchronous step, so no state change falls between them; a delta repeats the
- * whole summary, so one that the snapshot already reflects is harmless. Output chunks
- * (artifact updates) stay out: a flooding agent would otherwise flood every open monitor.
+ * whole summary, so one that the snapshot already reflects is harmless. Deltas go out from the
+ * shared hub (feed-hub.ts), off the send path.
  */
 export function addFeedRoute(router: Router, deps: FeedDeps): void {
+  const hub = createFeedHub({
+    tasks: deps.tasks,
+    reads: deps.reads,
+    workers: deps.workers,
+    workersMs: deps.workersMs ?? WORKERS_MS,
+    coalesceMs: deps.coalesceMs ?? COALESCE_MS,
+  });
   router.add('GET', '/api/events', (_req, res) => {
     const sse = openSse(res);
-    const send = (event: FeedEvent) => sse.send(JSON.stringify(event), undefined, event.type);
-    const unsubscribe = deps.tasks.subscribeAll((e) => {
-      if (e.kind === 'artifactUpdate') return;
-      const task = deps.reads.summary(e.taskId);
-      if (task) send({ type: 'task', task, ...deps.reads.counts() });
-    });
     const unhook = deps.onClose(() => sse.close());
+    sse.onClose(unhook);
     const snapshot = deps.overview(FEED_TASKS);
-    let sentKey = workersKey(snapshot.workers);
-    // Workers come and go without task events; their heartbeat age is only current while refreshed.
-    const timer = setInterval(() => {
-      const workers = deps.workers();
-      const key = workersKey(workers);
-      if (key === sentKey && workers.every((w) => w.local)) return;
-      sentKey = key;
-      send({ type: 'workers', workers });
-    }, deps.workersMs ?? WORKERS_MS);
-    timer.unref();
-    sse.onClose(() => {
-      clearInterval(timer);
-      unsubscribe();
-      unhook();
-    });
-    send({ type: 'snapshot', overview: snapshot });
+    hub.join(sse, snapshot.workers);
+    sse.send(JSON.stringify({ type: 'snapshot', overview: snapshot }), undefined, 'snapshot');
   });
 }

@@ -43,7 +43,11 @@ export function addTaskLogRoute(router: Router, deps: { tasks: TaskService; read
         if (sse.closed) return;
         if (page.length < REPLAY_PAGE) {
           // The last page and the subscription in one synchronous step: no event falls between them.
-          unsubscribe = deps.tasks.subscribe(taskId, send);
+          unsubscribe = deps.tasks.subscribe(taskId, send, (err) => {
+            // A change was lost with a failed commit: say so and end; the page reconnects from its last id.
+            sse.send(JSON.stringify({ error: { code: 'store_failed', message: err.message } }), undefined, 'fault');
+            sse.close();
+          });
           for (const e of page) send(e);
           return;
         }

@@ -18,8 +18,8 @@ export interface MaterializeDeps {
   repo: SyncRepository;
   deviceId: string;
   log: Logger;
-  /** Another device changed this session's document. */
-  onRemoteSession(doc: string): void;
+  /** Another device changed this session's document; its tasks changed up to `updatedAt`. */
+  onRemoteSession(doc: string, updatedAt: number): void;
 }
 
 function isRemote(origin: unknown): boolean {
@@ -82,7 +82,7 @@ export function materializeDoc(name: string, doc: Y.Doc, deps: MaterializeDeps):
       for (const entry of entries) {
         repo.upsertSession(entry.contextId, entry.createdAt, entry.updatedAt);
         repo.markStale(entry.doc, Date.now());
-        deps.onRemoteSession(entry.doc);
+        deps.onRemoteSession(entry.doc, entry.updatedAt);
       }
       drainRoaming?.(repo.roaming);
       if (contextId !== undefined) {

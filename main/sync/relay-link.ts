@@ -21,6 +21,8 @@ export interface RelayLinkEvents {
   onSynced(): void;
   /** The relay refused the connection for good (4401 bad token, 4403 other workspace). */
   onRefused(code: number, reason: string): void;
+  /** The connection to the relay is up (again). */
+  onConnected?(): void;
 }
 
 export interface RelayLink {
@@ -29,10 +31,13 @@ export interface RelayLink {
   readonly synced: boolean;
   /** Asks the relay to confirm every local update sent so far (see below). */
   probe(): void;
+  /** Tries to connect now instead of at the end of its backoff (the relay is back). */
+  reconnect(): void;
   destroy(): void;
 }
 
-const MAX_BACKOFF_MS = 5_000;
+/** A relay that comes back is found within this; it is one socket per pairing while it is away. */
+const MAX_BACKOFF_MS = 2_000;
 
 /**
  * One y-websocket provider for one document, plus acknowledgements. The relay handles a
@@ -50,6 +55,9 @@ export function createRelayLink(target: RelayTarget, name: string, doc: Y.Doc, e
     disableBc: true,
     maxBackoffTime: MAX_BACKOFF_MS,
   });
+  // Hosts share no presence: without a local awareness state no document costs an awareness
+  // frame each way per connection (it is sent on open while the state is set).
+  provider.awareness.setLocalState(null);
   // Every provider adds a process 'exit' listener (to clear its awareness); a host holds up to
   // `maxLinks` providers at once, which is expected, not a leak.
   const raiseListenerLimit = process.getMaxListeners() !== 0;
@@ -58,8 +66,10 @@ export function createRelayLink(target: RelayTarget, name: string, doc: Y.Doc, e
   let roundDone = false;
 
   provider.on('status', ({ status }) => {
-    if (status === 'connected') marks = [null];
-    else {
+    if (status === 'connected') {
+      marks = [null];
+      events.onConnected?.();
+    } else {
       marks = [];
       roundDone = false;
     }
@@ -96,6 +106,9 @@ export function createRelayLink(target: RelayTarget, name: string, doc: Y.Doc, e
       encoding.writeVarUint(encoder, messageSync);
       syncProtocol.writeSyncStep1(encoder, doc);
       ws.send(encoding.toUint8Array(encoder));
+    },
+    reconnect() {
+      if (!provider.wsconnected && provider.ws === null) provider.connect();
     },
     destroy() {
       provider.destroy();

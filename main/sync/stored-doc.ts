@@ -10,6 +10,8 @@ export interface StoredDoc {
   newestLocal: number;
   /** Last local or remote change, or the load; idle documents are unloaded. */
   lastActive: number;
+  /** Last change made on this device (0: none since the load). */
+  lastLocal: number;
   destroy(): void;
 }
 
@@ -26,7 +28,7 @@ export function loadStoredDoc(
   name: string,
   repo: SyncRepository,
   log: Logger,
-  deps: Omit<MaterializeDeps, 'repo' | 'log'> & { onStoreError(name: string): void },
+  deps: Omit<MaterializeDeps, 'repo' | 'log'> & { onStoreError(name: string): void; onRemoteChange?(name: string): void },
 ): StoredDoc {
   const doc = new Y.Doc();
   const stored = repo.load(name);
@@ -38,6 +40,7 @@ export function loadStoredDoc(
     doc,
     newestLocal: repo.lastUnacked(name),
     lastActive: Date.now(),
+    lastLocal: 0,
     destroy: () => doc.destroy(),
   };
 
@@ -59,6 +62,8 @@ export function loadStoredDoc(
       return;
     }
     handle.lastActive = now;
+    if (local) handle.lastLocal = now;
+    else deps.onRemoteChange?.(name);
     if (++logLength >= COMPACT_EVERY) {
       repo.compact(name, Y.encodeStateAsUpdate(doc), now);
       logLength = 0;

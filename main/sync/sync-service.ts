@@ -89,7 +89,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   function status(): SyncStatus {
     const settings = readSyncSettings(repo);
-    if (!engine || !settings) return { state: 'not-paired', deviceId: device, deviceName, pending: repo.pendingCount(), docsLoaded: 0, docsConnected: 0 };
+    if (!engine || !settings) return { state: 'not-paired', deviceId: device, deviceName, pending: repo.pendingCount(), docsLoaded: 0, docsConnected: 0, docsWaiting: 0 };
     const s = engine.status();
     return {
       state: s.connected ? 'connected' : 'offline',
@@ -102,6 +102,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       lastError: s.lastError,
       docsLoaded: s.docsLoaded,
       docsConnected: s.docsConnected,
+      docsWaiting: s.docsWaiting,
     };
   }
 

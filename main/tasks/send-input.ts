@@ -1,5 +1,5 @@
 import type { Message, Task } from '@a2a-js/sdk';
-import type { TaskListener } from './bus';
+import type { FaultListener, TaskListener } from './bus';
 import type { TaskWatch } from './task-watch';
 
 export interface SendInput {
@@ -17,6 +17,8 @@ export interface SendOptions {
    * returns). Unsubscribed by the result's `unfollow`.
    */
   follow?: TaskListener;
+  /** With `follow`: told when a change of the task is lost with a failed commit. */
+  followFault?: FaultListener;
 }
 
 export interface SendResult {

@@ -8,6 +8,7 @@ import { endsRun, type AgentExecutor, type TaskUpdate } from './executor';
 import { newTaskEventJson, statusJson } from './event-json';
 import { newId } from './ids';
 import { messageText } from './task-text';
+import { createTaskRepair } from './task-repair';
 import { createTaskWriter } from './task-writer';
 import { lazyAbort, stopSourceOf, type LazyAbort } from './lazy-abort';
 import type { ClaimedRun, Dispatcher, DispatcherFactory, RunnableTask, TaskRunner } from './runner';
@@ -59,7 +60,18 @@ export function createTaskService(deps: TaskServiceDeps) {
   const running = new Map<string, { controller: LazyAbort; done: Promise<void> }>();
   let closing = false;
 
-  const { commit, mustGet, mustBeLocal, setStatus, putArtifact, answerWithMessage, insertTask, forgetRows } = createTaskWriter({ repo, batch, bus });
+  const { commit, mustGet, mustBeLocal, setStatus, putArtifact, answerWithMessage, insertTask, forgetRows } = createTaskWriter({ repo, batch, bus, onLost: (events, err) => repair.lost(events, err) });
+  const repair = createTaskRepair({
+    repo, bus, log, health: batch.health, maxAttempts: deps.maxAttempts ?? Infinity,
+    stopRun(taskId) {
+      running.get(taskId)?.controller.abort();
+      dispatcher.cancel(taskId);
+    },
+    cancel: (row) => commit((now) => ({ events: [setStatus(row, TaskState.TASK_STATE_CANCELED, undefined, now)], value: undefined })),
+    fail: (row, reason) => commit((now) => ({ events: [setStatus(row, TaskState.TASK_STATE_FAILED, hostNote(row.id, row.context_id, reason), now)], value: undefined })),
+    requeue: (taskId, reason) => requeue(taskId, reason),
+    dispatchAfterCommit: (taskId, agent, message, task) => batch.afterCommit(() => dispatch(taskId, agent, message, task)),
+  });
 
   function applyUpdates(taskId: string, updates: TaskUpdate[]): void {
     commit((now) => {
@@ -89,6 +101,8 @@ export function createTaskService(deps: TaskServiceDeps) {
       });
     } catch (err) {
       log.warn('could not mark task failed', { taskId, error: (err as Error).message });
+      // The store refused the write itself: the task needs the repair a lost commit gets.
+      if (!(err instanceof TaskError)) repair.refused(taskId, err);
     }
   }
 
@@ -248,7 +262,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         const event = setStatus(row, TaskState.TASK_STATE_WORKING, undefined, now);
         return { events: [event], value: { row, incoming, firstSeq: event.seq } };
       }, () => dispatch(taskId, result.row.agent, result.incoming));
-      const unfollow = options.follow && bus.subscribe(taskId, options.follow);
+      const unfollow = options.follow && bus.subscribe(taskId, options.follow, options.followFault);
       const watch = options.watch ? watchTask(bus, taskId) : undefined;
       await durableOrClose(watch, unfollow);
       return { task: startWatch(watch, taskId).task, firstSeq: result.firstSeq, watch, unfollow: unfollow || undefined };
@@ -276,7 +290,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       repo.insertEvent(taskId, 1, 'task', json, now);
       return { events: [{ taskId, seq: 1, kind: 'task', json, response }], value: snapshot };
     }, () => dispatch(taskId, agent, incoming, task));
-    const unfollow = options.follow && bus.subscribe(taskId, options.follow);
+    const unfollow = options.follow && bus.subscribe(taskId, options.follow, options.followFault);
     const watch = options.watch ? watchTask(bus, taskId) : undefined;
     watch?.start(task, 1);
     await durableOrClose(watch, unfollow);
@@ -367,6 +381,7 @@ export function createTaskService(deps: TaskServiceDeps) {
    */
   async function stop(graceMs: number): Promise<void> {
     closing = true;
+    repair.stop();
     const all = () => Promise.allSettled([...running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([all().then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)))]);
@@ -379,7 +394,12 @@ export function createTaskService(deps: TaskServiceDeps) {
     forgetRows();
   }
 
-  return { send, get, snapshot, cancel, list, eventsAfter, settled, recover, stop, durable: batch.durable, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll, listenerCount: bus.listenerCount };
+  return {
+    send, get, snapshot, cancel, list, eventsAfter, settled, recover, stop,
+    durable: batch.durable, subscribe: bus.subscribe, subscribeAll: bus.subscribeAll, listenerCount: bus.listenerCount,
+    /** Whether the store commits: the health route reports it. */
+    storeHealth: batch.health,
+  };
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;

@@ -10,7 +10,7 @@ export interface TaskWatch {
   /**
    * Resolves once the task is terminal or waiting on the client, with the task as it then is
    * (in `view`), or with the Message the agent answered instead of a task; rejects if `stop`
-   * aborts first.
+   * aborts first, or a change of the task is lost with a failed commit (the store failed).
    */
   settled(stop?: StopSource, view?: TaskView): Promise<Task | Message>;
   /** Stops watching (an aborted `settled` also stops it); a pending `settled` never resolves. */
@@ -43,11 +43,24 @@ export function watchTask(bus: Pick<TaskBus, 'subscribe'>, taskId: string): Pend
   /** The agent's answer when it answered with a Message: the task is gone. */
   let answer: Message | undefined;
   let waiter: ((result: Task | Message) => void) | undefined;
+  let failure: Error | undefined;
+  let onFailure: ((err: Error) => void) | undefined;
 
-  const unsubscribe = bus.subscribe(taskId, (event) => {
-    if (!task) return void early.push(event);
-    apply(event);
-  });
+  const unsubscribe = bus.subscribe(
+    taskId,
+    (event) => {
+      if (!task) return void early.push(event);
+      apply(event);
+    },
+    // A change of the task was lost with its commit: the end this watch waits for may never come.
+    (err) => {
+      if (done && !onFailure) return;
+      failure = err;
+      done = true;
+      unsubscribe();
+      onFailure?.(err);
+    },
+  );
 
   function apply(event: TaskEvent): void {
     if (done || event.seq <= seq) return;
@@ -72,11 +85,13 @@ export function watchTask(bus: Pick<TaskBus, 'subscribe'>, taskId: string): Pend
       for (const event of buffered) apply(event);
     },
     settled(stop, view = {}) {
+      if (failure) return Promise.reject(failure);
       if (done && answer) return Promise.resolve(answer);
       if (done && task) return Promise.resolve(inView(task, view));
       return new Promise((resolve, reject) => {
         const onAbort = () => {
           waiter = undefined;
+          onFailure = undefined;
           done = true;
           unsubscribe();
           reject(new Error(`Stopped waiting for task ${taskId}: the caller is gone.`));
@@ -85,7 +100,13 @@ export function watchTask(bus: Pick<TaskBus, 'subscribe'>, taskId: string): Pend
         const forget = stop?.onAbort(onAbort);
         waiter = (result) => {
           forget?.();
+          onFailure = undefined;
           resolve('messageId' in result ? result : inView(result, view));
+        };
+        onFailure = (err) => {
+          forget?.();
+          waiter = undefined;
+          reject(err);
         };
       });
     },

@@ -14,6 +14,8 @@ export interface TaskWriterDeps {
   repo: TaskRepository;
   batch: CommitBatcher;
   bus: TaskBus;
+  /** A unit's commit failed: its events never happened. */
+  onLost(events: TaskEvent[], err: unknown): void;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface TaskWriterDeps {
  * the changes inside it (status, artifact, event) keep the task row in memory and save it once.
  * Events reach the bus only after their commit.
  */
-export function createTaskWriter({ repo, batch, bus }: TaskWriterDeps) {
+export function createTaskWriter({ repo, batch, bus, onLost }: TaskWriterDeps) {
   /** Rows changed by the current unit of work; `commit` saves each once, however many events it appended. */
   const dirty = new Set<TaskRow>();
   /** Rows the current unit inserted: remembered after commit like the dirty ones, but not saved again. */
@@ -121,11 +123,14 @@ export function createTaskWriter({ repo, batch, bus }: TaskWriterDeps) {
         inserted.clear();
       }
     });
-    batch.afterCommit(() => {
-      remember();
-      bus.publish(events);
-      afterCommit?.();
-    });
+    batch.afterCommit(
+      () => {
+        remember();
+        bus.publish(events);
+        afterCommit?.();
+      },
+      (err) => onLost(events, err),
+    );
     return value;
   }
 

@@ -9,6 +9,7 @@ import { ArgsError, parseArgs, type BenchArgs } from './args';
 import { dispatchBench } from './dispatch';
 import type { Bench, BenchReport } from './bench';
 import { httpBench } from './http-framework';
+import { monitorFeedBench } from './monitor-feed';
 import { CONNECTIONS } from './load';
 import { summarizeProfiles } from './profile';
 import { ptyOutputBench } from './pty-output';
@@ -18,7 +19,7 @@ import { startupBench } from './startup';
 import { syncBench } from './sync';
 import { formatReport } from './table';
 
-const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench, relayBench, dispatchBench, ptyOutputBench, rlmBench];
+const benches: Bench[] = [startupBench, httpBench, a2aBench, syncBench, relayBench, dispatchBench, ptyOutputBench, rlmBench, monitorFeedBench];
 const resultsDir = resolve('test-results');
 
 async function main(args: BenchArgs): Promise<number> {

@@ -3,6 +3,8 @@
 // 2. Growth: one task on A reports `working` 10,000 times; the session document's size after
 //    the first status and after the last must stay of one order (Y.Map overwrites by one writer
 //    leave one merged tombstone run, not one per write).
+// 3. Backlog (issue 14): the relay stops, A makes 1,000 sessions, the relay returns on the same
+//    port; the time until B's tables hold all of them (target < 10 s).
 import { TaskState } from '@a2a-js/sdk';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +26,9 @@ import { median } from './stats';
 import { waitFor } from '../support/wait';
 
 const SAMPLES_PER_ROUND = 200;
+/** Sessions made on A while the relay is down; they must reach B within TARGET_CATCH_UP_MS of its return. */
+const BACKLOG = 1000;
+const TARGET_CATCH_UP_MS = 10_000;
 const OVERWRITES = 10_000;
 const TARGET_P50_MS = 50;
 
@@ -57,6 +62,21 @@ function visible(host: Host, taskId: string): boolean {
   }
 }
 
+
+/** Polls every 20 ms: the hosts share this process, so a tight loop would slow what it waits for. */
+async function poll(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Completed tasks B holds from other devices. */
+function remoteTasks(host: Host): number {
+  return (host.db.prepare("SELECT count(*) AS n FROM tasks WHERE origin IS NOT NULL AND state = 'completed'").get() as { n: number }).n;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -80,7 +100,7 @@ export const syncBench: Bench = {
     const relayDir = join(options.workDir, 'relay');
     mkdirSync(relayDir, { recursive: true });
     const token = issueToken(relayDir, 'bench');
-    const relay = await spawnRelay(relayDir);
+    let relay = await spawnRelay(relayDir);
     const hosts: Host[] = [];
     try {
       const a = await pairedHost(join(options.workDir, 'a'), relay.url, token);
@@ -119,15 +139,33 @@ export const syncBench: Bench = {
       const after = storedDocBytes(a, churn.contextId);
       options.log(`session document: ${before} bytes early on, ${after} bytes after ${OVERWRITES} overwrites (${updatesWritten(a) - updatesBefore} updates stored meanwhile)`);
 
+      options.log(`backlog: ${BACKLOG} sessions made on A while the relay is down`);
+      const port = relay.port;
+      await killRelay(relay, 'SIGTERM');
+      await poll(() => a.sync.status().state === 'offline', 20_000, 'A offline');
+      for (let i = 0; i < BACKLOG; i++) {
+        const { task } = await a.tasks.send({ message: text(`backlog ${i}`) });
+        await a.tasks.settled(task.id);
+      }
+      await poll(() => a.sync.status().pending >= BACKLOG, 60_000, "A's backlog in its documents");
+      const onB = remoteTasks(b);
+      relay = await spawnRelay(relayDir, ['--port', String(port)]);
+      const back = performance.now();
+      await poll(() => remoteTasks(b) >= onB + BACKLOG, 120_000, `the ${BACKLOG} sessions on B`);
+      const catchUpMs = performance.now() - back;
+      options.log(`backlog: ${BACKLOG} sessions on B ${Math.round(catchUpMs)} ms after the relay returned`);
+
       const ratios: Ratio[] = [
         { label: `p50 target ${TARGET_P50_MS} ms / p50 A->B`, value: TARGET_P50_MS / p50, perRound: perRound.map((t) => TARGET_P50_MS / percentile(t, 50)), target: 1, met: p50 < TARGET_P50_MS },
         { label: `doc bytes first / after ${OVERWRITES} overwrites`, value: before / after, perRound: [before / after], target: 0.5, met: after <= 2 * before },
+        { label: `${BACKLOG}-session backlog: target ${TARGET_CATCH_UP_MS / 1000} s / catch-up time`, value: TARGET_CATCH_UP_MS / catchUpMs, perRound: [TARGET_CATCH_UP_MS / catchUpMs], target: 1, met: catchUpMs < TARGET_CATCH_UP_MS },
       ];
       return {
         name: 'sync',
         title: `Sync: A continues a session, B's tables show the task (through a relay process); doc ${before} -> ${after} bytes over ${OVERWRITES} overwrites`,
         contenders: [{ label: 'host A -> relay -> host B', rps: 1000 / p50, p50Ms: p50, p99Ms: p99, runs: [] }],
         ratios,
+        measures: [{ label: `${BACKLOG} sessions made while the relay was down: on B after its return`, value: Math.round(catchUpMs), unit: 'ms' }],
       };
     } finally {
       for (const h of hosts) await h.stop();

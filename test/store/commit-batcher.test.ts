@@ -92,6 +92,36 @@ describe('group commit', () => {
     db.close();
   });
 
+  it('tells every unit of a failed commit it was lost, reports the store degraded, and probes until a commit succeeds', async () => {
+    const { db, insert, count } = setup();
+    db.exec('CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL)');
+    db.pragma('foreign_keys = ON');
+    db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)');
+    const batch = createCommitBatcher(db, () => {}, { probeMs: 20 });
+    expect(batch.health()).toEqual({ ok: true });
+    const lost: string[] = [];
+    let committed = 0;
+    batch.run(() => insert.run(1));
+    batch.afterCommit(() => committed++, (err) => lost.push(`a: ${(err as Error).message}`));
+    batch.run(() => db.prepare('INSERT INTO child (p) VALUES (42)').run());
+    batch.afterCommit(() => committed++, (err) => lost.push(`b: ${(err as Error).message}`));
+    await expect(batch.durable()).rejects.toThrow(/FOREIGN KEY/);
+    expect(lost).toEqual(['a: FOREIGN KEY constraint failed', 'b: FOREIGN KEY constraint failed']);
+    expect(committed).toBe(0);
+    expect(count()).toBe(0);
+    expect(batch.health()).toMatchObject({ ok: false, reason: 'FOREIGN KEY constraint failed' });
+    // Nothing else writes: the batcher's own probe finds that commits work again.
+    const deadline = Date.now() + 5_000;
+    while (!batch.health().ok) {
+      if (Date.now() > deadline) throw new Error('health did not come back');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    batch.run(() => insert.run(2));
+    await batch.durable();
+    expect(count()).toBe(1);
+    db.close();
+  });
+
   it('commits at once on flush', () => {
     const { db, count, insert } = setup();
     const batch = createCommitBatcher(db, () => {});

@@ -72,6 +72,29 @@ describe('remote worker', () => {
     expect(audit[0]).toMatchObject({ actor: 'reaper', action: 'task.requeued', detail: { attempt: 1, maxAttempts: 3 } });
   });
 
+  it('requeues the task of a SIGKILLed worker three heartbeats after its claim connection drops, not after the whole 30 s lease', async () => {
+    // The default lease (30 s): only the dropped claim may make the requeue come sooner.
+    const { host } = await startRpcHost({ mcpPort: 0, maxAttempts: 3 });
+    const args = ['--server', new URL(host.urls.a2a).origin, '--token', token(host, ['worker']), '--codebase', `app=${appDir()}`, '--agents', 'paced', '--config', workerConfig(), '--log-level', 'warn'];
+    // Concurrency 2 with one task running: the worker keeps a claim open for a second one.
+    const w = spawnWorker([...args, '--concurrency', '2']);
+    await connected(w);
+    const { task } = await host.tasks.send({ message: userMessage('lines 60 50', { metadata: { agent: 'paced', codebase: 'app' } }) });
+    await waitFor(() => output(host.tasks.get(task.id)).length >= 2, 10_000, "the first lines");
+    const killedAt = Date.now();
+    w.child.kill('SIGKILL');
+    await w.exited;
+    await waitFor(() => statusTexts(host.tasks.eventsAfter(task.id, 0)).some((n) => n.includes("requeued (attempt 2 of 3)")), 8_000, "the requeue");
+    const requeueMs = Date.now() - killedAt;
+    console.log(`worker SIGKILL -> task requeued: ${requeueMs} ms (lease 30000 ms, heartbeat 1000 ms)`);
+    expect(requeueMs).toBeLessThan(5_000);
+    expect(host.tasks.get(task.id).status?.state).toBe(TaskState.TASK_STATE_SUBMITTED);
+
+    const second = spawnWorker(args);
+    await connected(second);
+    expect((await host.tasks.settled(task.id)).status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+  });
+
   it('fails the task with the reason once it has had maxAttempts runs', async () => {
     const { host } = await startRpcHost({ mcpPort: 0, workerLeaseMs: 400, maxAttempts: 1 });
     const w = spawnWorker(['--server', new URL(host.urls.a2a).origin, '--token', token(host, ['worker']), '--codebase', `app=${appDir()}`, '--config', workerConfig(), '--log-level', 'warn']);

@@ -71,6 +71,7 @@ function describe(status: SyncStatus): string {
     `Device:       ${status.deviceName} (${status.deviceId})`,
     `Last synced:  ${status.lastSyncedAt ?? 'never'}`,
     `Waiting:      ${status.pending} update${status.pending === 1 ? '' : 's'} not yet confirmed by the relay`,
+    `Documents:    ${status.docsWaiting} session${status.docsWaiting === 1 ? '' : 's'} not synced yet, ${status.docsConnected} connected`,
   ];
   if (status.lastError) lines.push(`Last error:   ${status.lastError}`);
   return lines.join('\n');

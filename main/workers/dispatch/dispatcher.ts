@@ -255,6 +255,20 @@ export function createDispatcher(options: DispatcherOptions): HostDispatcher {
     for (const lease of s.leases.values()) lease.expiresAt = Math.min(lease.expiresAt, now());
   }
 
+  /**
+   * The claim's connection closed under a worker that holds leases: a killed worker's kernel
+   * closes it at once. Its leases now last only three heartbeats from its last call, instead of
+   * the whole lease; a worker that is alive (a dropped network path) heartbeats within that and
+   * so gets its leases back in full.
+   */
+  function expireSilent(s: Session): void {
+    if (s.leases.size === 0) return;
+    const until = s.lastSeen + silentMs;
+    for (const lease of s.leases.values()) lease.expiresAt = Math.min(lease.expiresAt, until);
+    const timer = setTimeout(sweep, Math.max(0, until - now()) + 5);
+    timer.unref();
+  }
+
   /** Long-poll: resolves with a task for the worker, or undefined after claimWaitMs or when `signal` aborts. */
   function claim(sessionId: string, signal: AbortSignal): RemoteResult<Promise<Assignment | undefined>> {
     const s = sessions.get(sessionId);
@@ -281,6 +295,7 @@ export function createDispatcher(options: DispatcherOptions): HostDispatcher {
           onTimeout();
           if (waiting) {
             s.dropped = true;
+            expireSilent(s);
             if (held.size > 0) placeQueued();
           }
         };
