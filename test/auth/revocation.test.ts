@@ -26,11 +26,11 @@ async function openEverything(m: McpHost): Promise<Open> {
   const json = { ...auth, 'content-type': 'application/json' };
   const sent = await fetch(`${origin}/a2a`, {
     method: 'POST', headers: json,
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendMessage', params: { message: { messageId: 'm1', role: 'ROLE_USER', parts: [{ text: 'long' }], metadata: { agent: 'slow', ticks: 1000, ms: 100 } }, configuration: { returnImmediately: true } } }),
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendMessage', params: { message: { messageId: 'm1', role: 'ROLE_USER', parts: [{ text: 'long' }], metadata: { agent: 'ticker', ticks: 1000, ms: 100 } }, configuration: { returnImmediately: true } } }),
   });
   const taskId = ((await sent.json()) as { result: { task: { id: string } } }).result.task.id;
   const register = await fetch(`${origin}/workers/register`, {
-    method: 'POST', headers: json, body: JSON.stringify({ workerId: 'w-revoked', name: 'w', codebases: ['app'], agents: ['slow'], concurrency: 1 }),
+    method: 'POST', headers: json, body: JSON.stringify({ workerId: 'w-revoked', name: 'w', codebases: ['app'], agents: ['ticker'], concurrency: 1 }),
   });
   const { sessionId } = (await register.json()) as { sessionId: string };
   const streams: Record<string, Response> = {
