@@ -2,6 +2,9 @@ import { TaskState } from '@a2a-js/sdk';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { closeDatabase, openDatabase } from '../../main/store/open';
+import { createCodebaseRepository } from '../../main/store/codebase-repository';
+import { registerCodebase } from '../../main/workers/workspace/codebases';
+import { tempDir } from '../support/temp-dir';
 import { startSmtpServer } from './smtp-server';
 import { ME, eventually, runTask, startEmailHost } from './support';
 
@@ -62,6 +65,8 @@ describe('email notifications', () => {
     const smtp = await startSmtpServer();
     onTestFinished(() => smtp.stop());
     const host = await startEmailHost({ smtpPort: smtp.port, email: { events: ['completed', 'input-required'], codebases: { quiet: [] } } });
+    const quiet = registerCodebase(createCodebaseRepository(host.db), { name: 'quiet', path: tempDir('codetether-quiet-'), knownAgents: [], now: Date.now() });
+    expect(quiet.ok).toBe(true);
 
     await runTask(host, 'silent one', { metadata: { notify: false } });
     await runTask(host, 'in a quiet codebase', { metadata: { codebase: 'quiet' } });
@@ -87,7 +92,8 @@ describe('email notifications', () => {
     const host = await startEmailHost({ smtpPort: port });
 
     await runTask(host, 'Deploy while mail is down');
-    const failing = await eventually(() => host.email.outbox!.rows().find((r) => r.attempts >= 2), 20_000, 'two failed attempts');
+    // attempts counts claims, so a row out of its lease with two of them has failed twice.
+    const failing = await eventually(() => host.email.outbox!.rows().find((r) => r.attempts >= 2 && r.lease_until === null), 20_000, 'two failed attempts');
     expect(failing.state).toBe('pending');
     expect(failing.last_error).toMatch(/^Connection: cannot reach 127\.0\.0\.1:\d+ .*ECONNREFUSED/);
     expect(host.email.status()?.outbox.lastError).toBe(failing.last_error);

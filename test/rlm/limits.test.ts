@@ -118,7 +118,6 @@ describe('RLM limits, each with its own stop reason', () => {
     const host = await startRlmHost({ root: [codeReply('FINAL(1)')] });
     const cases: [Record<string, unknown>, Record<string, unknown>[], RegExp][] = [
       [{}, [], /No material to work on/],
-      [{ codebase: 'nope' }, [], /No codebase named "nope" is registered/],
       [{ codebase: 'docs', paths: ['../../etc/*'] }, [], /must stay inside the codebase/],
       [{ codebase: 'docs', paths: ['*.md'] }, [], /No text file of codebase "docs" matches "\*\.md"/],
       [{ rlm: { maxIterations: 'many' } }, [{ text: 'm' }], /Metadata "rlm".maxIterations/],
@@ -130,6 +129,7 @@ describe('RLM limits, each with its own stop reason', () => {
       expect(task.status?.state).toBe(TaskState.TASK_STATE_FAILED);
       expect(statusText(task)).toMatch(error);
     }
+    await expect(ask(host.client, 'Q?', { codebase: 'nope' })).rejects.toThrow(/Unknown codebase "nope"\. Registered codebases: docs/);
     expect(host.rootRequests()).toHaveLength(0);
   }, 60_000);
 });

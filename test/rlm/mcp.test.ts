@@ -45,12 +45,12 @@ describe('MCP rlm_query', () => {
     expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
   }, 60_000);
 
-  it('reports a bad codebase as a failed task the model can read', async () => {
+  it('reports an unknown codebase as a tool error the model can read, naming what to do', async () => {
     const fake = await startFakeLlm(() => codeReply('FINAL(1)'));
     onTestFinished(() => fake.close());
     const { client } = await connectClient(await startMcpHost(['mcp'], { llmBaseUrl: fake.baseUrl, llmModel: 'root' }));
     const result = (await client.callTool({ name: 'rlm_query', arguments: { question: 'Anything?', codebase: 'missing' } })) as CallToolResult;
-    expect(result.structuredContent).toMatchObject({ state: 'failed' });
-    expect((result.content as { text: string }[])[0]!.text).toMatch(/No codebase named "missing"/);
+    expect(result.isError).toBe(true);
+    expect((result.content as { text: string }[])[0]!.text).toMatch(/Unknown codebase "missing"\. .*codetether codebase add/);
   }, 60_000);
 });
