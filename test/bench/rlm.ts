@@ -8,7 +8,7 @@ import { createWriteStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { startSandbox } from '../../main/rlm/sandbox/sandbox';
+import { startSandbox, type Sandbox } from '../../main/rlm/sandbox/sandbox';
 import type { Bench } from './bench';
 import type { ContenderResult } from './compare';
 
@@ -35,15 +35,21 @@ async function writeInput(file: string): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
 
-async function stepTimes(code: string, count: number): Promise<number[]> {
+/** A sandbox holding a small context, whose sub-calls answer at once. */
+async function smallSandbox(): Promise<Sandbox> {
   const sandbox = await startSandbox({
     caps: { memoryBytes: 64 * MB, stackBytes: 512 * 1024, outputChars: 10_000, promptChars: 10_000, batchMax: 25 },
     subCalls: async (prompts) => ({ ok: true, texts: prompts.map(() => 'ok') }),
   });
+  await sandbox.load((async function* () {
+    yield { name: 'small', pieces: async function* () { yield 'small context'; } };
+  })(), true);
+  return sandbox;
+}
+
+async function stepTimes(code: string, count: number): Promise<number[]> {
+  const sandbox = await smallSandbox();
   try {
-    await sandbox.load((async function* () {
-      yield { name: 'small', pieces: async function* () { yield 'small context'; } };
-    })(), true);
     const times: number[] = [];
     for (let i = 0; i < count; i++) {
       const t = performance.now();
@@ -65,14 +71,8 @@ async function healthWhileSpinning(spinMs: number): Promise<{ worstMs: number; p
   const server = createServer((_req, res) => res.end('ok'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;
-  const sandbox = await startSandbox({
-    caps: { memoryBytes: 64 * MB, stackBytes: 512 * 1024, outputChars: 10_000, promptChars: 10_000, batchMax: 25 },
-    subCalls: async (prompts) => ({ ok: true, texts: prompts.map(() => 'ok') }),
-  });
+  const sandbox = await smallSandbox();
   try {
-    await sandbox.load((async function* () {
-      yield { name: 'small', pieces: async function* () { yield 'x'; } };
-    })(), true);
     let spinning = true;
     const latencies: number[] = [];
     const probing = (async () => {

@@ -2,7 +2,7 @@
 // SIGTERM to exit 0. Each sample is a fresh process on a fresh data dir, as a user starts it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port';
 import { join } from 'node:path';
 import type { Bench } from './bench';
 import type { Ratio } from './compare';
@@ -11,17 +11,6 @@ import { median } from './stats';
 const SAMPLES_PER_ROUND = 5;
 const TARGET_READY_MS = 2000;
 const TARGET_STOP_MS = 2000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function healthy(url: string): Promise<boolean> {
   try {

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { freePort } from '../support/free-port';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,16 +10,6 @@ import { tempDir } from '../support/temp-dir';
 import { waitFor } from '../support/wait';
 
 const run = (args: string[]) => spawnCli(args, { env: { ...process.env, CODETETHER_LOG_LEVEL: 'warn' } });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('codetether serve', () => {
   // The 2 s targets for start and stop are measured by `npm run bench -- --only startup`;

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
@@ -7,17 +7,6 @@ import { closeDatabase, openDatabase } from '../../main/store/open';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { spawnCli } from '../support/cli-process';
 import { tempDir } from '../support/temp-dir';
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-}
 
 async function rpc(port: number, method: string, params: unknown): Promise<{ result?: Record<string, unknown>; error?: unknown }> {
   const res = await fetch(`http://127.0.0.1:${port}/a2a`, {
