@@ -22,16 +22,19 @@ export interface EmailSettingsDeps {
 }
 
 const tls = z.enum(['tls', 'starttls', 'none']);
-const password = z.string().min(1).nullable().optional();
-const port = z.number().int().min(1).max(65535).optional();
+
+/** What an SMTP and an IMAP server form share: where the server is and how to log in. */
+const serverFields = {
+  host: z.string().trim().min(1),
+  port: z.number().int().min(1).max(65535).optional(),
+  tls,
+  user: z.string().min(1).optional(),
+  password: z.string().min(1).nullable().optional(),
+};
 
 const imapForm = z
   .object({
-    host: z.string().trim().min(1),
-    port,
-    tls,
-    user: z.string().min(1).optional(),
-    password,
+    ...serverFields,
     mailbox: z.string().min(1),
     idle: z.boolean(),
     pollSeconds: z.number().int().min(1),
@@ -40,11 +43,7 @@ const imapForm = z
 
 const emailForm = z
   .object({
-    host: z.string().trim().min(1),
-    port,
-    tls,
-    user: z.string().min(1).optional(),
-    password,
+    ...serverFields,
     from: z.string().min(1),
     recipients: z.array(z.string().trim()).min(1, 'name at least one recipient'),
     events: z.array(z.enum(emailEvents)),

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { SettingState, SettingsInfo, SettingsSaved, SettingsUpdate } from '../../../shared/monitor-api';
 import { useMonitor } from '../stores/monitor';
+import { SaveOutcome } from './SaveOutcome';
 
 interface Form {
   llmBaseUrl: string;
@@ -155,16 +156,7 @@ export function AgentSettings() {
           </p>
         </form>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {saved && !error && (
-        <p role="status" className="once" data-testid="settings-saved">
-          Saved {saved.saved.join(', ')}. Restart CodeTether to apply.
-        </p>
-      )}
+      <SaveOutcome error={error} saved={saved && `Saved ${saved.saved.join(', ')}.`} testId="settings-saved" />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { EmailEventName, EmailSettingsForm, EmailSettingsInfo, EmailSettingsShown, EmailTestResult, EmailTlsMode } from '../../../shared/monitor-api';
 import { useMonitor } from '../stores/monitor';
+import { SaveOutcome } from './SaveOutcome';
 
 const eventLabels: Record<EmailEventName, string> = { completed: 'Completed', failed: 'Failed', 'input-required': 'Needs input' };
 const tlsLabels: Record<EmailTlsMode, string> = { tls: 'TLS (port 465 / 993)', starttls: 'STARTTLS (port 587 / 143)', none: 'None (local relay only)' };
@@ -24,6 +25,18 @@ interface Form {
   mailbox: string;
   idle: boolean;
   pollSeconds: string;
+}
+
+function TlsSelect({ value, onChange }: { value: EmailTlsMode; onChange: (mode: EmailTlsMode) => void }) {
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value as EmailTlsMode)}>
+      {(Object.keys(tlsLabels) as EmailTlsMode[]).map((t) => (
+        <option key={t} value={t}>
+          {tlsLabels[t]}
+        </option>
+      ))}
+    </select>
+  );
 }
 
 function formOf(saved: EmailSettingsShown | null): Form {
@@ -172,13 +185,7 @@ export function EmailSettings() {
           </label>
           <label>
             Encryption{' '}
-            <select value={form.tls} onChange={(e) => setForm({ ...form, tls: e.target.value as EmailTlsMode })}>
-              {(Object.keys(tlsLabels) as EmailTlsMode[]).map((t) => (
-                <option key={t} value={t}>
-                  {tlsLabels[t]}
-                </option>
-              ))}
-            </select>
+            <TlsSelect value={form.tls} onChange={(tls) => setForm({ ...form, tls })} />
           </label>
         </fieldset>
         <fieldset>
@@ -227,13 +234,7 @@ export function EmailSettings() {
               </label>
               <label>
                 IMAP encryption{' '}
-                <select value={form.imapTls} onChange={(e) => setForm({ ...form, imapTls: e.target.value as EmailTlsMode })}>
-                  {(Object.keys(tlsLabels) as EmailTlsMode[]).map((t) => (
-                    <option key={t} value={t}>
-                      {tlsLabels[t]}
-                    </option>
-                  ))}
-                </select>
+                <TlsSelect value={form.imapTls} onChange={(imapTls) => setForm({ ...form, imapTls })} />
               </label>
               <label>
                 IMAP user <input {...text('imapUser')} placeholder="same as SMTP" />
@@ -265,16 +266,7 @@ export function EmailSettings() {
           </p>
         )}
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {saved && !error && (
-        <p role="status" className="once" data-testid="email-saved">
-          Saved. Restart CodeTether to apply.
-        </p>
-      )}
+      <SaveOutcome error={error} saved={saved ? 'Saved.' : undefined} testId="email-saved" />
       {test && (
         <ul aria-label="Test result" data-testid="email-test">
           {test.steps.map((s) => (
