@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { HookBody, HookSubscription, RalphHookBody, TaskHookBody } from '../../shared/hooks-api';
 import { createLogger } from '../../main/base/log';
 import { verifyPushSignature } from '../../main/push/signature';
-import { userMessage, openCore } from '../helpers/task-core';
-import { tempDir } from '../helpers/temp-dir';
+import { openCore, userMessage } from '../support/task-core';
+import { tempDir } from '../support/temp-dir';
+import { waitFor } from '../support/wait';
 import { createRun, prd, ralphHost, waitRun } from '../ralph/support';
-import { api, hookHost, sendTask } from './hook-support';
-import { eventually, startReceiver } from './support';
+import { addCodebases, api, hookHost, sendTask } from './hook-support';
+import { startReceiver } from './support';
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -21,10 +22,10 @@ const bodiesOf = (receiver: { requests: { body: string }[] }) => receiver.reques
 
 describe('REST hooks', () => {
   it('subscribes, lists, gets and deletes, and refuses bad input with 400s that say what is wrong', async () => {
-    const { base } = await hookHost();
+    const { origin: base } = await hookHost();
     const receiver = await startReceiver();
-    const hook = await subscribe(base, { event: 'task.completed', targetUrl: receiver.url, filter: { agent: 'moody' } });
-    expect(hook).toMatchObject({ event: 'task.completed', targetUrl: receiver.url, filter: { agent: 'moody' }, createdBy: 'local' });
+    const hook = await subscribe(base, { event: 'task.completed', targetUrl: receiver.url, filter: { agent: 'echo' } });
+    expect(hook).toMatchObject({ event: 'task.completed', targetUrl: receiver.url, filter: { agent: 'echo' }, createdBy: 'local' });
     expect((await api<{ hooks: HookSubscription[] }>(base, '/v1/hooks')).body.hooks).toEqual([hook]);
     expect((await api<HookSubscription & { outbox: unknown[] }>(base, `/v1/hooks/${hook.id}`)).body).toMatchObject({ ...hook, outbox: [] });
 
@@ -56,7 +57,7 @@ describe('REST hooks', () => {
   });
 
   it('needs the hooks scope where tokens are required', async () => {
-    const { base, host } = await hookHost({ requireAuth: true });
+    const { origin: base, host } = await hookHost({ requireAuth: true });
     const token = (scopes: ('a2a' | 'hooks' | 'read')[]) => {
       const t = host.tokens.create({ name: `t-${scopes.join('-')}`, scopes });
       if (!t.ok) throw new Error(t.reason);
@@ -74,22 +75,24 @@ describe('REST hooks', () => {
   });
 
   it('delivers each event signed, with the event in a header, to the subscriptions whose filter matches', async () => {
-    const { base, host } = await hookHost();
+    const test = await hookHost();
+    const { origin: base, host } = test;
+    addCodebases(test, 'web', 'api');
     const receiver = await startReceiver();
     const other = await startReceiver();
     const all = await subscribe(base, { event: 'task.completed', targetUrl: receiver.url });
     await subscribe(base, { event: 'task.completed', targetUrl: other.url, filter: { codebase: 'api' } });
-    const created = await subscribe(base, { event: 'task.created', targetUrl: receiver.url, filter: { agent: 'moody' } });
+    const created = await subscribe(base, { event: 'task.created', targetUrl: receiver.url, filter: { agent: 'ask' } });
     const failed = await subscribe(base, { event: 'task.failed', targetUrl: receiver.url });
     const asked = await subscribe(base, { event: 'task.input_required', targetUrl: receiver.url });
 
     const done = await sendTask(base, 'build it', { codebase: 'web' });
-    const broken = await sendTask(base, 'fail now');
-    const question = await sendTask(base, 'ask first');
+    const broken = await sendTask(base, 'now', { agent: 'fail' });
+    const question = await sendTask(base, 'first', { agent: 'ask' });
     await host.tasks.settled(done);
     await host.tasks.settled(broken);
     expect((await host.tasks.settled(question)).status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
-    await receiver.until(() => receiver.requests.length === 6);
+    await receiver.until(() => receiver.requests.length === 4);
 
     const key = (await (await fetch(`${base}/.well-known/codetether-push-key`)).json()) as { publicKeyPem: string };
     for (const r of receiver.requests) {
@@ -98,13 +101,14 @@ describe('REST hooks', () => {
       expect(r.headers['x-codetether-event']).toBe(JSON.parse(r.body).event);
     }
     const got = bodiesOf(receiver) as TaskHookBody[];
-    expect(got.filter((b) => b.event === 'task.created').map((b) => b.taskId).sort()).toEqual([done, broken, question].sort());
+    // Of the creations, the agent filter let through the ask agent's only.
+    expect(got.filter((b) => b.event === 'task.created').map((b) => b.taskId)).toEqual([question]);
     const completed = got.find((b) => b.event === 'task.completed')!;
-    expect(completed).toMatchObject({ taskId: done, state: 'completed', agent: 'moody', codebase: 'web', input: 'build it', message: 'done', output: 'did: build it', url: null });
+    expect(completed).toMatchObject({ taskId: done, state: 'completed', agent: 'echo', codebase: 'web', input: 'build it', message: 'build it', output: 'build it', url: null });
     expect(completed.id).toBe(`${done}.${host.tasks.eventsAfter(done, 0).at(-1)!.seq}`);
     expect(new Date(completed.occurredAt).getTime()).toBeGreaterThan(0);
-    expect(got.find((b) => b.event === 'task.failed')).toMatchObject({ taskId: broken, state: 'failed', message: expect.stringContaining('told to fail') });
-    expect(got.find((b) => b.event === 'task.input_required')).toMatchObject({ taskId: question, state: 'input-required', message: 'Which branch?' });
+    expect(got.find((b) => b.event === 'task.failed')).toMatchObject({ taskId: broken, state: 'failed', agent: 'fail', message: expect.stringContaining('told to fail: now') });
+    expect(got.find((b) => b.event === 'task.input_required')).toMatchObject({ taskId: question, state: 'input-required', agent: 'ask', message: 'What is your name?' });
     const byHook = Object.fromEntries(receiver.requests.map((r) => [JSON.parse(r.body).event, r.headers['x-codetether-hook']]));
     expect(byHook).toEqual({ 'task.completed': all.id, 'task.created': created.id, 'task.failed': failed.id, 'task.input_required': asked.id });
 
@@ -114,24 +118,24 @@ describe('REST hooks', () => {
     await host.tasks.settled(api2);
     await other.until(() => other.requests.length === 1);
     expect(bodiesOf(other)[0]).toMatchObject({ event: 'task.completed', taskId: api2, codebase: 'api' });
-    await eventually(() => host.hooks.outbox(all.id).length === 0);
+    await waitFor(() => host.hooks.outbox(all.id).length === 0);
   });
 
   it('retries a failing target from the durable outbox, and a 410 Gone removes the subscription', async () => {
-    const { base, host } = await hookHost();
+    const { origin: base, host } = await hookHost();
     const flaky = await startReceiver((n) => (n < 2 ? 503 : 200));
     const hook = await subscribe(base, { event: 'task.completed', targetUrl: flaky.url });
     const id = await sendTask(base, 'one');
     await host.tasks.settled(id);
     await flaky.until(() => flaky.requests.length === 1);
     expect(flaky.attempts.map((a) => a.status)).toEqual([503, 503, 200]);
-    await eventually(() => host.hooks.outbox(hook.id).length === 0);
+    await waitFor(() => host.hooks.outbox(hook.id).length === 0);
 
     const gone = await startReceiver(() => 410);
     const leaving = await subscribe(base, { event: 'task.completed', targetUrl: gone.url });
     await host.tasks.settled(await sendTask(base, 'two'));
     await gone.until(() => gone.attempts.length === 1);
-    await eventually(() => !host.hooks.list().some((h) => h.id === leaving.id));
+    await waitFor(() => !host.hooks.list().some((h) => h.id === leaving.id));
     expect((await api(base, `/v1/hooks/${leaving.id}`)).status).toBe(404);
     await host.tasks.settled(await sendTask(base, 'three'));
     await flaky.until(() => flaky.requests.length === 3);
@@ -140,7 +144,7 @@ describe('REST hooks', () => {
 
   it('refuses loopback and private targets unless allowlisted, also when a name resolves to one at delivery', async () => {
     const lines: string[] = [];
-    const { base, host } = await hookHost({ pushAllowlist: [] }, { log: createLogger('info', (l) => lines.push(l)) });
+    const { origin: base, host } = await hookHost({ pushAllowlist: [] }, { log: createLogger('info', (l) => lines.push(l)) });
     const receiver = await startReceiver();
     for (const target of [receiver.url, `http://10.1.2.3/in`, `http://[::1]:${receiver.port}/in`, `http://169.254.169.254/latest`]) {
       const r = await api<ErrorBody>(base, '/v1/hooks', { body: { event: 'task.created', targetUrl: target } });
@@ -150,7 +154,7 @@ describe('REST hooks', () => {
     // A name is resolved where it is dialled: localhost passes the check at subscribe time and is refused at delivery.
     const hook = await subscribe(base, { event: 'task.created', targetUrl: `http://localhost:${receiver.port}/hook` });
     await sendTask(base, 'x');
-    await eventually(() => (host.hooks.outbox(hook.id)[0]?.attempts ?? 0) >= 2);
+    await waitFor(() => (host.hooks.outbox(hook.id)[0]?.attempts ?? 0) >= 2);
     expect(receiver.attempts).toHaveLength(0);
     expect(host.hooks.outbox(hook.id)[0]!.last_error).toContain('refused push target: its host localhost');
     const refusals = lines.map((l) => JSON.parse(l) as { level: string; msg: string; error?: string }).filter((l) => l.msg === 'hook target refused at delivery; will retry');
@@ -160,12 +164,12 @@ describe('REST hooks', () => {
   it('loses nothing across a restart: what was pending is delivered, and events no hook listener saw are caught up once', async () => {
     const dataDir = tempDir();
     const receiver = await startReceiver((n) => (n < 1 ? 500 : 200));
-    const first = await hookHost({ pushBaseDelayMs: 1500, pushMaxDelayMs: 1500 }, {}, dataDir);
-    const hook = await subscribe(first.base, { event: 'task.completed', targetUrl: receiver.url });
-    const early = await sendTask(first.base, 'before the restart');
+    const first = await hookHost({ pushBaseDelayMs: 1500, pushMaxDelayMs: 1500 }, { dataDir });
+    const hook = await subscribe(first.origin, { event: 'task.completed', targetUrl: receiver.url });
+    const early = await sendTask(first.origin, 'before the restart');
     await first.host.tasks.settled(early);
     // Its retry is a second or so away; the host stops with it pending.
-    await eventually(() => first.host.hooks.outbox(hook.id)[0]?.last_error === 'HTTP 500');
+    await waitFor(() => first.host.hooks.outbox(hook.id)[0]?.last_error === 'HTTP 500');
     expect(first.host.hooks.outbox(hook.id)).toMatchObject([{ state: 'pending', attempts: 1 }]);
     await first.host.stop();
     expect(receiver.attempts).toHaveLength(1);
@@ -176,15 +180,15 @@ describe('REST hooks', () => {
     await core.tasks.settled(unseen.id);
     await core.close();
 
-    const second = await hookHost({}, {}, dataDir);
+    const second = await hookHost({}, { dataDir });
     await receiver.until(() => receiver.requests.length === 2);
     expect(bodiesOf(receiver).map((b) => (b as TaskHookBody).taskId).sort()).toEqual([early, unseen.id].sort());
-    await eventually(() => second.host.hooks.outbox(hook.id).length === 0);
+    await waitFor(() => second.host.hooks.outbox(hook.id).length === 0);
     await second.host.stop();
 
     // A third start finds both delivered: nothing goes out twice.
-    const third = await hookHost({}, {}, dataDir);
-    await third.host.tasks.settled(await sendTask(third.base, 'after'));
+    const third = await hookHost({}, { dataDir });
+    await third.host.tasks.settled(await sendTask(third.origin, 'after'));
     await receiver.until(() => receiver.requests.length === 3);
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.requests).toHaveLength(3);
@@ -192,7 +196,9 @@ describe('REST hooks', () => {
   });
 
   it('answers each polling fallback newest first with stable ids, the same bodies a subscription gets', async () => {
-    const { base, host } = await hookHost();
+    const test = await hookHost();
+    const { origin: base, host } = test;
+    addCodebases(test, 'web', 'api');
     const receiver = await startReceiver();
     await subscribe(base, { event: 'task.completed', targetUrl: receiver.url });
     const ids: string[] = [];
@@ -201,8 +207,8 @@ describe('REST hooks', () => {
       await host.tasks.settled(id);
       ids.push(id);
     }
-    await host.tasks.settled(await sendTask(base, 'fail please'));
-    const waiting = await sendTask(base, 'ask me');
+    await host.tasks.settled(await sendTask(base, 'please', { agent: 'fail' }));
+    const waiting = await sendTask(base, 'me', { agent: 'ask' });
     await host.tasks.settled(waiting);
     await receiver.until(() => receiver.requests.length === 3);
 
@@ -222,9 +228,9 @@ describe('REST hooks', () => {
 
     const created = await poll('event=task.created');
     expect(created).toHaveLength(5);
-    expect(created[0]).toMatchObject({ taskId: waiting, state: 'submitted', input: 'ask me', output: '', id: `${waiting}.1` });
-    expect((await poll('event=task.failed')).map((b) => b.input)).toEqual(['fail please']);
-    expect(await poll('event=task.input_required')).toMatchObject([{ taskId: waiting, message: 'Which branch?' }]);
+    expect(created[0]).toMatchObject({ taskId: waiting, state: 'submitted', agent: 'ask', input: 'me', output: '', id: `${waiting}.1` });
+    expect((await poll('event=task.failed')).map((b) => b.input)).toEqual(['please']);
+    expect(await poll('event=task.input_required')).toMatchObject([{ taskId: waiting, message: 'What is your name?' }]);
     expect(await poll('event=ralph.run.finished')).toEqual([]);
 
     expect((await api<ErrorBody>(base, '/v1/hooks/poll?event=nope')).body.error.message).toContain('?event= must be one of');

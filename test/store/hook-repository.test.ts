@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createHookRepository } from '../../main/store/hook-repository';
 import { closeDatabase, openDatabase } from '../../main/store/open';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 function open() {
   const db = openDatabase(join(tempDir(), 'codetether.db'));
