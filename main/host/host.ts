@@ -213,6 +213,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   // REST hooks listen from here on, before recovery, so the events of recovered tasks count too.
   const hooks = createHookService({
     repo: store.hooks, tasks, ralph: store.ralph, delivery: push.service.delivery, signingKey: push.signingKey, log: log.child('hooks'), publicUrl: config.publicUrl,
+    runChanges: (listener) => ralph.subscribe((change) => listener(change.runId)),
   });
   stack.defer('hooks', () => hooks.stop());
 

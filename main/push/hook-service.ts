@@ -30,6 +30,8 @@ export interface HookServiceDeps {
   publicUrl?: string;
   /** How often the catch-up window moves on and delivered rows are pruned (default 10 min). */
   sweepMs?: number;
+  /** Tells of each committed change to a Ralph run (its id); returns the unsubscribe. */
+  runChanges?: (listener: (runId: string) => void) => () => void;
 }
 
 /** Delivered rows are kept this long past the catch-up window: a clock step must not make the scan queue them again. */
@@ -38,6 +40,11 @@ const KEEP_MARGIN_MS = 3_600_000;
 const KEEP_DEAD_MS = 7 * 86_400_000;
 /** The window moves on to this far behind now: an event committed this recently may still be on its way to the listener. */
 const SCAN_LAG_MS = 60_000;
+/**
+ * A canceled run's task ends before the run records its outcome (stop reason, summary), so its
+ * ralph.run.finished waits for that record, and goes out as it stands after this long without.
+ */
+const RUN_RECORD_WAIT_MS = 15_000;
 
 interface Subscription {
   id: string;
@@ -99,6 +106,35 @@ export function createHookService(deps: HookServiceDeps) {
     return repo.transaction(() => repo.enqueue(targets, body.id, json, Date.now()));
   }
 
+  type HeldRun = { seq: number; state: string; facts: TaskFacts; timer: NodeJS.Timeout };
+  const heldRuns = new Map<string, HeldRun>();
+  const runEnded = (runId: string) => ['completed', 'failed', 'canceled'].includes(deps.ralph.getRun(runId)?.status ?? '');
+
+  function releaseRun(runId: string): void {
+    const held = heldRuns.get(runId);
+    if (!held) return;
+    heldRuns.delete(runId);
+    clearTimeout(held.timer);
+    try {
+      if (offer('ralph.run.finished', { taskId: runId, seq: held.seq, state: held.state }, held.facts) > 0) delivery.wake();
+    } catch (err) {
+      log.error('could not queue hook deliveries', { taskId: runId, seq: held.seq, error: (err as Error).message });
+    }
+  }
+
+  /** Offers the run's end now when the run has recorded it, else once it has (or after RUN_RECORD_WAIT_MS). */
+  function offerRunEnd(runId: string, at: { seq: number; state: string }, facts: TaskFacts): number {
+    if (!deps.runChanges || runEnded(runId)) return offer('ralph.run.finished', { taskId: runId, ...at }, facts);
+    const timer = setTimeout(() => releaseRun(runId), RUN_RECORD_WAIT_MS);
+    timer.unref();
+    heldRuns.set(runId, { ...at, facts, timer });
+    return 0;
+  }
+
+  const stopRunChanges = deps.runChanges?.((runId) => {
+    if (heldRuns.has(runId) && runEnded(runId)) releaseRun(runId);
+  });
+
   const unsubscribe = deps.tasks.subscribeAll((event) => {
     // The hot path: with no subscription, an event costs one Map size check.
     if (byEvent.size === 0 || (event.kind !== 'task' && event.kind !== 'statusUpdate')) return;
@@ -110,7 +146,10 @@ export function createHookService(deps: HookServiceDeps) {
       if (!facts) return;
       let added = 0;
       for (const name of wanted) {
-        if (name === 'ralph.run.finished' && facts.agent !== RALPH_AGENT) continue;
+        if (name === 'ralph.run.finished') {
+          if (facts.agent === RALPH_AGENT) added += offerRunEnd(event.taskId, { seq: event.seq, state }, facts);
+          continue;
+        }
         added += offer(name, { taskId: event.taskId, seq: event.seq, state }, facts);
       }
       if (added > 0) delivery.wake();
@@ -243,6 +282,9 @@ export function createHookService(deps: HookServiceDeps) {
     },
     stop(): void {
       unsubscribe();
+      stopRunChanges?.();
+      for (const held of heldRuns.values()) clearTimeout(held.timer);
+      heldRuns.clear();
       clearInterval(sweepTimer);
     },
   };

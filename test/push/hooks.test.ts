@@ -254,4 +254,20 @@ describe('REST hooks', () => {
     expect(polled.body.events).toEqual([body]);
     expect(elsewhere.requests).toHaveLength(0);
   }, 60_000);
+
+  it('tells ralph.run.finished of a canceled run once the run has recorded why, the same body the polling fallback answers', async () => {
+    const { base } = await ralphHost({ 'US-1': [{ sleepMs: 60_000 }] }, { config: { pushAllowlist: ['127.0.0.1'], pushBaseDelayMs: 20 } });
+    const receiver = await startReceiver();
+    await subscribe(base, { event: 'ralph.run.finished', targetUrl: receiver.url });
+    const run = await createRun(base, { prd: prd([{ id: 'US-1' }, { id: 'US-2' }]) });
+    expect((await api(base, `/v1/ralph/runs/${run.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    await receiver.until(() => receiver.requests.length === 1, 10_000);
+    const body = bodiesOf(receiver)[0] as RalphHookBody;
+    // The run's task ends before the run records its stop reason and summary; the delivery waits for those.
+    expect(body).toMatchObject({ event: 'ralph.run.finished', runId: run.id, status: 'canceled', stopReason: 'canceled', storiesTotal: 2, storiesPassed: 0 });
+    expect(body.summary).toContain('0 of 2 stories passed');
+    expect((await api<{ events: HookBody[] }>(base, '/v1/hooks/poll?event=ralph.run.finished')).body.events).toEqual([body]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.requests).toHaveLength(1);
+  }, 60_000);
 });
