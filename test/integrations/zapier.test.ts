@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { IncomingHttpHeaders } from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HookSubscription, RalphHookBody, TaskHookBody } from '../../shared/hooks-api';
 import { prd, ralphHost } from '../ralph/support';
@@ -18,12 +19,13 @@ const App = require('../../integrations/zapier/index.js') as ZapierApp;
 type AppTester = <T = unknown>(method: unknown, bundle: Record<string, unknown>) => Promise<T>;
 type Operation = Record<string, unknown>;
 interface ZapierApp {
-  authentication: { test: unknown };
+  authentication: { test: unknown; oauth2Config: OAuthConfig };
   triggers: Record<string, { operation: Operation }>;
   creates: Record<string, { operation: Operation }>;
   searches: Record<string, { operation: Operation }>;
 }
 interface Item { id: string; [key: string]: unknown }
+interface OAuthConfig { authorizeUrl: unknown; getAccessToken: unknown; refreshAccessToken: unknown }
 
 const appTester = zapier.createAppTester(App);
 
@@ -36,10 +38,49 @@ function rawRequestOf(received: Received, content = received.body) {
   return { method: 'POST', querystring: '', headers, content };
 }
 
+/** Zapier's redirect URI for a CLI app: the authorization server sends the code there. */
+const ZAPIER_REDIRECT = 'https://zapier.com/dashboard/auth/oauth/return/App1234CLIAPI/';
+
+/**
+ * What Zapier and the user's browser do between authorizeUrl and getAccessToken: add the
+ * redirect URI, state and PKCE challenge, open the URL, approve on the host's consent screen (as
+ * its API, with the approving user's token), and follow the host back to the redirect URI.
+ */
+async function authorizeAsZapier(authorizeUrl: string, origin: string, userToken: string) {
+  const verifier = randomBytes(32).toString('base64url');
+  const state = randomBytes(8).toString('hex');
+  const url = new URL(authorizeUrl);
+  url.searchParams.set('redirect_uri', ZAPIER_REDIRECT);
+  url.searchParams.set('state', state);
+  url.searchParams.set('code_challenge', createHash('sha256').update(verifier).digest('base64url'));
+  url.searchParams.set('code_challenge_method', 'S256');
+  const cookies = new Map<string, string>();
+  const visit = async (href: string) => {
+    const res = await fetch(href, { redirect: 'manual', headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    await res.arrayBuffer();
+    expect([302, 303]).toContain(res.status);
+    return new URL(res.headers.get('location')!, href);
+  };
+  const consentPage = await visit(url.href);
+  const uid = /consent\/([^/?#]+)/.exec(consentPage.hash)?.[1];
+  expect(uid).toBeTruthy();
+  const answer = await api<{ redirectTo: string }>(origin, `/api/oauth/consent/${uid}`, { body: { approve: true }, headers: { authorization: `Bearer ${userToken}` } });
+  expect(answer.status).toBe(200);
+  const back = await visit(new URL(answer.body.redirectTo, origin).href);
+  expect(`${back.origin}${back.pathname}`).toBe(ZAPIER_REDIRECT);
+  expect(back.searchParams.get('state')).toBe(state);
+  return { code: back.searchParams.get('code')!, code_verifier: verifier, redirect_uri: ZAPIER_REDIRECT };
+}
+
 async function tokenHost() {
   const test = await hookHost({ requireAuth: true });
   addCodebases(test, 'app', 'other');
-  const token = (scopes: ('a2a' | 'hooks' | 'read')[]) => {
+  const token = (scopes: ('admin' | 'a2a' | 'hooks' | 'read')[]) => {
     const t = test.host.tokens.create({ name: `zapier-${scopes.join('-')}`, scopes });
     if (!t.ok) throw new Error(t.reason);
     return t.token;
@@ -55,6 +96,41 @@ describe('Zapier app', () => {
     await expect(appTester(App.authentication.test, { authData: { ...authData, access_token: token(['a2a']) } })).rejects.toThrow(/needs the .{0,2}"hooks.{0,2}" scope; the token has: a2a/);
     await expect(appTester(App.authentication.test, { authData: { ...authData, access_token: 'ct_wrong' } })).rejects.toMatchObject({ name: 'RefreshAuthError' });
     await expect(appTester(App.authentication.test, { authData: { access_token: 'x', baseUrl: 'not a url' } })).rejects.toThrow('is not a URL');
+  });
+
+  it('connects by OAuth2 against the host\'s authorization server: code with PKCE, the token on the API, refresh with rotation', async (ctx) => {
+    const { origin, token } = await tokenHost();
+    const user = token(['admin']);
+    const discovery = await fetch(`${origin}/oauth/.well-known/openid-configuration`, { headers: { authorization: `Bearer ${user}` } });
+    await discovery.arrayBuffer();
+    // The authorization server comes with the identity work; a host without it has nothing to connect to by OAuth.
+    if (discovery.status === 404) return ctx.skip();
+    const registered = await fetch(`${origin}/oauth/reg`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'Zapier', redirect_uris: [ZAPIER_REDIRECT], token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }),
+    });
+    expect(registered.status).toBe(201);
+    const client = (await registered.json()) as { client_id: string; client_secret: string };
+    const form = { baseUrl: `${origin}/`, clientId: client.client_id, clientSecret: client.client_secret };
+    const oauth = App.authentication.oauth2Config;
+
+    const authorizeUrl = await appTester<string>(oauth.authorizeUrl, { inputData: form });
+    expect(authorizeUrl).toContain(`client_id=${client.client_id}`);
+    const returned = await authorizeAsZapier(authorizeUrl, origin, user);
+    const authData = await appTester<Record<string, string>>(oauth.getAccessToken, { inputData: { ...form, ...returned } });
+    expect(authData).toMatchObject({ baseUrl: origin, clientId: client.client_id });
+    expect(authData.access_token).toBeTruthy();
+    expect(await appTester(App.authentication.test, { authData })).toEqual({ baseUrl: origin, hooks: 0 });
+    const renewed = await appTester<Record<string, string>>(oauth.refreshAccessToken, { authData });
+    expect(renewed.access_token).not.toBe(authData.access_token);
+    expect(renewed.refresh_token).not.toBe(authData.refresh_token);
+    const created = await appTester<Item>(App.creates.create_task!.operation.perform, { authData: { ...authData, ...renewed }, inputData: { text: 'by oauth', agent: 'echo' } });
+    expect(created.input).toBe('by oauth');
+    // The used refresh token is spent: presenting it again asks the user to reconnect.
+    await expect(appTester(oauth.refreshAccessToken, { authData })).rejects.toMatchObject({ name: 'RefreshAuthError' });
+    // And a code is good once.
+    await expect(appTester(oauth.getAccessToken, { inputData: { ...form, ...returned } })).rejects.toThrow('did not issue a token: invalid_grant');
   });
 
   it('subscribes a REST hook, takes only signed deliveries, polls the same items, and unsubscribes', async () => {
