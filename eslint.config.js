@@ -22,6 +22,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // The Zapier app is a CommonJS package of its own (zapier-platform-core loads it with require).
+    files: ['integrations/zapier/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['test/**/*', '**/*.test.ts', 'build/**/*'],
     rules: { 'no-console': 'off' },
   },

@@ -2,7 +2,7 @@
  * Every scope a token can carry. This list is the one source: the CLI validates `--scopes`
  * against it and the guard checks routes against it.
  */
-export const scopeNames = ['admin', 'a2a', 'mcp', 'worker', 'read'] as const;
+export const scopeNames = ['admin', 'a2a', 'mcp', 'worker', 'read', 'hooks'] as const;
 
 export type Scope = (typeof scopeNames)[number];
 
@@ -12,6 +12,7 @@ export const scopeDescriptions: Record<Scope, string> = {
   mcp: 'the MCP endpoint',
   worker: 'the remote worker endpoints',
   read: 'read-only access to tasks and sessions',
+  hooks: 'subscribe to task and Ralph events (REST hooks) and poll them; the events carry task results',
 };
 
 /** What `codetether token create` grants without `--scopes`: an IDE or agent client's needs. */
@@ -24,6 +25,7 @@ const satisfies: Record<Scope, readonly Scope[]> = {
   mcp: ['mcp'],
   worker: ['worker'],
   read: ['read'],
+  hooks: ['hooks'],
 };
 
 export function isScope(value: unknown): value is Scope {

@@ -28,6 +28,8 @@ import { monitorRouteScopes } from '../monitor/route-scopes';
 import { addMonitorRoutes } from '../monitor/routes';
 import { defaultMonitorDir } from '../monitor/static-files';
 import { createTaskReads, type TaskReads } from '../monitor/task-reads';
+import { addHookRoutes, hookRouteScopes } from '../push/hook-routes';
+import { createHookService, type HookService } from '../push/hook-service';
 import { createHostPush, type HostPush } from '../push/host-push';
 import { addPushKeyRoute } from '../push/push-key-route';
 import type { PushService } from '../push/push-service';
@@ -70,6 +72,8 @@ export interface Host {
   readonly reads: TaskReads;
   /** Push notification configs (the A2A edge's `deps.push`) and their delivery. */
   readonly push: PushService;
+  /** REST hook subscriptions to task and Ralph events, delivered by push's loop. */
+  readonly hooks: HookService;
   /** Sessions synced through the relay this device is paired with (`codetether sync join`). */
   readonly sync: SyncService;
   /** Task notifications by email and the replies that continue sessions (main/notify). */
@@ -206,13 +210,20 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
       })),
   });
 
+  // REST hooks listen from here on, before recovery, so the events of recovered tasks count too.
+  const hooks = createHookService({
+    repo: store.hooks, tasks, ralph: store.ralph, delivery: push.service.delivery, signingKey: push.signingKey, log: log.child('hooks'), publicUrl: config.publicUrl,
+    runChanges: (listener) => ralph.subscribe((change) => listener(change.runId)),
+  });
+  stack.defer('hooks', () => hooks.stop());
+
   const router = createRouter();
   const live = createLiveTokens(store.tokens);
   stack.defer('live tokens', () => live.stop());
   const guard = createGuard({
     tokens: store.tokens,
     live,
-    routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes, ...workerRules, ...emailRouteScopes]),
+    routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes, ...workerRules, ...emailRouteScopes, ...hookRouteScopes]),
     tokenAlways: tokenAlwaysPrefixes,
     bindHost: config.host,
     requireAuth: config.requireAuth,
@@ -235,6 +246,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   addSyncStatusRoute(router, sync, config.bodyLimit);
   addWorkerRoutes(router, { dispatcher, bodyLimit: config.bodyLimit });
   addRalphRoutes(router, { ralph, bodyLimit: config.bodyLimit, onClose: http.onClose });
+  addHookRoutes(router, { hooks, bodyLimit: config.bodyLimit });
   // Filled in once the host listens; the monitor's routes read it per request.
   let monitorHost: Omit<HostInfo, 'version'> = {
     bind: config.host, port: config.port, lan: !isLoopbackBind(config.host), requireAuth: config.requireAuth, a2aUrl: '', mcpUrl: null,
@@ -311,6 +323,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   writeRuntime(config.dataDir, { pid: process.pid, startedAt: new Date(startedAt).toISOString(), version: APP_VERSION, origin: base, a2a: urls.a2a, ...(mcpUrl ? { mcp: mcpUrl } : {}) });
   stack.defer('runtime file', () => removeRuntime(config.dataDir));
   monitorHost = { ...monitorHost, port: address.port, a2aUrl: urls.a2a, mcpUrl: mcpUrl ?? null };
+  hooks.start();
   push.service.start();
 
   let stopping: Promise<void> | undefined;
@@ -322,6 +335,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     tokens: store.tokens,
     reads,
     push: push.service,
+    hooks,
     sync,
     email,
     urls,

@@ -5,6 +5,7 @@ import { createA2aPeerRepository, type A2aPeerRepository } from '../store/a2a-pe
 import { createAgentSessionRepository, type AgentSessionRepository } from '../store/agent-session-repository';
 import { createCodebaseRepository, type CodebaseRepository } from '../store/codebase-repository';
 import { createEmailRepositories, type EmailRepositories } from '../store/email-repository';
+import { createHookRepository, type HookRepository } from '../store/hook-repository';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
 import { databaseFile } from '../store/paths';
 import { createPushRepository, type PushRepository } from '../store/push-repository';
@@ -35,6 +36,7 @@ export interface HostStore {
   readonly a2aPeers: A2aPeerRepository;
   readonly ralph: RalphRepository;
   readonly email: EmailRepositories;
+  readonly hooks: HookRepository;
 }
 
 /** Opens the data dir's database and builds the repositories; closing is registered on `stack`. */
@@ -66,5 +68,6 @@ export function openHostStore(dataDir: string, stack: LifetimeStack, nativeBindi
     a2aPeers: createA2aPeerRepository(db),
     ralph: createRalphRepository(db),
     email: createEmailRepositories(db),
+    hooks: createHookRepository(db),
   };
 }

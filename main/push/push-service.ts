@@ -1,26 +1,17 @@
-import { Agent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { TaskPushNotificationConfig } from '@a2a-js/sdk';
 import type { Logger } from '../base/log';
 import type { DueDelivery, PushRepository } from '../store/push-repository';
 import type { TaskBus } from '../tasks/bus';
 import { TaskError } from '../tasks/task-error';
 import { configFromRow, configRow } from './config-input';
+import { createDeliveryLoop, type Delivery, type DeliveryPolicy, type DeliveryQueue } from './delivery-loop';
 import type { PushConfigs } from './push-configs';
 import { SIGNATURE_HEADER, signPush, type PushSigningKey } from './signature';
-import { sendWebhook, type WebhookClient } from './send-webhook';
 import { createTargetPolicy, type Resolve } from './target-policy';
 
-export interface PushDeliveryConfig {
+export interface PushDeliveryConfig extends DeliveryPolicy {
   /** Host names, IPs and CIDRs that may be targeted although loopback, private or link-local. */
   allowlist: readonly string[];
-  /** Attempts per event and config before the row is marked dead. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  timeoutMs: number;
-  /** Deliveries in flight at once, over all configs (default 8). */
-  concurrency?: number;
 }
 
 export interface PushServiceDeps {
@@ -33,32 +24,39 @@ export interface PushServiceDeps {
   resolve?: Resolve;
 }
 
-/** Exponential backoff with jitter: about base * 2^(attempt-1), never above max, at least half of it. */
-export function retryDelay(attempt: number, config: Pick<PushDeliveryConfig, 'baseDelayMs' | 'maxDelayMs'>): number {
-  const full = Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** Math.min(attempt - 1, 30));
-  return Math.round(full / 2 + (Math.random() * full) / 2);
+function pushDelivery(row: DueDelivery, signingKey: PushSigningKey): Delivery {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'CodeTether-Push/1',
+    [SIGNATURE_HEADER.toLowerCase()]: signPush(signingKey, row.seq, row.body_json),
+  };
+  if (row.token) headers['x-a2a-notification-token'] = row.token;
+  if (row.auth_scheme) headers.authorization = `${row.auth_scheme} ${row.auth_credentials ?? ''}`.trimEnd();
+  return { id: row.id, attempts: row.attempts, url: row.url, headers, body: row.body_json, about: { taskId: row.task_id, configId: row.config_id, seq: row.seq } };
 }
 
 /**
  * Push notifications: config CRUD for the A2A edge, and delivery of every committed event of a
  * task to each of its configs through the push_outbox table. Enqueueing starts at creation (so
- * no event committed before start() is missed); delivery runs between start() and stop(). The
- * loop sleeps when there is nothing to send: an enqueue wakes it, and one timer waits for the
- * next due retry.
+ * no event committed before start() is missed); delivery runs between start() and stop(), in
+ * the host's one delivery loop (`delivery`), which REST hooks share.
  */
 export function createPushService(deps: PushServiceDeps) {
   const { repo, log, config, signingKey } = deps;
   const policy = createTargetPolicy(config.allowlist, deps.resolve);
-  const concurrency = config.concurrency ?? 8;
-  // A claimed row stays out of the due set this long; only matters if the process dies mid-send.
-  const leaseMs = config.timeoutMs * 2;
+  const delivery = createDeliveryLoop({ policy, config, log });
   const withConfigs = new Set(repo.tasksWithConfigs());
-  const inflight = new Map<number, Promise<void>>();
-  let client: WebhookClient | undefined;
-  let abort = new AbortController();
-  let running = false;
-  let wakePending = false;
-  let timer: NodeJS.Timeout | undefined;
+
+  const queue: DeliveryQueue = {
+    what: 'push',
+    due: (now, limit) => repo.due(now, limit).map((row) => pushDelivery(row, signingKey)),
+    nextDue: () => repo.nextDue(),
+    claim: (id, leaseUntil) => repo.claim(id, leaseUntil),
+    delivered: (id) => repo.delivered(id),
+    retry: (id, at, error) => repo.retry(id, at, error),
+    dead: (id, error) => repo.dead(id, error),
+  };
+  delivery.add(queue);
 
   const unsubscribe = deps.bus.subscribeAll((event) => {
     // The hot path: a task without push configs costs one Set lookup and no SQL.
@@ -66,78 +64,11 @@ export function createPushService(deps: PushServiceDeps) {
     // Answered with a Message: the task, its configs and its outbox are gone.
     if (event.kind === 'message') return void withConfigs.delete(event.taskId);
     try {
-      if (repo.enqueue(event.taskId, event.seq, Date.now()) > 0) wake();
+      if (repo.enqueue(event.taskId, event.seq, Date.now()) > 0) delivery.wake();
     } catch (err) {
       log.error('could not enqueue push notifications', { taskId: event.taskId, seq: event.seq, error: (err as Error).message });
     }
   });
-
-  function wake(): void {
-    if (!running || wakePending) return;
-    wakePending = true;
-    setImmediate(() => {
-      wakePending = false;
-      pump();
-    });
-  }
-
-  function pump(): void {
-    if (!running) return;
-    clearTimeout(timer);
-    timer = undefined;
-    try {
-      schedule();
-    } catch (err) {
-      // Runs from timers and completions, where a throw would take the process down.
-      log.error('push delivery loop failed', { error: (err as Error).message });
-    }
-  }
-
-  function schedule(): void {
-    const free = concurrency - inflight.size;
-    if (free > 0) {
-      const now = Date.now();
-      for (const row of repo.due(now, free)) {
-        repo.claim(row.id, now + leaseMs);
-        inflight.set(row.id, deliver(row).finally(() => {
-          inflight.delete(row.id);
-          pump();
-        }));
-      }
-    }
-    if (inflight.size >= concurrency) return;
-    const next = repo.nextDue();
-    if (next === undefined) return;
-    timer = setTimeout(pump, Math.max(0, next - Date.now()));
-    timer.unref();
-  }
-
-  async function deliver(row: DueDelivery): Promise<void> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'CodeTether-Push/1',
-      [SIGNATURE_HEADER.toLowerCase()]: signPush(signingKey, row.seq, row.body_json),
-    };
-    if (row.token) headers['x-a2a-notification-token'] = row.token;
-    if (row.auth_scheme) headers.authorization = `${row.auth_scheme} ${row.auth_credentials ?? ''}`.trimEnd();
-    const result = await sendWebhook({ url: row.url, headers, body: row.body_json, timeoutMs: config.timeoutMs }, client!, abort.signal);
-    const attempts = row.attempts + 1;
-    try {
-      if (result.ok) return repo.delivered(row.id);
-      if (abort.signal.aborted) return repo.retry(row.id, Date.now(), 'interrupted by shutdown');
-      if (attempts >= config.maxAttempts) {
-        log.warn('push notification given up', { taskId: row.task_id, configId: row.config_id, seq: row.seq, attempts, error: result.error });
-        return repo.dead(row.id, result.error);
-      }
-      const delay = retryDelay(attempts, config);
-      // A refused target is a setting for the user to fix (or a name that now resolves inward), not a network hiccup.
-      if (result.refused) log.warn('push target refused at delivery; will retry', { taskId: row.task_id, configId: row.config_id, seq: row.seq, attempts, delay, error: result.error });
-      else log.debug('push notification failed; will retry', { taskId: row.task_id, configId: row.config_id, seq: row.seq, attempts, delay, error: result.error });
-      repo.retry(row.id, Date.now() + delay, result.error);
-    } catch (err) {
-      log.error('could not record a push delivery', { taskId: row.task_id, seq: row.seq, error: (err as Error).message });
-    }
-  }
 
   function mustHaveTask(taskId: string): void {
     if (!repo.taskExists(taskId)) throw new TaskError('task-not-found', `Task ${taskId} does not exist.`);
@@ -167,7 +98,7 @@ export function createPushService(deps: PushServiceDeps) {
         return fromSeq === undefined ? 0 : repo.backfill(row.task_id, row.id, fromSeq, Date.now());
       });
       withConfigs.add(row.task_id);
-      if (backfilled) wake();
+      if (backfilled) delivery.wake();
       return configFromRow(repo.getConfig(row.task_id, row.id)!);
     },
     get(taskId, id) {
@@ -189,16 +120,11 @@ export function createPushService(deps: PushServiceDeps) {
 
   return {
     ...configs,
+    /** The host's webhook delivery loop, which REST hooks add their queue to. */
+    delivery,
     /** Starts delivering: what is pending (also from before a restart), then what gets enqueued. */
     start(): void {
-      if (running) return;
-      running = true;
-      abort = new AbortController();
-      client = {
-        policy,
-        agents: { http: new Agent({ keepAlive: true, maxSockets: concurrency }), https: new HttpsAgent({ keepAlive: true, maxSockets: concurrency }) },
-      };
-      pump();
+      delivery.start();
     },
     /**
      * Stops enqueueing and delivering. Sends in flight are cut off and stay pending (due at once
@@ -206,12 +132,7 @@ export function createPushService(deps: PushServiceDeps) {
      */
     async stop(): Promise<void> {
       unsubscribe();
-      running = false;
-      clearTimeout(timer);
-      abort.abort();
-      await Promise.allSettled([...inflight.values()]);
-      client?.agents.http.destroy();
-      client?.agents.https.destroy();
+      await delivery.stop();
     },
     /** A task's undelivered and given-up notifications, for inspection. */
     outbox: (taskId: string) => repo.outbox(taskId),

@@ -17,8 +17,8 @@ export interface WebhookClient {
   agents: { http: Agent; https: HttpsAgent };
 }
 
-/** `refused`: the target policy turned the URL or the address its host resolved to away. */
-export type WebhookResult = { ok: true; status: number } | { ok: false; error: string; refused?: boolean };
+/** `refused`: the target policy turned the URL or the address its host resolved to away; `status`: the receiver's answer, when it gave one. */
+export type WebhookResult = { ok: true; status: number } | { ok: false; error: string; refused?: boolean; status?: number };
 
 /**
  * A connect-time lookup that resolves through the policy, so the address that is checked is the
@@ -73,7 +73,7 @@ export function sendWebhook(req: WebhookRequest, client: WebhookClient, signal?:
       const status = res.statusCode ?? 0;
       // The receiver's answer is not used; read it to the end so the socket is released.
       res.resume();
-      res.on('end', () => finish(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, error: `HTTP ${status}` }));
+      res.on('end', () => finish(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, error: `HTTP ${status}`, status }));
       res.on('error', (err) => finish({ ok: false, error: err.message }));
     });
     outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${req.timeoutMs} ms`)));

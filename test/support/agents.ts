@@ -74,3 +74,14 @@ export const askAgent: AgentExecutor = {
     );
   },
 };
+
+/** Fails its task: the agent throws, with the text it got as the reason. */
+export const failAgent: AgentExecutor = {
+  name: 'fail',
+  description: 'Fails every task it gets.',
+  skill: { id: 'fail', name: 'Fail', description: 'Fails with the text it got.', tags: ['test'] },
+  async execute(ctx) {
+    const text = ctx.message.parts.flatMap((p) => (p.content?.$case === 'text' ? [p.content.value] : [])).join('');
+    throw new Error(`told to fail: ${text}`);
+  },
+};

@@ -8,6 +8,7 @@ const scopeChoices = [
   ['mcp', 'the MCP endpoint (IDEs)'],
   ['read', 'read-only'],
   ['worker', 'remote workers'],
+  ['hooks', 'REST hooks (Zapier and other automation)'],
   ['admin', 'everything'],
 ] as const;
 
