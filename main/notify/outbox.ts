@@ -1,5 +1,6 @@
 import { TaskState, type Task } from '@a2a-js/sdk';
 import type { EmailConfig, EmailEvent } from '../base/config-schema';
+import { coalesced } from '../base/coalesce';
 import type { Logger } from '../base/log';
 import type { EmailOutboxRepository, EmailOutboxRow } from '../store/email-repository';
 import { stateName } from '../tasks/states';
@@ -53,7 +54,6 @@ export function createEmailOutbox(deps: OutboxDeps) {
   const mailed = mailedEvents(email);
   const leaseMs = email.timeoutMs * 3;
   let running = false;
-  let wakePending = false;
   let timer: NodeJS.Timeout | undefined;
   let inflight: Promise<void> | undefined;
 
@@ -75,14 +75,8 @@ export function createEmailOutbox(deps: OutboxDeps) {
     }
   });
 
-  function wake(): void {
-    if (!running || wakePending) return;
-    wakePending = true;
-    setImmediate(() => {
-      wakePending = false;
-      pump();
-    });
-  }
+  // pump() checks `running` itself, so a wake queued before stop() does nothing.
+  const wake = coalesced(pump);
 
   function pump(): void {
     if (!running || inflight) return;

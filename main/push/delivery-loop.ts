@@ -1,5 +1,6 @@
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { coalesced } from '../base/coalesce';
 import type { Logger } from '../base/log';
 import { sendWebhook, type WebhookClient } from './send-webhook';
 import type { TargetPolicy } from './target-policy';
@@ -66,18 +67,11 @@ export function createDeliveryLoop(deps: { policy: TargetPolicy; config: Deliver
   let client: WebhookClient | undefined;
   let abort = new AbortController();
   let running = false;
-  let wakePending = false;
   let timer: NodeJS.Timeout | undefined;
   let turn = 0;
 
-  function wake(): void {
-    if (!running || wakePending) return;
-    wakePending = true;
-    setImmediate(() => {
-      wakePending = false;
-      pump();
-    });
-  }
+  // pump() checks `running` itself, so a wake queued before stop() does nothing.
+  const wake = coalesced(pump);
 
   function pump(): void {
     if (!running) return;
