@@ -3,6 +3,7 @@ import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { askAgent, failAgent } from '../support/agents';
 import { startTestHost, type ConfigFlags, type TestHost, type TestHostOptions } from '../support/host';
 import { tempDir } from '../support/temp-dir';
+import { api } from '../support/http-api';
 
 /**
  * A real host on 127.0.0.1 whose webhooks may reach this machine and retry fast, with the test
@@ -25,16 +26,6 @@ export function addCodebases(test: TestHost, ...names: string[]): void {
   }
 }
 
-export async function api<T = unknown>(base: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { 'content-type': 'application/json', ...init.headers },
-    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T };
-}
-
 /** Sends a message over A2A HTTP+JSON without waiting for its end; returns the task id. */
 export async function sendTask(base: string, text: string, metadata: Record<string, unknown> = {}): Promise<string> {
   const r = await api<{ task?: { id: string } }>(base, '/v1/message:send', {
@@ -43,3 +34,5 @@ export async function sendTask(base: string, text: string, metadata: Record<stri
   if (r.status !== 200 || !r.body.task) throw new Error(`send: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.task.id;
 }
+
+export { api };

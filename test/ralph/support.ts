@@ -8,6 +8,7 @@ import { startHost, type Host } from '../../main/host/host';
 import { createCodebaseRepository } from '../../main/store/codebase-repository';
 import { registerCodebase } from '../../main/workers/workspace/codebases';
 import { git, makeFolder } from '../support/git-repo';
+import { api } from '../support/http-api';
 
 export const scriptedAgent = join(import.meta.dirname, '../fixtures/agents/ralph-scripted.js');
 
@@ -99,16 +100,6 @@ export function prd(stories: Record<string, unknown>[], extra: Record<string, un
   };
 }
 
-export async function api<T = unknown>(base: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { 'content-type': 'application/json', ...init.headers },
-    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T };
-}
-
 export async function createRun(base: string, body: Record<string, unknown>): Promise<RunView> {
   const r = await api<RunView>(base, '/v1/ralph/runs', { body: { codebase: 'app', ...body } });
   if (r.status !== 201) throw new Error(`create run: ${r.status} ${JSON.stringify(r.body)}`);
@@ -145,3 +136,5 @@ export function fileAt(repo: string, branch: string, path: string): string | und
     return undefined;
   }
 }
+
+export { api };
