@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { joinArtifactChunks, type ArtifactChunkRow } from '../artifact-reader';
 import type { TaskStore } from '../store-engine';
 import type { EventRow, TaskRow } from '../task-repository';
+import { createEventBatcher } from './event-batcher';
 import { isForeignKeyViolation, transaction } from './pool';
 
 const taskColumns = 'id, context_id, agent, state, status_json, metadata_json, last_seq, attempts, created_at, updated_at, origin';
@@ -9,12 +10,13 @@ const upsertSession =
   'INSERT INTO sessions (id, created_at, updated_at) VALUES ($1, $2, $2) ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at';
 
 /**
- * The task aggregate on PostgreSQL. A task's event counter and its event are written by one
- * statement that first updates (and so row-locks) the task: concurrent appends from any pool
- * or replica queue on that lock and number events without gap or repeat, and a failed insert
- * rolls the counter back with it.
+ * The task aggregate on PostgreSQL. Events are appended through a group commit
+ * (event-batcher.ts) that writes a task's counter and its events in one statement after
+ * row-locking the task: concurrent appends from any pool or replica queue on that lock and
+ * number events without gap or repeat, and a failed insert rolls the counter back with it.
  */
 export function pgTaskStore(pool: Pool): TaskStore {
+  const appendEvent = createEventBatcher(pool);
   return {
     async touchSession(id, now) {
       await pool.query(upsertSession, [id, now]);
@@ -41,17 +43,7 @@ export function pgTaskStore(pool: Pool): TaskStore {
     async getTask(id) {
       return (await pool.query<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE id = $1`, [id])).rows[0];
     },
-    async appendEvent(taskId, e) {
-      const r = await pool.query<{ seq: number }>(
-        `WITH t AS (
-           UPDATE tasks SET last_seq = last_seq + 1, updated_at = $4, state = coalesce($5, state), status_json = coalesce($6, status_json)
-           WHERE id = $1 RETURNING last_seq
-         )
-         INSERT INTO task_events (task_id, seq, kind, body_json, created_at) SELECT $1, last_seq, $2, $3, $4 FROM t RETURNING seq`,
-        [taskId, e.kind, e.json, e.now, e.status?.state ?? null, e.status?.statusJson ?? null],
-      );
-      return r.rows[0]?.seq;
-    },
+    appendEvent: (taskId, e) => appendEvent(taskId, e),
     async eventsAfter(taskId, afterSeq, limit) {
       const r = await pool.query<EventRow>('SELECT seq, kind, body_json FROM task_events WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [taskId, afterSeq, limit ?? null]);
       return r.rows;

@@ -75,7 +75,9 @@ for (const engine of engines) {
       expect(await s.tasks.appendArtifactParts('t1', 'nope', parts('a'))).toBe(false);
       expect(await s.tasks.dissolveTask('nope')).toBe(false);
       expect(await s.tasks.list({ limit: 10 })).toMatchObject({ total: 1 });
-      expect(await s.tasks.appendEvent('t1', event(2))).toBe(2);
+      // Sent together (one group commit on PostgreSQL): the missing task's append takes nothing from the others.
+      expect(await Promise.all([s.tasks.appendEvent('t1', event(2)), s.tasks.appendEvent('nope', event(3)), s.tasks.appendEvent('t1', event(4))])).toEqual([2, undefined, 3]);
+      expect((await s.tasks.eventsAfter('t1', 0)).map((e) => e.body_json)).toEqual(['{"task":"t1"}', '{"n":2}', '{"n":4}']);
     });
 
     it('keeps seq gapless and unique when two connections append to one task at once', async () => {
