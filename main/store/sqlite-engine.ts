@@ -1,6 +1,7 @@
 import { createCodebaseRepository } from './codebase-repository';
 import { closeDatabase, openDatabase, type Db } from './open';
 import type { CodebaseStore, StoreEngine, TaskStore } from './store-engine';
+import { sqliteTokenStore } from './sqlite-token-store';
 import { createTaskRepository } from './task-repository';
 
 /**
@@ -76,6 +77,7 @@ export function openSqliteEngine(file: string): StoreEngine {
     kind: 'sqlite',
     tasks: sqliteTaskStore(db),
     codebases: sqliteCodebaseStore(db),
+    tokens: sqliteTokenStore(db),
     close: async () => closeDatabase(db),
   };
 }

@@ -11,6 +11,7 @@ export interface StoreEngine {
   readonly kind: 'sqlite' | 'postgres';
   readonly tasks: TaskStore;
   readonly codebases: CodebaseStore;
+  readonly tokens: TokenRowStore;
   close(): Promise<void>;
 }
 
@@ -77,4 +78,41 @@ export interface CodebaseStore {
   list(): Promise<Codebase[]>;
   /** False when no codebase had that name. */
   remove(name: string): Promise<boolean>;
+}
+
+/** An API token as stored, minus its hash. Scopes are kept as written; main/auth decides which it trusts. */
+export interface StoredToken {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+  expiresAt: number | null;
+}
+
+export interface NewTokenRow {
+  id: string;
+  name: string;
+  /** SHA-256 of the token; the token itself is never stored. */
+  tokenHash: string;
+  scopes: string[];
+  createdAt: number;
+  expiresAt: number | null;
+}
+
+export type TokenInsert = { ok: true; token: StoredToken } | { ok: false; reason: 'name_taken'; existing: StoredToken };
+export type TokenRevoke = { kind: 'revoked' | 'already_revoked'; token: StoredToken } | { kind: 'not_found' };
+
+/** The tokens table behind an async port: rows only; generating and hashing tokens stays in main/auth. */
+export interface TokenRowStore {
+  /** Inserts the token unless a live (unrevoked) token has its name: then that one, untouched. */
+  insert(row: NewTokenRow): Promise<TokenInsert>;
+  /** Revokes by id, or by the name of the live token with that name (else the newest revoked one: already revoked). */
+  revoke(idOrName: string, now: number): Promise<TokenRevoke>;
+  findByHash(hash: string): Promise<StoredToken | undefined>;
+  get(id: string): Promise<StoredToken | undefined>;
+  /** Every token, oldest first. */
+  list(): Promise<StoredToken[]>;
+  markUsed(id: string, at: number): Promise<void>;
 }

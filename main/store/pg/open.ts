@@ -4,6 +4,7 @@ import { migratePg } from './migrate';
 import { pgMigrations } from './migrations';
 import { createPool, type PoolOptions } from './pool';
 import { pgTaskStore } from './task-store';
+import { pgTokenStore } from './token-store';
 
 /**
  * Connects to `url` (postgres://user@host:port/db), applies the pending PostgreSQL migrations
@@ -20,7 +21,7 @@ export async function openPgEngine(url: string, options: PoolOptions = {}): Prom
     throw new Error(`Cannot open the PostgreSQL store at ${redact(url)}: ${(err as Error).message}`, { cause: err });
   }
   let closing: Promise<void> | undefined;
-  return { kind: 'postgres', tasks: pgTaskStore(pool), codebases: pgCodebaseStore(pool), close: () => (closing ??= pool.end()) };
+  return { kind: 'postgres', tasks: pgTaskStore(pool), codebases: pgCodebaseStore(pool), tokens: pgTokenStore(pool), close: () => (closing ??= pool.end()) };
 }
 
 /** The URL without its password, for messages and logs. */

@@ -193,5 +193,37 @@ for (const engine of engines) {
       expect(await s.codebases.remove('web')).toBe(false);
       expect((await s.codebases.list()).map((c) => c.name)).toEqual(['Api']);
     });
+
+    it('keeps tokens by hash with a name unique among live ones, reusable once revoked; revokes once', async () => {
+      const s = await store();
+      const row = (id: string, name: string, createdAt = 1000) => ({ id, name, tokenHash: `hash-${id}`, scopes: ['tasks:read'], createdAt, expiresAt: null });
+      const first = await s.tokens.insert(row('id1', 'ci'));
+      expect(first).toEqual({ ok: true, token: { id: 'id1', name: 'ci', scopes: ['tasks:read'], createdAt: 1000, lastUsedAt: null, revokedAt: null, expiresAt: null } });
+      expect(await s.tokens.insert(row('id2', 'ci', 2000))).toMatchObject({ ok: false, reason: 'name_taken', existing: { id: 'id1' } });
+      expect(await s.tokens.findByHash('hash-id1')).toMatchObject({ id: 'id1' });
+      expect(await s.tokens.findByHash('hash-id2')).toBeUndefined();
+      await s.tokens.markUsed('id1', 1500);
+      expect(await s.tokens.get('id1')).toMatchObject({ lastUsedAt: 1500 });
+      expect(await s.tokens.revoke('ci', 3000)).toMatchObject({ kind: 'revoked', token: { id: 'id1', revokedAt: 3000 } });
+      expect(await s.tokens.revoke('ci', 3100)).toMatchObject({ kind: 'already_revoked', token: { id: 'id1', revokedAt: 3000 } });
+      expect(await s.tokens.revoke('nope', 3100)).toEqual({ kind: 'not_found' });
+      expect(await s.tokens.insert(row('id3', 'ci', 4000))).toMatchObject({ ok: true, token: { id: 'id3' } });
+      expect(await s.tokens.revoke('id3', 5000)).toMatchObject({ kind: 'revoked', token: { id: 'id3' } });
+      expect((await s.tokens.list()).map((t) => [t.id, t.revokedAt])).toEqual([['id1', 3000], ['id3', 5000]]);
+    });
+
+    it('lets exactly one of two connections create a name, and revoke a token, when they race', async () => {
+      const place = await engine.fresh();
+      const [a, b] = await Promise.all([place.open(), place.open()]);
+      const row = (id: string) => ({ id, name: 'shared', tokenHash: `hash-${id}`, scopes: [], createdAt: 1000, expiresAt: null });
+      const created = await Promise.all(range(1, 10).map((i) => (i % 2 ? a : b).tokens.insert(row(`id${i}`))));
+      const winners = created.filter((r) => r.ok);
+      expect(winners).toHaveLength(1);
+      const winner = winners[0]!.ok ? winners[0]!.token.id : '';
+      expect(created.every((r) => (r.ok ? r.token.id : r.existing.id) === winner)).toBe(true);
+      const revoked = await Promise.all(range(1, 10).map((i) => (i % 2 ? a : b).tokens.revoke(winner, 2000 + i)));
+      expect(revoked.filter((r) => r.kind === 'revoked')).toHaveLength(1);
+      expect(revoked.filter((r) => r.kind === 'already_revoked')).toHaveLength(9);
+    });
   });
 }
