@@ -23,22 +23,30 @@ export interface Outcome<T> {
   value: T;
 }
 
-/** Runs `fn` in one transaction on one connection; an error rolls back and is rethrown. */
+/**
+ * Runs `fn` in one transaction on one connection; an error rolls back and is rethrown. The
+ * connection of a failed transaction is closed, not pooled: after a lost connection or a failed
+ * ROLLBACK its state is unknown, and a fresh one costs little next to handing it on.
+ */
 export async function transaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<Outcome<T>>): Promise<T> {
   const client = await pool.connect();
+  let failed = false;
   try {
     await client.query('BEGIN');
     let outcome: Outcome<T>;
     try {
       outcome = await fn(client);
     } catch (err) {
-      await client.query('ROLLBACK');
+      await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
     await client.query(outcome.commit ? 'COMMIT' : 'ROLLBACK');
     return outcome.value;
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
-    client.release();
+    client.release(failed);
   }
 }
 
