@@ -36,6 +36,7 @@ import type { RunLogLine, RunSummaryView, RunView } from './ralph-api';
 export interface MonitorRoutes {
   'GET /api/overview': { request: void; query: { limit?: string }; response: Overview };
   'GET /api/sessions': { request: void; query: { limit?: string }; response: SessionSummary[] };
+  'GET /api/sessions/{id}': { request: void; query: never; response: SessionSummary };
   'GET /api/codebases': { request: void; query: never; response: CodebaseInfo[] };
   'POST /api/codebases': { request: CodebaseRequest; query: never; response: CodebaseInfo };
   'DELETE /api/codebases/{name}': { request: void; query: never; response: void };
@@ -116,6 +117,7 @@ export type StreamArgs<P extends MonitorStreamPath> = Partial<StreamInput<P>> ex
 export const monitorRouteKeys = Object.keys({
   'GET /api/overview': 1,
   'GET /api/sessions': 1,
+  'GET /api/sessions/{id}': 1,
   'GET /api/codebases': 1,
   'POST /api/codebases': 1,
   'DELETE /api/codebases/{name}': 1,
