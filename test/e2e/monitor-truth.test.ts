@@ -56,6 +56,20 @@ describe('the monitor tells the truth, in headless Chromium against a real host'
     await page.reload();
     await expect.poll(() => messages.allInnerTexts()).toEqual(['You: ask', 'Agent: What is your name?', 'You: Ada', 'Agent: hello Ada']);
 
+    // The terminal fills its frame's width at any window size (less than a column and a scrollbar to spare).
+    const fill = () =>
+      page.getByTestId('terminal').evaluate((frame) => {
+        const screen = frame.querySelector('.xterm-screen')!.getBoundingClientRect().width;
+        return { frame: frame.clientWidth, screen };
+      });
+    for (const width of [1600, 900]) {
+      await page.setViewportSize({ width, height: 900 });
+      await expect.poll(async () => { const f = await fill(); return f.frame - f.screen; }).toBeLessThan(40);
+      const { frame, screen } = await fill();
+      expect(screen).toBeLessThanOrEqual(frame);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     const contextId = env.host.tasks.get(first).contextId;
     await page.goto(`${env.base}/#/sessions/${contextId}`);
     await expect.poll(() => page.getByTestId('composer-agent').inputValue()).toBe('proto');
