@@ -121,4 +121,25 @@ describe('the monitor tells the truth, in headless Chromium against a real host'
     expect(widths.error).toBeLessThanOrEqual(widths.page);
     await page.close();
   }, 30_000);
+
+  it('has a favicon, an index of the Settings sections, and says so when a table is empty', async () => {
+    const page = await openPage();
+    await page.goto(`${env.base}/#/settings`);
+    const icon = await page.locator('link[rel="icon"]').evaluate((link) => (link as HTMLLinkElement).href);
+    const served = await fetch(icon);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await served.text()).toContain('<svg');
+
+    await expect.poll(() => page.getByTestId('tokens-empty').innerText()).toContain('No tokens yet');
+    const index = page.getByRole('navigation', { name: 'Settings sections' });
+    await expect.poll(() => index.getByRole('button').allInnerTexts()).toEqual(['Host', 'Agents', 'Tokens', 'IDE setup', 'Sync', 'Email']);
+    await index.getByRole('button', { name: 'Email' }).click();
+    // The route stays; the section's heading is in view and focused.
+    expect(new URL(page.url()).hash).toBe('#/settings');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('email-title');
+    expect(await page.locator('#email-title').evaluate((h) => h.getBoundingClientRect().top < innerHeight)).toBe(true);
+    expect(page.problems).toEqual([]);
+    await page.close();
+  }, 30_000);
 });
