@@ -254,6 +254,11 @@ export interface SyncJoinRequest {
   token: string;
 }
 
+/** `PUT /api/sync/device`: what the other devices of the workspace call this one. */
+export interface DeviceNameRequest {
+  name: string;
+}
+
 /** Every non-2xx `/api/*` answer. */
 export interface ApiErrorBody {
   error: { code: string; message: string };

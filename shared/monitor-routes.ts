@@ -16,6 +16,7 @@ import type {
   SettingsSaved,
   SettingsUpdate,
   SyncJoinRequest,
+  DeviceNameRequest,
   SyncStatus,
   TaskJson,
   TaskLogEntry,
@@ -48,6 +49,7 @@ export interface MonitorRoutes {
   'GET /api/ide-config': { request: void; query: { client: string; transport?: 'stdio' | 'http' }; response: IdeSnippet };
   'GET /sync/status': { request: void; query: never; response: SyncStatus };
   'POST /api/sync/join': { request: SyncJoinRequest; query: never; response: SyncStatus };
+  'PUT /api/sync/device': { request: DeviceNameRequest; query: never; response: SyncStatus };
   'POST /api/sync/leave': { request: void; query: never; response: SyncStatus };
   'GET /api/email': { request: void; query: never; response: EmailSettingsInfo };
   'PUT /api/email': { request: EmailSaveRequest; query: never; response: EmailSaved };
@@ -129,6 +131,7 @@ export const monitorRouteKeys = Object.keys({
   'GET /api/ide-config': 1,
   'GET /sync/status': 1,
   'POST /api/sync/join': 1,
+  'PUT /api/sync/device': 1,
   'POST /api/sync/leave': 1,
   'POST /v1/message:send': 1,
   'POST /v1/tasks/{id}:cancel': 1,

@@ -57,6 +57,13 @@ describe('the monitor\'s Sync settings against a real relay process', () => {
     await page.screenshot({ path: join(ensureScreenshotDir(), 'sync-settings.png') });
     expect(desktop.host.sync.status()).toMatchObject({ state: 'connected', workspace: 'team' });
 
+    // Named here, the device is called so by the host and the workspace.
+    await page.getByTestId('device-name-input').fill('desk in the attic');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => page.getByTestId('device-name').innerText()).toBe('desk in the attic');
+    expect(desktop.host.sync.status().deviceName).toBe('desk in the attic');
+    await expect.poll(() => page.getByTestId('sync-state').innerText(), { timeout: 15_000 }).toBe('Connected');
+
     // A session the laptop ran appears here with the laptop's name.
     const task = await sendAndSettle(laptop, 'started on the laptop');
     await waitFor(() => desktop.host.tasks.list({ contextId: task.contextId }).totalSize, (n) => n === 1, 15_000, 'laptop session on desktop');
