@@ -93,6 +93,25 @@ describe('the monitor tells the truth, in headless Chromium against a real host'
     await page.close();
   }, 60_000);
 
+  it('shows the codebase an A2A client named in its message metadata (not only request metadata) in the overview and task view', async () => {
+    await registerCodebase('lib');
+    const res = await fetch(`${env.base}/v1/message:send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: { messageId: 'meta-1', role: 'ROLE_USER', parts: [{ text: 'from a client' }], metadata: { codebase: 'lib' } } }),
+    });
+    expect(res.status).toBe(200);
+    const { task } = (await res.json()) as { task: { id: string } };
+    const page = await openPage();
+    await page.goto(env.base);
+    const cells = page.locator(`[data-task-id="${task.id}"] [role="cell"]`);
+    await expect.poll(() => cells.allInnerTexts()).toContain('lib');
+    await page.goto(`${env.base}/#/tasks/${task.id}`);
+    await expect.poll(() => page.getByTestId('task-codebase').innerText()).toBe('lib');
+    expect(page.problems).toEqual([]);
+    await page.close();
+  }, 30_000);
+
   it('shows a not-found page for a task or session id the host does not have, with nothing to cancel', async () => {
     const page = await openPage();
     await page.goto(`${env.base}/#/tasks/no-such-task`);
