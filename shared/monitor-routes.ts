@@ -21,6 +21,7 @@ import type {
   TaskJson,
   TaskLogEntry,
   TaskPageJson,
+  TaskSummary,
   TokenInfo,
   TokenRequest,
 } from './monitor-api';
@@ -38,6 +39,7 @@ export interface MonitorRoutes {
   'GET /api/overview': { request: void; query: { limit?: string }; response: Overview };
   'GET /api/sessions': { request: void; query: { limit?: string }; response: SessionSummary[] };
   'GET /api/sessions/{id}': { request: void; query: never; response: SessionSummary };
+  'GET /api/tasks/{id}': { request: void; query: never; response: TaskSummary };
   'GET /api/codebases': { request: void; query: never; response: CodebaseInfo[] };
   'POST /api/codebases': { request: CodebaseRequest; query: never; response: CodebaseInfo };
   'DELETE /api/codebases/{name}': { request: void; query: never; response: void };
@@ -120,6 +122,7 @@ export const monitorRouteKeys = Object.keys({
   'GET /api/overview': 1,
   'GET /api/sessions': 1,
   'GET /api/sessions/{id}': 1,
+  'GET /api/tasks/{id}': 1,
   'GET /api/codebases': 1,
   'POST /api/codebases': 1,
   'DELETE /api/codebases/{name}': 1,

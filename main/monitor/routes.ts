@@ -80,6 +80,11 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
   const route = typedRoutes<MonitorRoutes>(router);
   route('GET /api/overview', (_req, _params, url) => ({ body: overview(limitParam(url, FEED_TASKS, 10_000)) }));
   route('GET /api/sessions', (_req, _params, url) => ({ body: reads.sessions(limitParam(url, 500, 5000)) }));
+  route('GET /api/tasks/{id}', (_req, { id }) => {
+    const task = reads.summary(id!);
+    if (!task) throw new HttpError(404, 'not_found', `Task ${id} does not exist on this host.`);
+    return { body: task };
+  });
   route('GET /api/sessions/{id}', (_req, { id }) => {
     const session = reads.session(id!);
     if (!session) throw new HttpError(404, 'not_found', `Session ${id} does not exist on this host.`);

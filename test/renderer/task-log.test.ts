@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamResponseJson } from '../../shared/monitor-api';
-import { applyEntry, artifactText, emptyDetail, firstUserText, mergeHistory, type TaskDetail } from '../../renderer/src/lib/task-log';
+import { applyEntry, artifactText, emptyDetail, firstUserText, fromSnapshot, mergeHistory, type TaskDetail } from '../../renderer/src/lib/task-log';
 
 const ids = { taskId: 't1', contextId: 'c1' };
 const status = (state: string, text?: string): StreamResponseJson => ({
@@ -76,5 +76,27 @@ describe("a task's event log in the task view", () => {
     expect(merged.messages.map((m) => m.messageId)).toEqual(['u1', 'm-Name?', 'u2', 'm-hello Ada']);
     // Nothing new: the same detail, so the view does not render again.
     expect(mergeHistory(merged, history)).toBe(merged);
+  });
+
+  it("shows a synced copy, which has no event log here, from its stored task; the log, when there is one, replaces it", () => {
+    const stored = {
+      id: 't1', contextId: 'c1',
+      status: { state: 'TASK_STATE_COMPLETED', message: { messageId: 'a1', role: 'ROLE_AGENT', parts: [{ text: 'done' }] } },
+      history: [{ messageId: 'u1', role: 'ROLE_USER', parts: [{ text: 'build it' }] }],
+      artifacts: [{ artifactId: 'output', parts: [{ text: 'line 1\n' }] }, { artifactId: 'notes', parts: [{ text: 'n' }] }],
+      metadata: { agent: 'echo' },
+    };
+    const shown = fromSnapshot(emptyDetail('t1'), stored);
+    expect(shown).toMatchObject({ state: 'completed', statusText: 'done', contextId: 'c1', metadata: { agent: 'echo' }, lastSeq: 0 });
+    expect(shown.messages.map((m) => m.messageId)).toEqual(['u1', 'a1']);
+    expect(shown.output.join('')).toBe('line 1\n');
+    expect(shown.artifacts.map((a) => a.artifactId)).toEqual(['notes']);
+    // The log arrived first: the snapshot is not applied over it.
+    const logged = replay([status('TASK_STATE_WORKING')]);
+    expect(fromSnapshot(logged, stored)).toBe(logged);
+    // The log arrives after the snapshot: its entries apply from the first, output restarting.
+    const after = replay([{ task: { ...stored, status: { state: 'TASK_STATE_SUBMITTED' }, artifacts: [] } }, output('line 1\n', false)], shown);
+    expect(after.output.join('')).toBe('line 1\n');
+    expect(after.state).toBe('submitted');
   });
 });

@@ -61,8 +61,10 @@ function TaskNotFound({ id }: { id: string }) {
 export function TaskView({ id }: { id: string }) {
   const api = useMonitor((s) => s.api);
   const a2a = useMonitor((s) => s.a2a);
-  const summary = useMonitor((s) => s.tasks.find((t) => t.id === id));
-  const { detail, live, error, missing, open, raw, rawVersion } = useTaskView();
+  const fed = useMonitor((s) => s.tasks.find((t) => t.id === id));
+  const { detail, live, error, missing, open, raw, rawVersion, summary: read } = useTaskView();
+  // The feed's summary is live; the one read at open covers a task the feed does not hold.
+  const summary = fed ?? (read?.id === id ? read : undefined);
   const [actionError, setActionError] = useState<string>();
   const now = useNow(!!detail && !isFinal(detail.state));
 

@@ -1,4 +1,4 @@
-import type { ArtifactJson, MessageJson, TaskLogEntry, TaskStateName } from '../../../shared/monitor-api';
+import type { ArtifactJson, MessageJson, TaskJson, TaskLogEntry, TaskStateName } from '../../../shared/monitor-api';
 import { artifactJsonText, joinArtifactText, messageJsonText } from '../../../shared/message-text';
 import { needsInput, stateFromProto } from './states';
 
@@ -121,6 +121,26 @@ export function applyEntry(detail: TaskDetail, entry: TaskLogEntry): TaskDetail 
     messages: addMessage(d.messages, r.message),
     timeline: [...d.timeline, { seq: entry.seq, kind: 'message', label: 'Message', text: messageJsonText(r.message) }],
   };
+}
+
+/**
+ * The task as the host stores it, for a view whose event log gave nothing yet: a synced copy of
+ * another device's task has no log here, only the task. Applied while `lastSeq` is 0, so the log,
+ * should it arrive after all, replaces it entry by entry (its first entry is the whole task).
+ */
+export function fromSnapshot(detail: TaskDetail, task: TaskJson): TaskDetail {
+  if (detail.lastSeq > 0) return detail;
+  let next: TaskDetail = {
+    ...detail,
+    contextId: task.contextId,
+    state: stateFromProto(task.status.state),
+    metadata: task.metadata ?? {},
+    statusText: messageJsonText(task.status.message),
+    messages: [],
+  };
+  for (const m of [...(task.history ?? []), ...(task.status.message ? [task.status.message] : [])]) next.messages = addMessage(next.messages, m);
+  for (const a of task.artifacts ?? []) next = a.artifactId === OUTPUT_ARTIFACT ? putOutput(next, a, false) : { ...next, artifacts: mergeArtifact(next.artifacts, a, false) };
+  return next;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { create } from 'zustand';
-import type { TaskLogEntry } from '../../../shared/monitor-api';
+import type { TaskLogEntry, TaskSummary } from '../../../shared/monitor-api';
 import type { Api } from '../lib/api';
 import { connectRawOutput } from '../lib/raw-output';
 import { isFinal } from '../lib/states';
-import { applyEntry, emptyDetail, mergeHistory, type TaskDetail } from '../lib/task-log';
+import { applyEntry, emptyDetail, fromSnapshot, mergeHistory, type TaskDetail } from '../lib/task-log';
 
 export interface TaskViewState {
   detail?: TaskDetail;
@@ -12,6 +12,11 @@ export interface TaskViewState {
   error?: string;
   /** The host has no task of this id: the view says so instead of showing an empty queued task. */
   missing: boolean;
+  /**
+   * The task's summary as the host gives it when the view opens (agent, codebase, the device a
+   * synced copy runs on), for a task the live feed does not hold.
+   */
+  summary?: TaskSummary;
   /**
    * The task's raw terminal bytes, when it ran in a local pty: appended to in place (a flood
    * costs no copying), with `rawVersion` bumped per batch. Empty: show the output artifact.
@@ -51,8 +56,25 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
   },
 
   open(api, taskId) {
-    set({ detail: emptyDetail(taskId), live: true, error: undefined, missing: false, raw: [], rawVersion: 0 });
+    set({ detail: emptyDetail(taskId), live: true, error: undefined, missing: false, summary: undefined, raw: [], rawVersion: 0 });
     let closed = false;
+    const current = () => {
+      const detail = get().detail;
+      return !closed && detail?.id === taskId ? detail : undefined;
+    };
+    // A synced copy of another device's task has no event log here: its stored task stands in.
+    api.call('GET /v1/tasks/{id}', { params: { id: taskId } }).then(
+      (task) => {
+        const detail = current();
+        if (detail) set({ detail: fromSnapshot(detail, task) });
+      },
+      // A missing task is reported by the stream (404), any other error too.
+      () => {},
+    );
+    api.call('GET /api/tasks/{id}', { params: { id: taskId } }).then(
+      (summary) => current() && set({ summary }),
+      () => {},
+    );
     // The user's answers are in the task's history, not in its event log: read it again after each one.
     let historyRead = 0;
     const readHistory = () => {
@@ -61,8 +83,8 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
       historyRead = resumes;
       api.call('GET /v1/tasks/{id}', { params: { id: taskId } }).then(
         (task) => {
-          const detail = get().detail;
-          if (closed || detail?.id !== taskId) return;
+          const detail = current();
+          if (!detail) return;
           const merged = mergeHistory(detail, task.history ?? []);
           if (merged !== detail) set({ detail: merged });
         },
@@ -116,7 +138,7 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
       clearTimeout(timer);
       stopEvents();
       stopRaw();
-      if (get().detail?.id === taskId) set({ detail: undefined, live: false, error: undefined, missing: false, raw: [], rawVersion: 0 });
+      if (get().detail?.id === taskId) set({ detail: undefined, live: false, error: undefined, missing: false, summary: undefined, raw: [], rawVersion: 0 });
     };
   },
 }));
