@@ -15,7 +15,7 @@ export interface TaskSummary {
   contextId: string;
   agent: string;
   state: TaskStateName;
-  /** The codebase the task asked for (request metadata `codebase`); null when it named none. */
+  /** The codebase the task asked for (request or message metadata `codebase`); null when it named none. */
   codebase: string | null;
   /** The first user message's text, shortened. */
   title: string;
@@ -26,6 +26,8 @@ export interface TaskSummary {
   updatedAt: number;
   /** The device that runs it when another one does (a synced copy); null: this host. */
   origin: string | null;
+  /** That device's display name, once its index entry arrived. */
+  originName: string | null;
 }
 
 /** `POST /api/codebases`: the same as `codetether codebase add`. */
@@ -182,6 +184,9 @@ export interface SessionSummary {
   taskCount: number;
   /** The state of its latest task. */
   lastState: TaskStateName | null;
+  /** Its latest task's agent and codebase: what "Continue" runs unless told otherwise. */
+  agent: string | null;
+  codebase: string | null;
   createdAt: number;
   updatedAt: number;
   /** The device that ran the session's first task when it was another one (sync); null: this host. */
@@ -247,6 +252,11 @@ export interface SyncJoinRequest {
   url: string;
   workspace: string;
   token: string;
+}
+
+/** `PUT /api/sync/device`: what the other devices of the workspace call this one. */
+export interface DeviceNameRequest {
+  name: string;
 }
 
 /** Every non-2xx `/api/*` answer. */

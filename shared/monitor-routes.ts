@@ -16,10 +16,12 @@ import type {
   SettingsSaved,
   SettingsUpdate,
   SyncJoinRequest,
+  DeviceNameRequest,
   SyncStatus,
   TaskJson,
   TaskLogEntry,
   TaskPageJson,
+  TaskSummary,
   TokenInfo,
   TokenRequest,
 } from './monitor-api';
@@ -36,6 +38,8 @@ import type { RunLogLine, RunSummaryView, RunView } from './ralph-api';
 export interface MonitorRoutes {
   'GET /api/overview': { request: void; query: { limit?: string }; response: Overview };
   'GET /api/sessions': { request: void; query: { limit?: string }; response: SessionSummary[] };
+  'GET /api/sessions/{id}': { request: void; query: never; response: SessionSummary };
+  'GET /api/tasks/{id}': { request: void; query: never; response: TaskSummary };
   'GET /api/codebases': { request: void; query: never; response: CodebaseInfo[] };
   'POST /api/codebases': { request: CodebaseRequest; query: never; response: CodebaseInfo };
   'DELETE /api/codebases/{name}': { request: void; query: never; response: void };
@@ -47,6 +51,7 @@ export interface MonitorRoutes {
   'GET /api/ide-config': { request: void; query: { client: string; transport?: 'stdio' | 'http' }; response: IdeSnippet };
   'GET /sync/status': { request: void; query: never; response: SyncStatus };
   'POST /api/sync/join': { request: SyncJoinRequest; query: never; response: SyncStatus };
+  'PUT /api/sync/device': { request: DeviceNameRequest; query: never; response: SyncStatus };
   'POST /api/sync/leave': { request: void; query: never; response: SyncStatus };
   'GET /api/email': { request: void; query: never; response: EmailSettingsInfo };
   'PUT /api/email': { request: EmailSaveRequest; query: never; response: EmailSaved };
@@ -116,6 +121,8 @@ export type StreamArgs<P extends MonitorStreamPath> = Partial<StreamInput<P>> ex
 export const monitorRouteKeys = Object.keys({
   'GET /api/overview': 1,
   'GET /api/sessions': 1,
+  'GET /api/sessions/{id}': 1,
+  'GET /api/tasks/{id}': 1,
   'GET /api/codebases': 1,
   'POST /api/codebases': 1,
   'DELETE /api/codebases/{name}': 1,
@@ -127,6 +134,7 @@ export const monitorRouteKeys = Object.keys({
   'GET /api/ide-config': 1,
   'GET /sync/status': 1,
   'POST /api/sync/join': 1,
+  'PUT /api/sync/device': 1,
   'POST /api/sync/leave': 1,
   'POST /v1/message:send': 1,
   'POST /v1/tasks/{id}:cancel': 1,

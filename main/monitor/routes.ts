@@ -4,6 +4,7 @@ import type { MonitorRoutes } from '../../shared/monitor-routes';
 import type { TokenStore } from '../auth/token-store';
 import type { ConfigOrigin } from '../base/config';
 import type { Config } from '../base/config-schema';
+import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
 import type { HttpServer } from '../http/server';
 import { typedRoutes } from '../http/typed-routes';
@@ -79,6 +80,16 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
   const route = typedRoutes<MonitorRoutes>(router);
   route('GET /api/overview', (_req, _params, url) => ({ body: overview(limitParam(url, FEED_TASKS, 10_000)) }));
   route('GET /api/sessions', (_req, _params, url) => ({ body: reads.sessions(limitParam(url, 500, 5000)) }));
+  route('GET /api/tasks/{id}', (_req, { id }) => {
+    const task = reads.summary(id!);
+    if (!task) throw new HttpError(404, 'not_found', `Task ${id} does not exist on this host.`);
+    return { body: task };
+  });
+  route('GET /api/sessions/{id}', (_req, { id }) => {
+    const session = reads.session(id!);
+    if (!session) throw new HttpError(404, 'not_found', `Session ${id} does not exist on this host.`);
+    return { body: session };
+  });
   addFeedRoute(router, { tasks: deps.tasks, reads, overview, workers: () => workers(), onClose: deps.onClose });
   addTaskLogRoute(router, { tasks: deps.tasks, reads, onClose: deps.onClose });
   addTaskOutputRoute(router, { tasks: deps.tasks, reads, output: deps.output, onClose: deps.onClose });

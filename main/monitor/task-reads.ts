@@ -28,6 +28,7 @@ const toTask = (r: TaskSummaryRecord): TaskSummary => ({
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
   origin: r.origin,
+  originName: r.originName,
 });
 
 const toSession = (r: SessionSummaryRecord): SessionSummary => ({
@@ -35,6 +36,8 @@ const toSession = (r: SessionSummaryRecord): SessionSummary => ({
   title: listLine(r.firstUserText),
   taskCount: r.taskCount,
   lastState: r.lastState ? stateOf(r.lastState) : null,
+  agent: r.lastAgent,
+  codebase: codebaseOf(r.lastMetadataJson),
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
   origin: r.origin,
@@ -59,6 +62,10 @@ export function createTaskReads(summaries: SummaryRepository) {
       return record ? toTask(record) : undefined;
     },
     sessions: (limit: number): SessionSummary[] => summaries.sessions(limit).map(toSession),
+    session(contextId: string): SessionSummary | undefined {
+      const record = summaries.session(contextId);
+      return record ? toSession(record) : undefined;
+    },
   };
 }
 

@@ -16,6 +16,8 @@ export interface TaskSummaryRecord {
   firstUserText: string;
   /** The device that runs it when another one does (a synced copy); null: this device. */
   origin: string | null;
+  /** That device's display name, once its index entry arrived. */
+  originName: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -29,6 +31,9 @@ export interface SessionSummaryRecord {
   /** Its most recently created task, and that task's state. */
   lastTaskId: string | null;
   lastState: string | null;
+  /** That task's agent and metadata as stored: what continuing the session runs by default. */
+  lastAgent: string | null;
+  lastMetadataJson: string | null;
   /** The device that ran its first task when another one did (sync); null: this device. Later tasks may run anywhere. */
   origin: string | null;
   /** That device's display name, once its index entry arrived. */
@@ -66,7 +71,7 @@ export interface SummaryRepository {
   contextOf(taskId: string): string | undefined;
 }
 
-type SummaryRow = Omit<TaskRow, 'last_seq' | 'attempts' | 'origin'> & { origin: string | null; first_message: string | null };
+type SummaryRow = Omit<TaskRow, 'last_seq' | 'attempts' | 'origin'> & { origin: string | null; origin_name: string | null; first_message: string | null };
 
 interface SessionRow {
   id: string;
@@ -75,17 +80,20 @@ interface SessionRow {
   task_count: number;
   last_task: string | null;
   last_state: string | null;
+  last_agent: string | null;
+  last_metadata: string | null;
   origin: string | null;
   origin_name: string | null;
   first_message: string | null;
 }
 
 const taskColumns = `t.id, t.context_id, t.agent, t.state, t.status_json, t.metadata_json, t.origin, t.created_at, t.updated_at,
+  (SELECT d.name FROM sync_devices d WHERE d.id = t.origin) AS origin_name,
   (SELECT m.body_json FROM messages m WHERE m.task_id = t.id AND m.role = 'user' ORDER BY m.seq LIMIT 1) AS first_message`;
 
 const sessionSelect = `SELECT s.id, s.created_at, s.updated_at,
     (SELECT count(*) FROM tasks t WHERE t.context_id = s.id) AS task_count,
-    l.id AS last_task, l.state AS last_state, o.origin, d.name AS origin_name,
+    l.id AS last_task, l.state AS last_state, l.agent AS last_agent, l.metadata_json AS last_metadata, o.origin, d.name AS origin_name,
     (SELECT m.body_json FROM messages m WHERE m.context_id = s.id AND m.role = 'user' ORDER BY m.seq LIMIT 1) AS first_message
   FROM sessions s
   LEFT JOIN tasks l ON l.id = (SELECT t.id FROM tasks t WHERE t.context_id = s.id ORDER BY t.created_at DESC, t.id DESC LIMIT 1)
@@ -106,6 +114,7 @@ const toTask = (r: SummaryRow): TaskSummaryRecord => ({
   metadataJson: r.metadata_json,
   firstUserText: storedMessageText(r.first_message),
   origin: r.origin ?? null,
+  originName: r.origin_name,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -117,6 +126,8 @@ const toSession = (r: SessionRow): SessionSummaryRecord => ({
   taskCount: r.task_count,
   lastTaskId: r.last_task,
   lastState: r.last_state,
+  lastAgent: r.last_agent,
+  lastMetadataJson: r.last_metadata,
   origin: r.origin,
   originName: r.origin_name,
   firstUserText: storedMessageText(r.first_message),

@@ -63,6 +63,8 @@ export interface TaskRepository {
   /** Removes the task (its events, artifacts and push configs go with it); its messages stay in their session. */
   dissolveTask(taskId: string): void;
   list(filter: TaskListFilter): { rows: TaskRow[]; total: number };
+  /** What another device of the sync workspace calls itself, once its index entry arrived. */
+  deviceName(deviceId: string): string | undefined;
 }
 
 export function createTaskRepository(db: Db): TaskRepository {
@@ -99,6 +101,7 @@ export function createTaskRepository(db: Db): TaskRepository {
     ),
     detachMessages: db.prepare('UPDATE messages SET task_id = NULL WHERE task_id = ?'),
     deleteTask: db.prepare('DELETE FROM tasks WHERE id = ?'),
+    deviceName: db.prepare<[string], { name: string }>('SELECT name FROM sync_devices WHERE id = ?'),
     unfinished: db.prepare<[], TaskRow>(
       "SELECT * FROM tasks WHERE state IN ('submitted', 'working') AND origin IS NULL ORDER BY created_at",
     ),
@@ -124,6 +127,7 @@ export function createTaskRepository(db: Db): TaskRepository {
     insertEvent: (taskId, seq, kind, json, now) => void s.insertEvent.run(taskId, seq, kind, json, now),
     eventsAfter: (taskId, afterSeq, limit = -1) => s.eventsAfter.all(taskId, afterSeq, limit),
     unfinished: () => s.unfinished.all(),
+    deviceName: (deviceId) => s.deviceName.get(deviceId)?.name,
     untouched(taskId: string): boolean {
       const r = s.untouched.get(taskId, taskId)!;
       return r.messages === 1 && !r.artifacts;

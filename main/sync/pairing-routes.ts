@@ -1,20 +1,23 @@
 import { z } from 'zod';
-import type { SyncJoinRequest } from '../../shared/monitor-api';
+import type { DeviceNameRequest, SyncJoinRequest } from '../../shared/monitor-api';
 import type { MonitorRoutes } from '../../shared/monitor-routes';
 import type { ScopeRule } from '../auth/route-scopes';
 import { badRequest, bodySchema, optionalText, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
 import { typedRoutes } from '../http/typed-routes';
 import { checkPairing } from './pairing';
+import { checkDeviceName } from './sync-settings';
 import type { SyncService } from './sync-service';
 
 /** The shape of the body; what makes a pairing valid is checkPairing's, shared with `codetether sync join`. */
 const joinRequest = bodySchema<SyncJoinRequest>()(z.object({ url: optionalText, workspace: optionalText, token: optionalText }));
+const nameRequest = bodySchema<DeviceNameRequest>()(z.object({ name: z.string() }));
 
 /**
  * `POST /api/sync/join` {url, workspace, token} and `POST /api/sync/leave`: the monitor's
- * `codetether sync join` / `leave`, with the same checks. Both answer with the sync status; the
- * relay token is stored, never echoed.
+ * `codetether sync join` / `leave`, with the same checks. `PUT /api/sync/device` {name} names
+ * this device for the others. All answer with the sync status; the relay token is stored, never
+ * echoed.
  */
 export function addSyncPairingRoutes(router: Router, deps: { sync: SyncService; bodyLimit: number }): void {
   const route = typedRoutes<MonitorRoutes>(router);
@@ -23,6 +26,11 @@ export function addSyncPairingRoutes(router: Router, deps: { sync: SyncService; 
     const checked = checkPairing(await readBodyAs(req, deps.bodyLimit, joinRequest));
     if (!checked.ok) throw badRequest(checked.error);
     return { body: deps.sync.join(checked.settings), headers: noStore };
+  });
+  route('PUT /api/sync/device', async (req) => {
+    const checked = checkDeviceName((await readBodyAs(req, deps.bodyLimit, nameRequest)).name);
+    if (!checked.ok) throw badRequest(checked.error);
+    return { body: deps.sync.rename(checked.name), headers: noStore };
   });
   route('POST /api/sync/leave', () => {
     deps.sync.leave();

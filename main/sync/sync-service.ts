@@ -6,7 +6,7 @@ import type { SyncRepository } from '../store/sync-repository';
 import type { TaskEvent } from '../tasks/task-event';
 import { startSyncEngine, type SyncEngine, type SyncEngineOptions } from './sync-engine';
 import { join } from './pairing';
-import { clearSyncSettings, deviceId, readSyncSettings, settingsKey, type SyncSettings } from './sync-settings';
+import { clearSyncSettings, deviceId, readDeviceName, readSyncSettings, settingsKey, writeDeviceName, type SyncSettings } from './sync-settings';
 
 export interface SyncServiceDeps {
   repo: SyncRepository;
@@ -19,7 +19,7 @@ export interface SyncServiceDeps {
 export interface SyncServiceOptions extends SyncEngineOptions {
   /** How often the settings table is read for a join or leave made by the CLI while the host runs. */
   settingsPollMs: number;
-  /** What other devices call this one; the machine's host name by default. */
+  /** What other devices call this one until the user names it; the machine's host name by default. */
   deviceName?: string;
 }
 
@@ -32,6 +32,11 @@ export interface SyncService {
   join(settings: SyncSettings): SyncStatus;
   /** `POST /api/sync/leave`; false when the device was not paired. */
   leave(): boolean;
+  /**
+   * `PUT /api/sync/device`: what the other devices call this one (a checked name, see
+   * checkDeviceName). Kept in the data dir; the workspace learns it at once when paired.
+   */
+  rename(name: string): SyncStatus;
   /** Disconnects and frees every document; the host calls it before closing the database. */
   stop(): void;
 }
@@ -44,13 +49,16 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { repo, codebases } = deps;
   const options = { ...defaults, ...deps.options };
   const device = deviceId(repo, Date.now());
-  const deviceName = options.deviceName ?? hostname();
+  const fallbackName = options.deviceName ?? hostname();
+  const deviceName = () => readDeviceName(repo, fallbackName);
   let engine: SyncEngine | undefined;
   let current = '';
 
   function apply(): void {
     const settings = readSyncSettings(repo);
-    const key = settingsKey(settings);
+    const name = deviceName();
+    // A new name restarts the engine, which publishes it into the workspace index as it starts.
+    const key = `${settingsKey(settings)}\n${name}`;
     if (key === current) return;
     current = key;
     engine?.stop();
@@ -63,7 +71,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       repo,
       target: settings,
       deviceId: device,
-      deviceName,
+      deviceName: name,
       codebases: codebases.list,
       log: deps.log,
       subscribeAll: deps.subscribeAll,
@@ -89,12 +97,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   function status(): SyncStatus {
     const settings = readSyncSettings(repo);
-    if (!engine || !settings) return { state: 'not-paired', deviceId: device, deviceName, pending: repo.pendingCount(), docsLoaded: 0, docsConnected: 0, docsWaiting: 0 };
+    if (!engine || !settings) return { state: 'not-paired', deviceId: device, deviceName: deviceName(), pending: repo.pendingCount(), docsLoaded: 0, docsConnected: 0, docsWaiting: 0 };
     const s = engine.status();
     return {
       state: s.connected ? 'connected' : 'offline',
       deviceId: device,
-      deviceName,
+      deviceName: deviceName(),
       relay: settings.url,
       workspace: settings.workspace,
       lastSyncedAt: s.lastSyncedAt === undefined ? undefined : new Date(s.lastSyncedAt).toISOString(),
@@ -111,6 +119,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     status,
     join(settings) {
       join(repo, settings, Date.now());
+      refresh();
+      return status();
+    },
+    rename(name) {
+      writeDeviceName(repo, name, Date.now());
       refresh();
       return status();
     },

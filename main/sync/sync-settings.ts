@@ -45,6 +45,31 @@ export function deviceId(repo: SyncRepository, now: number): string {
   return id;
 }
 
+/** The longest device name: it shows in lists beside session titles. */
+export const DEVICE_NAME_MAX = 64;
+
+/**
+ * A device name as the user typed it, trimmed; an error a person can act on when it is empty,
+ * too long or holds a control character (it travels to every device of the workspace).
+ */
+export function checkDeviceName(name: string): { ok: true; name: string } | { ok: false; error: string } {
+  const trimmed = name.trim();
+  if (!trimmed) return { ok: false, error: 'The device name is empty: give this device a name the other devices will show.' };
+  if (trimmed.length > DEVICE_NAME_MAX) return { ok: false, error: `The device name is ${trimmed.length} characters long; at most ${DEVICE_NAME_MAX} are allowed.` };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return { ok: false, error: 'The device name holds a control character (a tab or a line break): use plain text.' };
+  return { ok: true, name: trimmed };
+}
+
+/** The name the user gave this device (kept in the settings table), else `fallback` (the host name). */
+export function readDeviceName(repo: SyncRepository, fallback: string): string {
+  return repo.setting('name') ?? fallback;
+}
+
+export function writeDeviceName(repo: SyncRepository, name: string, now: number): void {
+  repo.putSetting('name', name, now);
+}
+
 /** A string that changes whenever the pairing does; the host compares it to pick up a join or leave. */
 export function settingsKey(settings: SyncSettings | undefined): string {
   return settings ? `${settings.url}\n${settings.workspace}\n${settings.token}` : '';

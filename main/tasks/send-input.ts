@@ -41,3 +41,15 @@ export function codebaseOf(input: SendInput): string | undefined {
   const named = input.metadata?.codebase ?? input.message.metadata?.codebase;
   return typeof named === 'string' ? named : undefined;
 }
+
+/**
+ * The metadata a new task keeps: the request's, plus the codebase when only the message names
+ * it (the RLM command and many A2A clients put it there), so every list and every device reads
+ * where the task runs from the task itself.
+ */
+export function recordedMetadata(input: SendInput): Record<string, unknown> | undefined {
+  const request = input.metadata ?? {};
+  const codebase = input.message.metadata?.codebase;
+  const metadata = request.codebase === undefined && typeof codebase === 'string' ? { ...request, codebase } : request;
+  return Object.keys(metadata).length ? metadata : undefined;
+}

@@ -17,7 +17,7 @@ import { TaskError } from './task-error';
 import type { TaskEvent, TaskEventKind } from './task-event';
 import { listTasks, type ListInput, type ListResult } from './list-tasks';
 import { watchTask, type PendingWatch, type TaskWatch } from './task-watch';
-import { agentOf, codebaseOf, type SendInput, type SendOptions, type SendResult } from './send-input';
+import { agentOf, codebaseOf, recordedMetadata, type SendInput, type SendOptions, type SendResult } from './send-input';
 import { taskSetting } from './task-setting';
 
 /** How a run lost to a host restart begins its note in the task's status message. */
@@ -275,7 +275,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     const task: Task = commit((now) => {
       repo.touchSession(contextId, now);
       const status: TaskStatus = { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: new Date(now).toISOString() };
-      const metadata = input.metadata && Object.keys(input.metadata).length ? input.metadata : undefined;
+      const metadata = recordedMetadata(input);
       const row: TaskRow = {
         id: taskId, context_id: contextId, agent, state: 'submitted', status_json: statusJson(status.state, status.timestamp, undefined),
         // Inserted with its first event already counted: saving the row again for event #1 would cost an UPDATE per send.

@@ -48,7 +48,10 @@ export function createTaskWriter({ repo, batch, bus, onLost }: TaskWriterDeps) {
   /** A task synced from another device is a read-only copy: only the device that runs it changes it. */
   function mustBeLocal(row: TaskRow): void {
     if (row.origin) {
-      throw new TaskError('unsupported-operation', `Task ${row.id} runs on another device (${row.origin}) and is read-only here. Send a message without taskId in context ${row.context_id} to continue the session on this device.`);
+      // Named as the user named that device; its id only until its index entry arrives.
+      const name = repo.deviceName(row.origin);
+      const device = name ? `device "${name}"` : `another device (${row.origin})`;
+      throw new TaskError('unsupported-operation', `Task ${row.id} runs on ${device} and is read-only here. Send a message without taskId in context ${row.context_id} to continue the session on this device.`);
     }
   }
 

@@ -27,6 +27,7 @@ function attacks(folder: string): { method: string; path: string; body: unknown 
     { method: 'POST', path: '/api/tokens/any:revoke', body: {} },
     { method: 'POST', path: '/api/sync/join', body: { url: 'ws://127.0.0.1:9/relay', workspace: 'w', token: 't' } },
     { method: 'POST', path: '/api/sync/leave', body: {} },
+    { method: 'PUT', path: '/api/sync/device', body: { name: 'stolen' } },
     { method: 'PUT', path: '/api/settings', body: { defaultAgent: 'echo' } },
     { method: 'PUT', path: '/api/email', body: { email: { host: 'smtp.evil.test', tls: 'none', from: 'x@evil.test', recipients: ['x@evil.test'], events: ['completed'], imap: null } } },
     { method: 'POST', path: '/api/email/test', body: { email: { host: '127.0.0.1', port: 9, tls: 'none', from: 'x@evil.test', recipients: ['x@evil.test'], events: [], imap: null } } },
@@ -79,6 +80,7 @@ describe('a page on another origin, in real Chromium', () => {
     expect(JSON.stringify(tokens)).not.toContain('stolen');
     const sync = await (await fetch(`${env.base}/sync/status`)).json();
     expect(sync.state).toBe('not-paired');
+    expect(sync.deviceName).not.toBe('stolen');
     expect(existsSync(join(env.dataDir, 'config.json'))).toBe(false);
     expect(env.host.tasks.list({ pageSize: 100 }).tasks).toHaveLength(0);
     expect(env.host.hooks.list()).toEqual([]);

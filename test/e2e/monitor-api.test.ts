@@ -65,6 +65,10 @@ describe('the monitor API', () => {
     expect(feed).toMatch(/^event: snapshot\ndata: \{"type":"snapshot","overview":\{"counts":\{/);
     ctl.abort();
     expect((await fetch(`${base}/api/tasks/nope/events`)).status).toBe(404);
+    // One task's and one session's summary, for a view of a task or session the live feed does not hold.
+    expect(await (await fetch(`${base}/api/tasks/${task.id}`)).json()).toMatchObject({ id: task.id, contextId: task.contextId, title: 'hello', origin: null });
+    expect(await (await fetch(`${base}/api/sessions/${task.contextId}`)).json()).toMatchObject({ id: task.contextId, title: 'hello', taskCount: 1 });
+    for (const path of ['/api/tasks/nope', '/api/sessions/nope']) expect((await fetch(`${base}${path}`)).status, path).toBe(404);
     expect((await fetch(`${base}/api/tasks/${task.id}/events?after=x`)).status).toBe(400);
   });
 

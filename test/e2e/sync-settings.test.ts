@@ -57,6 +57,13 @@ describe('the monitor\'s Sync settings against a real relay process', () => {
     await page.screenshot({ path: join(ensureScreenshotDir(), 'sync-settings.png') });
     expect(desktop.host.sync.status()).toMatchObject({ state: 'connected', workspace: 'team' });
 
+    // Named here, the device is called so by the host and the workspace.
+    await page.getByTestId('device-name-input').fill('desk in the attic');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => page.getByTestId('device-name').innerText()).toBe('desk in the attic');
+    expect(desktop.host.sync.status().deviceName).toBe('desk in the attic');
+    await expect.poll(() => page.getByTestId('sync-state').innerText(), { timeout: 15_000 }).toBe('Connected');
+
     // A session the laptop ran appears here with the laptop's name.
     const task = await sendAndSettle(laptop, 'started on the laptop');
     await waitFor(() => desktop.host.tasks.list({ contextId: task.contextId }).totalSize, (n) => n === 1, 15_000, 'laptop session on desktop');
@@ -64,6 +71,13 @@ describe('the monitor\'s Sync settings against a real relay process', () => {
     const origin = page.locator('ul.sessions li', { hasText: 'started on the laptop' }).getByTestId('session-origin');
     await origin.waitFor({ timeout: 10_000 });
     expect(await origin.innerText()).toBe('from laptop');
+    // Its task names the device it ran on, and offers nothing this device may not do to it.
+    await page.goto(`${desktop.origin}/#/tasks/${task.id}`);
+    await expect.poll(() => page.getByTestId('task-device').innerText(), { timeout: 10_000 }).toBe('laptop (read-only here)');
+    expect(await page.getByRole('button', { name: 'Cancel task' }).count()).toBe(0);
+    // It has no event log here; what the laptop synced is shown: its state and messages.
+    expect(await page.getByTestId('task-state').innerText()).toContain('Completed');
+    expect(await page.locator('.messages').innerText()).toContain('You: started on the laptop');
 
     // A codebase the laptop registered shows by name, not path; "Register here" starts the form with its name.
     const folder = join(laptop.dataDir, 'app');

@@ -6,7 +6,7 @@ import { useTaskView } from '../../renderer/src/stores/task-view';
 import { emptyDetail } from '../../renderer/src/lib/task-log';
 
 const summary = (id: string, updatedAt: number, state: TaskSummary['state']): TaskSummary => ({
-  id, contextId: 'c', agent: 'echo', state, codebase: null, title: id, statusText: '', createdAt: 0, updatedAt, origin: null,
+  id, contextId: 'c', agent: 'echo', state, codebase: null, title: id, statusText: '', createdAt: 0, updatedAt, origin: null, originName: null,
 });
 
 const overview = (tasks: TaskSummary[]): Overview => ({

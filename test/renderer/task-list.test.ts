@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../shared/monitor-api';
-import { formatDuration, taskDuration } from '../../renderer/src/lib/format';
+import { formatDuration, shortId, taskDuration } from '../../renderer/src/lib/format';
 import { filterTasks, LIST_LIMIT, sortTasks, upsertTask } from '../../renderer/src/lib/task-list';
 
 const task = (id: string, updatedAt: number, extra: Partial<TaskSummary> = {}): TaskSummary => ({
-  id, contextId: `c-${id}`, agent: 'echo', state: 'working', codebase: null, title: `task ${id}`, statusText: '', createdAt: 0, updatedAt, origin: null, ...extra,
+  id, contextId: `c-${id}`, agent: 'echo', state: 'working', codebase: null, title: `task ${id}`, statusText: '', createdAt: 0, updatedAt, origin: null, originName: null, ...extra,
 });
 
 describe('the task list', () => {
@@ -48,5 +48,14 @@ describe('the task list', () => {
     expect(taskDuration({ state: 'working', createdAt: 1000, updatedAt: 2000 }, 9000)).toBe(8000);
     expect(taskDuration({ state: 'completed', createdAt: 1000, updatedAt: 2000 }, 9000)).toBe(1000);
     expect([formatDuration(850), formatDuration(12_400), formatDuration(184_000), formatDuration(7_500_000)]).toEqual(['850ms', '12s', '3m 04s', '2h 05m']);
+  });
+
+  it('tells ids apart by their random end, not the timestamp every UUIDv7 of the hour starts with', () => {
+    const a = '019af3c2-7d41-7b10-9c3e-5a1f0e2b7c11';
+    const b = '019af3c2-7d41-7b10-8d02-44e9b0a1f3d9';
+    expect([shortId(a), shortId(b)]).toEqual(['0e2b7c11', 'b0a1f3d9']);
+    expect(shortId('ctx-a')).toBe('ctxa');
+    // The suffix finds its task in the list's search.
+    expect(filterTasks([task(a, 1), task(b, 2)], 'all', shortId(b)).map((t) => t.id)).toEqual([b]);
   });
 });

@@ -63,7 +63,7 @@ describe('the summary queries', () => {
 
     expect(summaries.sessions(10).map((s) => s.id)).toEqual(['ctx-r', 'ctx-b', 'ctx-a']);
     expect(summaries.session('ctx-a')).toEqual({
-      id: 'ctx-a', createdAt: 10, updatedAt: 10, taskCount: 3, lastTaskId: 'a3', lastState: 'working',
+      id: 'ctx-a', createdAt: 10, updatedAt: 10, taskCount: 3, lastTaskId: 'a3', lastState: 'working', lastAgent: 'echo', lastMetadataJson: null,
       origin: null, originName: null, firstUserText: 'fix the\nbuild',
     });
     expect(summaries.session('ctx-r')).toMatchObject({ firstUserText: 'write a poem', origin: 'dev-2', originName: 'Laptop', taskCount: 1, lastTaskId: 'r1' });
@@ -73,8 +73,9 @@ describe('the summary queries', () => {
     expect(summaries.recentTasks(10).map((t) => t.id)).toEqual(['r1', 'b1', 'a3', 'a2', 'a1']);
     expect(summaries.task('a1')).toEqual({
       id: 'a1', contextId: 'ctx-a', agent: 'echo', state: 'completed', statusText: 'done', metadataJson: '{"codebase":"app"}',
-      firstUserText: 'fix the\nbuild', origin: null, createdAt: 10, updatedAt: 10,
+      firstUserText: 'fix the\nbuild', origin: null, originName: null, createdAt: 10, updatedAt: 10,
     });
+    expect(summaries.task('r1')).toMatchObject({ origin: 'dev-2', originName: 'Laptop' });
     expect(summaries.task('a2')).toMatchObject({ statusText: 'Which branch?', firstUserText: '' });
     expect(summaries.task('nope')).toBeUndefined();
     expect(Object.fromEntries(summaries.stateCounts().map((c) => [c.state, c.count]))).toEqual({ completed: 2, 'input-required': 1, working: 1, submitted: 1 });
@@ -107,5 +108,17 @@ describe('the summary queries', () => {
       createdAt: new Date(5).toISOString(), updatedAt: new Date(40).toISOString(),
     });
     expect(mcp.transcript('ctx-r', 10).map((m) => m.role)).toEqual(['agent', 'user']);
+  });
+
+  it('give the monitor a session with the agent and codebase of its latest task, which "Continue" runs by default', () => {
+    const { db } = seed();
+    const monitor = createTaskReads(createSummaryRepository(db));
+    expect(monitor.session('ctx-a')).toMatchObject({ id: 'ctx-a', title: 'fix the build', agent: 'echo', codebase: null });
+    createTaskRepository(db).insertTask({
+      id: 'a4', context_id: 'ctx-a', agent: 'opencode', state: 'completed', status_json: status('completed'),
+      metadata_json: JSON.stringify({ codebase: 'app' }), last_seq: 1, attempts: 1, created_at: 50, updated_at: 50,
+    });
+    expect(monitor.session('ctx-a')).toMatchObject({ agent: 'opencode', codebase: 'app', lastState: 'completed' });
+    expect(monitor.session('nope')).toBeUndefined();
   });
 });

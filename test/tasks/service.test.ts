@@ -1,5 +1,7 @@
 import { Role, TaskState } from '@a2a-js/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRoamingRepository } from '../../main/store/roaming-repository';
+import { createSyncRepository } from '../../main/store/sync-repository';
 import type { AgentExecutor } from '../../main/tasks/executor';
 import type { TaskError } from '../../main/tasks/task-error';
 import { decodeEvent, type TaskEvent } from '../../main/tasks/task-event';
@@ -97,6 +99,41 @@ describe('task service', () => {
     expect(await kind(() => tasks.list({ pageToken: '!!!' }))).toBe('invalid-params');
     expect(await kind(() => tasks.list({ pageSize: 0 }))).toBe('invalid-params');
     expect(tasks.eventsAfter(task.id, 0)).toHaveLength(3);
+  });
+
+  it('records the codebase the message names in the task, as it records the one the request names', async () => {
+    const { tasks } = core(tempDir());
+    const fromMessage = await tasks.send({ message: userMessage('where', { metadata: { codebase: 'app', paths: ['src'] } }), metadata: { agent: 'echo' } });
+    expect(fromMessage.task.metadata).toEqual({ agent: 'echo', codebase: 'app' });
+    expect(tasks.get(fromMessage.task.id).metadata).toEqual({ agent: 'echo', codebase: 'app' });
+    const task1 = JSON.parse(tasks.eventsAfter(fromMessage.task.id, 0)[0]!.json) as { task: { metadata?: unknown } };
+    expect(task1.task.metadata).toEqual({ agent: 'echo', codebase: 'app' });
+    // The request's own codebase wins, and a message naming none records nothing.
+    const fromRequest = await tasks.send({ message: userMessage('where', { metadata: { codebase: 'other' } }), metadata: { codebase: 'app' } });
+    expect(fromRequest.task.metadata).toEqual({ codebase: 'app' });
+    expect((await tasks.send({ message: userMessage('nowhere') })).task.metadata).toBeUndefined();
+  });
+
+  it('refuses a message to another device\'s task naming that device, not its id', async () => {
+    const { tasks, db } = core(tempDir());
+    const sync = createSyncRepository(db);
+    const remote = (id: string, origin: string) =>
+      sync.putRemoteTask({ id, contextId: `ctx-${id}`, agent: 'ask', state: 'input-required', statusJson: '{"state":"TASK_STATE_INPUT_REQUIRED"}', metadataJson: null, origin, createdAt: 1, updatedAt: 1, artifacts: [] });
+    remote('named', 'dAbC123');
+    remote('unnamed', 'dXyZ789');
+    createRoamingRepository(db).putDevice('dAbC123', 'laptop', 1);
+    const refusal = async (taskId: string) => {
+      try {
+        await tasks.send({ message: userMessage('answer', { taskId }) });
+      } catch (err) {
+        return (err as TaskError).message;
+      }
+      return 'no error';
+    };
+    const named = await refusal('named');
+    expect(named).toContain('runs on device "laptop" and is read-only here');
+    expect(named).not.toContain('dAbC123');
+    expect(await refusal('unnamed')).toContain('runs on another device (dXyZ789)');
   });
 
   it('cancels a running task: the agent is aborted and later updates are refused', async () => {

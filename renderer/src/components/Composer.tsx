@@ -2,7 +2,10 @@ import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useMonitor } from '../stores/monitor';
 import { navigate } from '../stores/route';
 
-/** Starts a task (or a new task in a session, with `contextId`). Ctrl/Cmd+Enter sends. */
+/**
+ * Starts a task (or a new task in a session, with `contextId`). Ctrl/Cmd+Enter sends. `defaults`
+ * are read when it mounts: mount it once they are known.
+ */
 export function Composer({ contextId, defaults }: { contextId?: string; defaults?: { agent?: string; codebase?: string } }) {
   const { agents, codebases, a2a } = useMonitor();
   const [codebase, setCodebase] = useState(defaults?.codebase ?? '');
@@ -39,6 +42,7 @@ export function Composer({ contextId, defaults }: { contextId?: string; defaults
           Codebase
           <select value={codebase} onChange={(e) => setCodebase(e.target.value)} data-testid="composer-codebase">
             <option value="">(host default)</option>
+            {codebase && !chosenCodebase && <option value={codebase}>{codebase} (not registered on this device)</option>}
             {codebases.map((c) => (
               <option key={c.name} value={c.name}>
                 {c.name}
@@ -50,6 +54,7 @@ export function Composer({ contextId, defaults }: { contextId?: string; defaults
           Agent
           <select value={agent} onChange={(e) => setAgent(e.target.value)} data-testid="composer-agent">
             <option value="">{chosenCodebase?.defaultAgent ? `(codebase default: ${chosenCodebase.defaultAgent})` : '(host default)'}</option>
+            {agent && !agents.some((a) => a.name === agent) && <option value={agent}>{agent} (not on this host)</option>}
             {agents.map((a) => (
               <option key={a.name} value={a.name} title={a.description}>
                 {a.name}

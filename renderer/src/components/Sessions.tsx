@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { SessionSummary, TaskJson } from '../../../shared/monitor-api';
-import { messageJsonText } from '../../../shared/message-text';
-import { formatAge } from '../lib/format';
+import { messageJsonText, titleOf } from '../../../shared/message-text';
+import { ApiError } from '../lib/api';
+import { formatAge, shortId } from '../lib/format';
 import { stateFromProto } from '../lib/states';
 import { useMonitor } from '../stores/monitor';
 import { routeHref } from '../stores/route';
@@ -20,54 +21,82 @@ export function Sessions() {
     api.call('GET /api/sessions').then(setSessions, (err: Error) => setError(err.message));
   }, [api, total]);
   const q = query.trim().toLowerCase();
-  const shown = (sessions ?? []).filter((s) => !q || s.title.toLowerCase().includes(q) || s.id.startsWith(q));
+  const shown = (sessions ?? []).filter((s) => !q || s.title.toLowerCase().includes(q) || s.id.includes(q));
   const now = Date.now();
 
   return (
     <section className="view" aria-labelledby="sessions-title">
       <h2 id="sessions-title">Sessions</h2>
       <label>
-        Search <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+        Search <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="text or id" />
       </label>
       {error && <p role="alert" className="error">{error}</p>}
       <ul className="sessions">
         {shown.map((s) => (
-          <li key={s.id}>
-            <a href={routeHref({ view: 'session', id: s.id })}>{s.title || s.id}</a> {s.lastState && <StateBadge state={s.lastState} />}{' '}
+          <li key={s.id} data-session-id={s.id}>
+            <a href={routeHref({ view: 'session', id: s.id })}>{s.title || <em>(no text)</em>}</a> <span className="muted id-suffix">{shortId(s.id)}</span>{' '}
+            {s.lastState && <StateBadge state={s.lastState} />}{' '}
             <span className="muted">
               {s.taskCount} task{s.taskCount === 1 ? '' : 's'} · {formatAge(s.updatedAt, now)} · <span data-testid="session-origin">{s.origin ? `from ${s.originName ?? s.origin}` : 'this device'}</span>
             </span>
           </li>
         ))}
-        {sessions && shown.length === 0 && <li className="muted">No sessions.</li>}
+        {sessions && shown.length === 0 && <li className="muted">{q ? 'No session matches.' : 'No sessions yet. Start one from Send.'}</li>}
       </ul>
     </section>
   );
 }
 
+/** A task of the transcript, named by what it was asked. */
+function taskTitle(task: TaskJson): string {
+  return titleOf(messageJsonText(task.history?.find((m) => m.role === 'ROLE_USER')));
+}
+
 export function SessionView({ id }: { id: string }) {
+  const api = useMonitor((s) => s.api);
   const a2a = useMonitor((s) => s.a2a);
   const latest = useMonitor((s) => s.tasks.find((t) => t.contextId === id)?.updatedAt);
   const [tasks, setTasks] = useState<TaskJson[]>();
+  // null: the host has no such session.
+  const [summary, setSummary] = useState<SessionSummary | null>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     a2a?.session(id).then(setTasks, (err: Error) => setError(err.message));
-  }, [a2a, id, latest]);
-  const last = tasks?.at(-1);
-  const meta = (last?.metadata ?? {}) as { agent?: string; codebase?: string };
+    api?.call('GET /api/sessions/{id}', { params: { id } }).then(setSummary, (err: Error) =>
+      err instanceof ApiError && err.status === 404 ? setSummary(null) : setError(err.message),
+    );
+  }, [api, a2a, id, latest]);
+
+  if (summary === null) {
+    return (
+      <section className="view" aria-labelledby="session-title" data-testid="session-not-found">
+        <p>
+          <a href={routeHref({ view: 'sessions' })}>← Sessions</a>
+        </p>
+        <h2 id="session-title">No such session</h2>
+        <p>
+          This host has no session <code className="wrap">{id}</code>.
+        </p>
+      </section>
+    );
+  }
 
   return (
     <section className="view" aria-labelledby="session-title">
       <p>
         <a href={routeHref({ view: 'sessions' })}>← Sessions</a>
       </p>
-      <h2 id="session-title">Session {id.slice(0, 8)}</h2>
+      <h2 id="session-title" className="title-line" title={summary?.title}>
+        {summary?.title || 'Session'} <span className="muted id-suffix">{shortId(id)}</span>
+      </h2>
+      {summary?.origin && <p className="muted">Started on {summary.originName ?? summary.origin}.</p>}
       {error && <p role="alert" className="error">{error}</p>}
       <ol className="transcript">
         {(tasks ?? []).map((t) => (
           <li key={t.id}>
             <p>
-              <a href={routeHref({ view: 'task', id: t.id })}>Task {t.id.slice(0, 8)}</a> <StateBadge state={stateFromProto(t.status.state)} />
+              <a href={routeHref({ view: 'task', id: t.id })}>{taskTitle(t) || 'Task'}</a> <span className="muted id-suffix">{shortId(t.id)}</span>{' '}
+              <StateBadge state={stateFromProto(t.status.state)} />
             </p>
             <ul className="messages">
               {(t.history ?? []).map((m) => (
@@ -85,7 +114,8 @@ export function SessionView({ id }: { id: string }) {
         ))}
       </ol>
       <h3>Continue</h3>
-      <Composer contextId={id} defaults={meta} />
+      {/* Mounted once the session is read: the composer starts from its latest task's agent and codebase. */}
+      {summary && <Composer key={id} contextId={id} defaults={{ agent: summary.agent ?? undefined, codebase: summary.codebase ?? undefined }} />}
     </section>
   );
 }

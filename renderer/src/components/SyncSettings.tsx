@@ -9,6 +9,25 @@ const POLL_MS = 2_000;
 
 const stateLabel: Record<SyncStatus['state'], string> = { connected: 'Connected', offline: 'Offline', 'not-paired': 'Not in a workspace' };
 
+/** Renames this device: two machines that share a host name ("vm") can be told apart on the others. */
+function DeviceName({ current, busy, onRename }: { current: string; busy: boolean; onRename: (name: string) => Promise<boolean> }) {
+  const [draft, setDraft] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await onRename(draft)) setDraft('');
+  };
+  return (
+    <form className="row" onSubmit={(e) => void submit(e)} aria-label="Rename this device">
+      <label>
+        Device name <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder={current} maxLength={64} data-testid="device-name-input" />
+      </label>
+      <button type="submit" disabled={busy || !draft.trim() || draft.trim() === current}>
+        Rename
+      </button>
+    </form>
+  );
+}
+
 /** Settings › Sync: this device's pairing with a relay workspace, its status, join and leave. */
 export function SyncSettings() {
   const api = useMonitor((s) => s.api);
@@ -58,7 +77,8 @@ export function SyncSettings() {
           <dd data-testid="sync-state">{stateLabel[status.state]}</dd>
           <dt>This device</dt>
           <dd>
-            {status.deviceName} <span className="muted">({status.deviceId})</span>
+            <span data-testid="device-name">{status.deviceName}</span> <span className="muted">({status.deviceId})</span>
+            <DeviceName current={status.deviceName} busy={busy} onRename={(name) => act(() => api!.call('PUT /api/sync/device', { body: { name } }))} />
           </dd>
           {paired && (
             <>

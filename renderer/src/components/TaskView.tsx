@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { messageJsonText } from '../../../shared/message-text';
-import { formatDuration, taskDuration } from '../lib/format';
+import { formatDuration, shortId, taskDuration } from '../lib/format';
 import { isFinal, needsInput } from '../lib/states';
 import { firstUserText } from '../lib/task-log';
 import { useNow } from '../lib/use-now';
@@ -43,16 +43,34 @@ function AnswerForm({ onAnswer, question }: { onAnswer: (text: string) => Promis
   );
 }
 
+function TaskNotFound({ id }: { id: string }) {
+  return (
+    <section className="view" aria-labelledby="task-title" data-testid="task-not-found">
+      <p>
+        <a href={routeHref({ view: 'overview' })}>← Overview</a>
+      </p>
+      <h2 id="task-title">No such task</h2>
+      <p>
+        This host has no task <code className="wrap">{id}</code>. It may have been answered with a message instead of a task, or the link is from another
+        host or data dir.
+      </p>
+    </section>
+  );
+}
+
 export function TaskView({ id }: { id: string }) {
   const api = useMonitor((s) => s.api);
   const a2a = useMonitor((s) => s.a2a);
-  const summary = useMonitor((s) => s.tasks.find((t) => t.id === id));
-  const { detail, live, error, open, raw, rawVersion } = useTaskView();
+  const fed = useMonitor((s) => s.tasks.find((t) => t.id === id));
+  const { detail, live, error, missing, open, raw, rawVersion, summary: read } = useTaskView();
+  // The feed's summary is live; the one read at open covers a task the feed does not hold.
+  const summary = fed ?? (read?.id === id ? read : undefined);
   const [actionError, setActionError] = useState<string>();
   const now = useNow(!!detail && !isFinal(detail.state));
 
   useEffect(() => (api ? open(api, id) : undefined), [api, id, open]);
 
+  if (missing) return <TaskNotFound id={id} />;
   if (!detail || detail.id !== id) return <p className="muted">Loading task…</p>;
   const act = async (work: () => Promise<unknown>) => {
     setActionError(undefined);
@@ -64,9 +82,12 @@ export function TaskView({ id }: { id: string }) {
   };
   const metadata = detail.metadata as { agent?: string; codebase?: string; model?: string };
   const agent = summary?.agent ?? metadata.agent;
+  const codebase = summary?.codebase ?? metadata.codebase;
+  // A synced copy of another device's task: only that device may cancel or answer it.
+  const device = summary?.origin ? (summary.originName ?? summary.origin) : undefined;
   const retry = () =>
     act(async () => {
-      const task = await a2a!.send({ text: firstUserText(detail), agent, codebase: metadata.codebase, model: metadata.model, contextId: detail.contextId });
+      const task = await a2a!.send({ text: firstUserText(detail), agent, codebase, model: metadata.model, contextId: detail.contextId });
       navigate({ view: 'task', id: task.id });
     });
   const output = detail.output.join('');
@@ -77,9 +98,11 @@ export function TaskView({ id }: { id: string }) {
   return (
     <section className="view task-view" aria-labelledby="task-title">
       <p>
-        <a href={routeHref({ view: 'overview' })}>← Overview</a> · <a href={routeHref({ view: 'session', id: detail.contextId })}>Session</a>
+        <a href={routeHref({ view: 'overview' })}>← Overview</a> · <a href={routeHref({ view: 'session', id: detail.contextId })}>Session {shortId(detail.contextId)}</a>
       </p>
-      <h2 id="task-title">{firstUserText(detail) || 'Task'}</h2>
+      <h2 id="task-title" className="title-line" title={firstUserText(detail)}>
+        {firstUserText(detail) || 'Task'} <span className="muted id-suffix">{shortId(detail.id)}</span>
+      </h2>
       <dl className="facts">
         <dt>State</dt>
         <dd data-testid="task-state">
@@ -88,7 +111,13 @@ export function TaskView({ id }: { id: string }) {
         <dt>Agent</dt>
         <dd>{agent ?? '—'}</dd>
         <dt>Codebase</dt>
-        <dd>{metadata.codebase ?? '—'}</dd>
+        <dd data-testid="task-codebase">{codebase ?? '—'}</dd>
+        {device && (
+          <>
+            <dt>Runs on</dt>
+            <dd data-testid="task-device">{device} (read-only here)</dd>
+          </>
+        )}
         {summary && (
           <>
             <dt>Duration</dt>
@@ -104,7 +133,7 @@ export function TaskView({ id }: { id: string }) {
       {error && <p role="alert" className="error">{error}</p>}
       {actionError && <p role="alert" className="error">{actionError}</p>}
       <div className="actions">
-        {!isFinal(detail.state) && (
+        {!isFinal(detail.state) && !device && (
           <button type="button" className="danger" onClick={() => void act(() => a2a!.cancel(id))}>
             Cancel task
           </button>
@@ -115,7 +144,7 @@ export function TaskView({ id }: { id: string }) {
           </button>
         )}
       </div>
-      {needsInput(detail.state) && (
+      {needsInput(detail.state) && !device && (
         <AnswerForm question={detail.statusText} onAnswer={(text) => act(() => a2a!.send({ text, taskId: id, contextId: detail.contextId }))} />
       )}
       {trajectory && <Trajectory artifact={trajectory} />}
@@ -145,6 +174,7 @@ export function TaskView({ id }: { id: string }) {
                   <strong>{m.role === 'ROLE_USER' ? 'You' : 'Agent'}:</strong> {messageJsonText(m)}
                 </li>
               ))}
+              {detail.messages.length === 0 && <li className="muted">No messages yet.</li>}
             </ul>
           </section>
         </div>

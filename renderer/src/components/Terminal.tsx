@@ -1,3 +1,4 @@
+import { FitAddon } from '@xterm/addon-fit';
 import { Terminal as XTerm } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'react';
@@ -12,7 +13,8 @@ function theme() {
 /**
  * The agent's output in xterm.js. It is written as it arrives: `chunks` grows in place and
  * only the chunks not yet written go to the terminal; a new `reset` clears it first. xterm
- * parses and renders in its own batches, so large output stays fast.
+ * parses and renders in its own batches, so large output stays fast. Its columns and rows follow
+ * its frame (the fit addon, on every resize), so it fills the page's width at any window size.
  */
 export function Terminal({ chunks, reset, version }: { chunks: string[]; reset: number; version: number }) {
   const host = useRef<HTMLDivElement>(null);
@@ -21,7 +23,12 @@ export function Terminal({ chunks, reset, version }: { chunks: string[]; reset: 
 
   useEffect(() => {
     const t = new XTerm({ convertEol: true, disableStdin: true, scrollback: 20_000, rows: 24, cols: 120, fontSize: 13, theme: theme(), screenReaderMode: false });
+    const fit = new FitAddon();
+    t.loadAddon(fit);
     t.open(host.current!);
+    fit.fit();
+    const resized = new ResizeObserver(() => fit.fit());
+    resized.observe(host.current!);
     term.current = t;
     written.current = { count: 0, reset: -1 };
     const scheme = matchMedia('(prefers-color-scheme: dark)');
@@ -29,6 +36,7 @@ export function Terminal({ chunks, reset, version }: { chunks: string[]; reset: 
     scheme.addEventListener('change', onScheme);
     return () => {
       scheme.removeEventListener('change', onScheme);
+      resized.disconnect();
       t.dispose();
       term.current = undefined;
     };

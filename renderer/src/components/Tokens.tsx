@@ -14,7 +14,8 @@ const scopeChoices = [
 
 export function Tokens() {
   const api = useMonitor((s) => s.api);
-  const [tokens, setTokens] = useState<TokenInfo[]>([]);
+  // undefined until read, so the empty-table line never flashes before the list.
+  const [tokens, setTokens] = useState<TokenInfo[]>();
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>(['a2a', 'mcp']);
   const [created, setCreated] = useState<CreatedToken>();
@@ -97,7 +98,7 @@ export function Tokens() {
           </tr>
         </thead>
         <tbody>
-          {tokens.map((t) => (
+          {(tokens ?? []).map((t) => (
             <tr key={t.id} data-testid={`token-${t.name}`}>
               <td>{t.name}</td>
               <td>{t.scopes.join(', ')}</td>
@@ -113,6 +114,13 @@ export function Tokens() {
               </td>
             </tr>
           ))}
+          {tokens?.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted" data-testid="tokens-empty">
+                No tokens yet. Create one above for an A2A client, a remote worker or another device.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
     </section>

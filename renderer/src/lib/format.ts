@@ -26,3 +26,12 @@ export function formatAge(at: number, now: number): string {
   const d = new Date(at);
   return now - at < 86_400_000 ? d.toLocaleTimeString() : d.toLocaleDateString();
 }
+
+/**
+ * The part of an id that tells it apart at a glance: its last 8 characters. A UUIDv7 begins with
+ * its timestamp, so ids made the same hour share their first characters; the end is random.
+ */
+export function shortId(id: string): string {
+  const plain = id.replace(/-/g, '');
+  return plain.length <= 8 ? plain : plain.slice(-8);
+}

@@ -37,6 +37,6 @@ const filters: Record<TaskFilter, (t: TaskSummary) => boolean> = {
 export function filterTasks(tasks: readonly TaskSummary[], filter: TaskFilter, query = ''): TaskSummary[] {
   const q = query.trim().toLowerCase();
   return tasks.filter(
-    (t) => filters[filter](t) && (!q || t.title.toLowerCase().includes(q) || t.agent.includes(q) || (t.codebase ?? '').includes(q) || t.id.startsWith(q)),
+    (t) => filters[filter](t) && (!q || t.title.toLowerCase().includes(q) || t.agent.includes(q) || (t.codebase ?? '').includes(q) || t.id.includes(q)),
   );
 }

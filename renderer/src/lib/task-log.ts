@@ -1,6 +1,6 @@
-import type { ArtifactJson, MessageJson, TaskLogEntry, TaskStateName } from '../../../shared/monitor-api';
+import type { ArtifactJson, MessageJson, TaskJson, TaskLogEntry, TaskStateName } from '../../../shared/monitor-api';
 import { artifactJsonText, joinArtifactText, messageJsonText } from '../../../shared/message-text';
-import { stateFromProto } from './states';
+import { needsInput, stateFromProto } from './states';
 
 /** The artifact agents stream their terminal output into (docs/agent-protocol.md). */
 export const OUTPUT_ARTIFACT = 'output';
@@ -28,6 +28,12 @@ export interface TaskDetail {
   metadata: Record<string, unknown>;
   /** The user's messages and the agent's status messages, in order. */
   messages: MessageJson[];
+  /**
+   * How often a message of the user resumed the task (it left input-required or auth-required).
+   * The event log does not carry that message, as no A2A stream does: the task's history does
+   * (see mergeHistory).
+   */
+  resumes: number;
   /** Every artifact but the output, merged across appends, in order of first appearance. */
   artifacts: ArtifactJson[];
   /**
@@ -42,7 +48,7 @@ export interface TaskDetail {
 }
 
 export function emptyDetail(id: string): TaskDetail {
-  return { id, contextId: '', state: 'submitted', statusText: '', metadata: {}, messages: [], artifacts: [], output: [], outputReset: 0, timeline: [], lastSeq: 0 };
+  return { id, contextId: '', state: 'submitted', statusText: '', metadata: {}, messages: [], resumes: 0, artifacts: [], output: [], outputReset: 0, timeline: [], lastSeq: 0 };
 }
 
 function mergeArtifact(list: ArtifactJson[], artifact: ArtifactJson, append: boolean): ArtifactJson[] {
@@ -96,6 +102,7 @@ export function applyEntry(detail: TaskDetail, entry: TaskLogEntry): TaskDetail 
       ...d,
       state,
       statusText: text || (state === d.state ? d.statusText : ''),
+      resumes: needsInput(d.state) && !needsInput(state) ? d.resumes + 1 : d.resumes,
       messages: addMessage(d.messages, status.message),
       timeline: [...d.timeline, { seq: entry.seq, kind: 'status', label: 'Status', state, at: status.timestamp, text: text || undefined }],
     };
@@ -114,6 +121,37 @@ export function applyEntry(detail: TaskDetail, entry: TaskLogEntry): TaskDetail 
     messages: addMessage(d.messages, r.message),
     timeline: [...d.timeline, { seq: entry.seq, kind: 'message', label: 'Message', text: messageJsonText(r.message) }],
   };
+}
+
+/**
+ * The task as the host stores it, for a view whose event log gave nothing yet: a synced copy of
+ * another device's task has no log here, only the task. Applied while `lastSeq` is 0, so the log,
+ * should it arrive after all, replaces it entry by entry (its first entry is the whole task).
+ */
+export function fromSnapshot(detail: TaskDetail, task: TaskJson): TaskDetail {
+  if (detail.lastSeq > 0) return detail;
+  let next: TaskDetail = {
+    ...detail,
+    contextId: task.contextId,
+    state: stateFromProto(task.status.state),
+    metadata: task.metadata ?? {},
+    statusText: messageJsonText(task.status.message),
+    messages: [],
+  };
+  for (const m of [...(task.history ?? []), ...(task.status.message ? [task.status.message] : [])]) next.messages = addMessage(next.messages, m);
+  for (const a of task.artifacts ?? []) next = a.artifactId === OUTPUT_ARTIFACT ? putOutput(next, a, false) : { ...next, artifacts: mergeArtifact(next.artifacts, a, false) };
+  return next;
+}
+
+/**
+ * The messages in the task's own order: its stored history (which has the user's answers the
+ * event log lacks), then any that arrived on the stream after that history was read.
+ */
+export function mergeHistory(detail: TaskDetail, history: readonly MessageJson[]): TaskDetail {
+  const known = new Set(history.map((m) => m.messageId));
+  const messages = [...history, ...detail.messages.filter((m) => !known.has(m.messageId))];
+  const same = messages.length === detail.messages.length && messages.every((m, i) => m.messageId === detail.messages[i]!.messageId);
+  return same ? detail : { ...detail, messages };
 }
 
 /** The text a user message of this task started with: what "retry" sends again. */

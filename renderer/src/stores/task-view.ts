@@ -1,15 +1,22 @@
 import { create } from 'zustand';
-import type { TaskLogEntry } from '../../../shared/monitor-api';
+import type { TaskLogEntry, TaskSummary } from '../../../shared/monitor-api';
 import type { Api } from '../lib/api';
 import { connectRawOutput } from '../lib/raw-output';
 import { isFinal } from '../lib/states';
-import { applyEntry, emptyDetail, type TaskDetail } from '../lib/task-log';
+import { applyEntry, emptyDetail, fromSnapshot, mergeHistory, type TaskDetail } from '../lib/task-log';
 
 export interface TaskViewState {
   detail?: TaskDetail;
   /** True while the task's stream is open. */
   live: boolean;
   error?: string;
+  /** The host has no task of this id: the view says so instead of showing an empty queued task. */
+  missing: boolean;
+  /**
+   * The task's summary as the host gives it when the view opens (agent, codebase, the device a
+   * synced copy runs on), for a task the live feed does not hold.
+   */
+  summary?: TaskSummary;
   /**
    * The task's raw terminal bytes, when it ran in a local pty: appended to in place (a flood
    * costs no copying), with `rawVersion` bumped per batch. Empty: show the output artifact.
@@ -29,6 +36,7 @@ const BATCH_MS = 50;
 
 export const useTaskView = create<TaskViewState>()((set, get) => ({
   live: false,
+  missing: false,
   raw: [],
   rawVersion: 0,
 
@@ -48,7 +56,42 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
   },
 
   open(api, taskId) {
-    set({ detail: emptyDetail(taskId), live: true, error: undefined, raw: [], rawVersion: 0 });
+    set({ detail: emptyDetail(taskId), live: true, error: undefined, missing: false, summary: undefined, raw: [], rawVersion: 0 });
+    let closed = false;
+    const current = () => {
+      const detail = get().detail;
+      return !closed && detail?.id === taskId ? detail : undefined;
+    };
+    // A synced copy of another device's task has no event log here: its stored task stands in.
+    api.call('GET /v1/tasks/{id}', { params: { id: taskId } }).then(
+      (task) => {
+        const detail = current();
+        if (detail) set({ detail: fromSnapshot(detail, task) });
+      },
+      // A missing task is reported by the stream (404), any other error too.
+      () => {},
+    );
+    api.call('GET /api/tasks/{id}', { params: { id: taskId } }).then(
+      (summary) => current() && set({ summary }),
+      () => {},
+    );
+    // The user's answers are in the task's history, not in its event log: read it again after each one.
+    let historyRead = 0;
+    const readHistory = () => {
+      const resumes = get().detail?.resumes ?? 0;
+      if (resumes <= historyRead) return;
+      historyRead = resumes;
+      api.call('GET /v1/tasks/{id}', { params: { id: taskId } }).then(
+        (task) => {
+          const detail = current();
+          if (!detail) return;
+          const merged = mergeHistory(detail, task.history ?? []);
+          if (merged !== detail) set({ detail: merged });
+        },
+        // The messages stay as the stream gave them; the stream's own errors are shown already.
+        () => {},
+      );
+    };
     let pending: TaskLogEntry[] = [];
     const pendingRaw: string[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -58,6 +101,7 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
       pending = [];
       get().applyRaw(pendingRaw.splice(0));
       get().apply(batch);
+      readHistory();
       const state = get().detail?.state;
       // A final task sends nothing more: close, or the stream would be held open for nothing.
       if (state && isFinal(state)) {
@@ -74,7 +118,10 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
         },
         open: () => set({ error: undefined, live: true }),
         down(problem) {
-          if (problem.status) set({ live: false, error: `The task could not be loaded from the host: ${problem.message}` });
+          if (problem.status === 404) {
+            stopRaw();
+            set({ live: false, missing: true, error: undefined });
+          } else if (problem.status) set({ live: false, error: `The task could not be loaded from the host: ${problem.message}` });
           else set({ error: problem.message });
         },
       },
@@ -87,10 +134,11 @@ export const useTaskView = create<TaskViewState>()((set, get) => ({
       },
     });
     return () => {
+      closed = true;
       clearTimeout(timer);
       stopEvents();
       stopRaw();
-      if (get().detail?.id === taskId) set({ detail: undefined, live: false, error: undefined, raw: [], rawVersion: 0 });
+      if (get().detail?.id === taskId) set({ detail: undefined, live: false, error: undefined, missing: false, summary: undefined, raw: [], rawVersion: 0 });
     };
   },
 }));
