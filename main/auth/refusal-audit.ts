@@ -18,7 +18,7 @@ export interface RefusalAuditOptions {
  * Records refused requests (401, 403) in the audit log, rate-limited: the first refusal of a
  * kind from an address is written at once; more of the same within `windowMs` are only
  * counted, and the next entry of that kind says how many were left out (`suppressed`). The log
- * gets the reason of each written one.
+ * gets the reason of every one.
  */
 export function createRefusalAudit(audit: Pick<AuditLog, 'append'>, log: Logger, options: RefusalAuditOptions = {}): (refusal: Refusal) => void {
   const windowMs = options.windowMs ?? 60_000;
@@ -42,7 +42,8 @@ export function createRefusalAudit(audit: Pick<AuditLog, 'append'>, log: Logger,
     if ((seen && at - seen.at < windowMs) || written >= maxPerWindow) {
       if (seen) seen.suppressed++;
       else if (last.size < keyLimit) last.set(key, { at: 0, suppressed: 1 });
-      log.debug('request refused', { path: refusal.path, status: refusal.status, code: refusal.code, reason: refusal.reason, source });
+      // Every refusal is in the log, as every request is in the request log; only the audit log is thinned.
+      log.info('request refused', { path: refusal.path, status: refusal.status, code: refusal.code, reason: refusal.reason, source });
       return;
     }
     written++;
