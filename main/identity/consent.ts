@@ -1,5 +1,5 @@
 import type { ConsentRequest } from '../../shared/identity-api';
-import type { Scope } from '../auth/scopes';
+import { scopeNames, type Scope } from '../auth/scopes';
 import { HttpError } from '../http/errors';
 import type { OAuthServer } from './oauth-server';
 
@@ -90,8 +90,13 @@ export async function answerConsent(server: OAuthServer, uid: string, approver: 
   const { Grant } = server.provider;
   const existing = interaction.grantId ? await Grant.find(interaction.grantId) : undefined;
   const grant = existing && existing.accountId === approver.account ? existing : new Grant({ accountId: approver.account, clientId });
-  const oidc = String(params.scope ?? '').split(' ').filter((s) => oidcScopes.has(s));
+  // The provider counts every scope it knows as an OpenID scope too, so what was granted on a resource is granted there as well.
+  const held = new Set(granted.flatMap((r) => r.scopes));
+  const oidc = String(params.scope ?? '').split(' ').filter((s) => oidcScopes.has(s) || held.has(s));
   if (oidc.length) grant.addOIDCScope(oidc.join(' '));
+  // What the approver does not hold is refused, not left pending: the provider would ask again forever.
+  const refused = String(params.scope ?? '').split(' ').filter((s) => (scopeNames as readonly string[]).includes(s) && !held.has(s));
+  if (refused.length) grant.rejectOIDCScope(refused.join(' '));
   for (const r of granted) if (r.scopes.length) grant.addResourceScope(r.resource, r.scopes.join(' '));
   const grantId = await grant.save();
   interaction.result = { login: { accountId: approver.account }, consent: { grantId } };

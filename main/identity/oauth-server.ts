@@ -65,7 +65,9 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     jwks: { keys: keys.jwks as never },
     cookies: { keys: keys.cookieKeys },
     findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
-    scopes: OIDC_SCOPES,
+    // Ours are listed too: a client may name them in its registration (MCP clients do), and the
+    // consent grants each as well as the resource scope it stands for (consent.ts).
+    scopes: [...OIDC_SCOPES, ...scopeNames],
     claims: { openid: ['sub'] },
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
