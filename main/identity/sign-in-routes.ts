@@ -77,6 +77,9 @@ export function addSignInRoutes(router: Router, deps: SignInDeps): void {
     if (!checked) throw new Error('the provider\'s access token cannot be checked by this host (an opaque token needs clientSecret, for introspection)');
     if (!checked.ok) throw new Error(`the provider's access token is not accepted: ${checked.reason}`);
     const { identity } = checked;
+    if (identity.scopes.length === 0) {
+      throw new Error(`signed in as ${identity.name}, but none of your roles or groups is mapped to a scope of this host (oidc.scopesToRoles); ask its admin`);
+    }
     const session: SignInSession = {
       accessToken: tokens.access_token,
       refreshToken: tokens.refresh_token ?? null,

@@ -76,7 +76,7 @@ function View({ route }: { route: Route }) {
 }
 
 export function App() {
-  const { hostUrl, appVersion, host, connection, loaded, error, start } = useMonitor();
+  const { hostUrl, appVersion, host, connection, loaded, error, start, account } = useMonitor();
   const { route, listen } = useRoute();
   useEffect(() => start(), [start]);
   useEffect(() => listen(), [listen]);
@@ -98,6 +98,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        {account && <SignIn />}
         <span className={`connection connection-${connection}`} title={error ?? hostUrl} data-testid="connection">
           {connectionLabel[connection]}
         </span>
