@@ -63,7 +63,7 @@ describe('sign-in through the monitor with an OpenID provider', () => {
     await signIn(page, 'alice');
     await expect.poll(() => page.getByTestId('connection').textContent(), { timeout: 20_000 }).toBe('Live');
     expect(await page.getByTestId('signed-in').textContent()).toMatch(/Signed in as alice/);
-    const token = await page.evaluate(() => localStorage.getItem('codetether.token'));
+    const token = await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('codetether.token'));
     expect(token?.split('.')).toHaveLength(3);
 
     // admin (from the ct-admin role): the audit view loads, and shows this very sign-in.
