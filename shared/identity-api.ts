@@ -6,6 +6,15 @@ export interface SignInInfo {
   issuer?: string;
 }
 
+/** `POST /auth/oidc/session`: the one-time code the sign-in redirect carried. */
+export interface SignInHandoff {
+  handoff: string;
+}
+
+export interface SignInRefresh {
+  refreshToken: string;
+}
+
 /** `POST /auth/oidc/session` and `/auth/oidc/refresh`: the provider's tokens for this browser. */
 export interface SignInSession {
   accessToken: string;

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import type { ConsentResult, OAuthGrantInfo } from '../../shared/identity-api';
+import type { ConsentAnswer, ConsentResult, OAuthGrantInfo } from '../../shared/identity-api';
+import type { MonitorRoutes } from '../../shared/monitor-routes';
 import { auditContext, actorOf } from '../auth/actor';
 import { principalOf, principalScopes } from '../auth/principal';
 import type { ScopeRule } from '../auth/route-scopes';
 import { HttpError } from '../http/errors';
-import { readJson } from '../http/body';
-import { sendJson } from '../http/respond';
+import { bodySchema, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
+import { typedRoutes } from '../http/typed-routes';
 import type { AuditLog } from '../store/audit-repository';
 import type { OAuthRepository } from '../store/oauth-repository';
 import { listClients } from './clients';
@@ -31,7 +32,7 @@ export const identityRouteScopes: readonly ScopeRule[] = [
   { path: '/api/oauth/', prefix: true, scope: 'admin' },
 ];
 
-const answerBody = z.object({ approve: z.boolean() }).strict();
+const answerBody = bodySchema<ConsentAnswer>()(z.object({ approve: z.boolean({ error: 'must be true (allow) or false (deny)' }) }).strict());
 
 export interface OAuthRouteDeps {
   /** Undefined until the host listens (the issuer names its port). */
@@ -61,32 +62,31 @@ export function addOAuthRoutes(router: Router, deps: OAuthRouteDeps): void {
   router.fallback(OAUTH_PREFIX, mounted);
   router.add('GET', AS_METADATA_PATH, mounted);
 
-  router.add('GET', '/api/oauth/consent/{uid}', async (req, res, { uid }) => {
-    sendJson(res, 200, await describeConsent(serverOf(deps), uid!, approverOf(req)), { 'cache-control': 'no-store' });
-  });
+  const route = typedRoutes<MonitorRoutes>(router);
+  const noStore = { 'cache-control': 'no-store' };
 
-  router.add('POST', '/api/oauth/consent/{uid}', async (req, res, { uid }) => {
-    const parsed = answerBody.safeParse(await readJson(req, deps.bodyLimit));
-    if (!parsed.success) throw new HttpError(400, 'invalid_request', 'The body must be {"approve": true} or {"approve": false}.');
-    const approver = approverOf(req);
-    const outcome = await answerConsent(serverOf(deps), uid!, approver, parsed.data.approve);
+  route('GET /api/oauth/consent/{uid}', async (req, { uid }) => ({ body: await describeConsent(serverOf(deps), uid!, approverOf(req)), headers: noStore }));
+
+  route('POST /api/oauth/consent/{uid}', async (req, { uid }) => {
+    const { approve } = await readBodyAs(req, deps.bodyLimit, answerBody);
+    const outcome = await answerConsent(serverOf(deps), uid!, approverOf(req), approve);
     deps.audit.append({
-      ...auditContext(req), action: 'oauth.grant', subject: outcome.clientId, outcome: parsed.data.approve ? 'ok' : 'refused',
-      detail: parsed.data.approve ? { granted: outcome.granted } : { reason: 'the user did not allow access' },
+      ...auditContext(req), action: 'oauth.grant', subject: outcome.clientId, outcome: approve ? 'ok' : 'refused',
+      detail: approve ? { granted: outcome.granted } : { reason: 'the user did not allow access' },
     });
     const result: ConsentResult = { redirectTo: outcome.redirectTo };
-    sendJson(res, 200, result, { 'cache-control': 'no-store' });
+    return { body: result, headers: noStore };
   });
 
-  router.add('GET', '/api/oauth/clients', (_req, res) => sendJson(res, 200, listClients(deps.repo)));
+  route('GET /api/oauth/clients', () => ({ body: listClients(deps.repo) }));
 
-  router.add('GET', '/api/oauth/grants', (_req, res) => sendJson(res, 200, listGrants(deps.repo)));
+  route('GET /api/oauth/grants', () => ({ body: listGrants(deps.repo) }));
 
-  router.add('POST', '/api/oauth/grants/{id}:revoke', (req, res, { id }) => {
+  route('POST /api/oauth/grants/{id}:revoke', (req, { id }) => {
     if (!deps.repo.find('Grant', id!)) throw new HttpError(404, 'not_found', `No grant with id "${id}".`);
     revokeGrant(deps.repo, id!);
     deps.audit.append({ ...auditContext(req), action: 'oauth.grant.revoked', subject: id!, detail: { via: 'monitor' } });
-    sendJson(res, 200, { revoked: id });
+    return { body: { revoked: id! } };
   });
 }
 

@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as client from 'openid-client';
 import { z } from 'zod';
-import type { SignInInfo, SignInSession } from '../../shared/identity-api';
+import type { SignInHandoff, SignInInfo, SignInRefresh, SignInSession } from '../../shared/identity-api';
+import type { MonitorRoutes } from '../../shared/monitor-routes';
 import { sourceOf } from '../auth/actor';
 import type { BearerVerifier } from '../auth/bearer';
 import type { OidcDiscovery } from '../auth/oidc/discovery';
 import type { Logger } from '../base/log';
-import { readJson } from '../http/body';
 import { HttpError } from '../http/errors';
-import { sendJson } from '../http/respond';
+import { bodySchema, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
+import { typedRoutes } from '../http/typed-routes';
 import type { AuditLog } from '../store/audit-repository';
 
 export interface SignInDeps {
@@ -29,18 +30,12 @@ const pendingMs = 10 * 60_000;
 const handoffMs = 60_000;
 const pendingLimit = 1000;
 
-const handoffBody = z.object({ handoff: z.string().min(1).max(200) }).strict();
-const refreshBody = z.object({ refreshToken: z.string().min(1).max(8192) }).strict();
+const handoffBody = bodySchema<SignInHandoff>()(z.object({ handoff: z.string().min(1).max(200) }).strict());
+const refreshBody = bodySchema<SignInRefresh>()(z.object({ refreshToken: z.string().min(1).max(8192) }).strict());
 
 function redirect(res: ServerResponse, location: string): void {
   res.writeHead(302, { location, 'cache-control': 'no-store' });
   res.end();
-}
-
-async function body<T>(req: IncomingMessage, schema: z.ZodType<T>, limit: number, what: string): Promise<T> {
-  const parsed = schema.safeParse(await readJson(req, limit));
-  if (!parsed.success) throw new HttpError(400, 'invalid_request', `The body must be ${what}.`);
-  return parsed.data;
 }
 
 /**
@@ -55,10 +50,43 @@ export function addSignInRoutes(router: Router, deps: SignInDeps): void {
   const pending = new Map<string, { verifier: string; nonce: string; redirectUri: string; at: number }>();
   const handoffs = new Map<string, { session: SignInSession; at: number }>();
 
-  router.add('GET', '/auth/oidc', (_req, res) => {
+  const route = typedRoutes<MonitorRoutes>(router);
+  const noStore = { 'cache-control': 'no-store' };
+  const configured = (): OidcDiscovery => {
+    if (!discovery) throw new HttpError(404, 'not_configured', 'Sign-in is not set up on this host: its config has no "oidc" section (README, Team access).');
+    return discovery;
+  };
+
+  route('GET /auth/oidc', () => {
     const info: SignInInfo = discovery ? { enabled: true, issuer: discovery.config.issuer } : { enabled: false };
-    sendJson(res, 200, info, { 'cache-control': 'no-store' });
+    return { body: info, headers: noStore };
   });
+
+  route('POST /auth/oidc/session', async (req) => {
+    configured();
+    const { handoff } = await readBodyAs(req, deps.bodyLimit, handoffBody);
+    const found = handoffs.get(handoff);
+    handoffs.delete(handoff);
+    if (!found || Date.now() - found.at > handoffMs) throw new HttpError(404, 'not_found', 'This sign-in has already been used or has expired; sign in again.');
+    return { body: found.session, headers: noStore };
+  });
+
+  route('POST /auth/oidc/refresh', async (req) => {
+    const provider = configured();
+    const { refreshToken } = await readBodyAs(req, deps.bodyLimit, refreshBody);
+    let tokens: client.TokenEndpointResponse;
+    try {
+      tokens = await client.refreshTokenGrant(await provider.get(), refreshToken);
+    } catch (err) {
+      throw new HttpError(401, 'invalid_grant', `The provider did not renew the sign-in: ${(err as Error).message}. Sign in again.`);
+    }
+    try {
+      return { body: (await sessionOf(tokens)).session, headers: noStore };
+    } catch (err) {
+      throw new HttpError(401, 'invalid_token', `${(err as Error).message}. Sign in again.`);
+    }
+  });
+
   if (!discovery) return;
   const config = discovery.config;
 
@@ -155,28 +183,5 @@ export function addSignInRoutes(router: Router, deps: SignInDeps): void {
       detail: { name: signedIn.session.name, scopes: signedIn.session.scopes },
     });
     redirect(res, `/#/signin/${handoff}`);
-  });
-
-  router.add('POST', '/auth/oidc/session', async (req, res) => {
-    const { handoff } = await body(req, handoffBody, deps.bodyLimit, '{"handoff": "..."} from the sign-in redirect');
-    const found = handoffs.get(handoff);
-    handoffs.delete(handoff);
-    if (!found || Date.now() - found.at > handoffMs) throw new HttpError(404, 'not_found', 'This sign-in has already been used or has expired; sign in again.');
-    sendJson(res, 200, found.session, { 'cache-control': 'no-store' });
-  });
-
-  router.add('POST', '/auth/oidc/refresh', async (req, res) => {
-    const { refreshToken } = await body(req, refreshBody, deps.bodyLimit, '{"refreshToken": "..."}');
-    let tokens: client.TokenEndpointResponse;
-    try {
-      tokens = await client.refreshTokenGrant(await discovery.get(), refreshToken);
-    } catch (err) {
-      throw new HttpError(401, 'invalid_grant', `The provider did not renew the sign-in: ${(err as Error).message}. Sign in again.`);
-    }
-    try {
-      sendJson(res, 200, (await sessionOf(tokens)).session, { 'cache-control': 'no-store' });
-    } catch (err) {
-      throw new HttpError(401, 'invalid_token', `${(err as Error).message}. Sign in again.`);
-    }
   });
 }

@@ -10,7 +10,7 @@ export function ConnectedApps() {
   const [error, setError] = useState<string>();
 
   const refresh = async () => {
-    const [c, g] = await Promise.all([api!.get<OAuthClientInfo[]>('/api/oauth/clients'), api!.get<OAuthGrantInfo[]>('/api/oauth/grants')]);
+    const [c, g] = await Promise.all([api!.call('GET /api/oauth/clients'), api!.call('GET /api/oauth/grants')]);
     setClients(c);
     setGrants(g);
   };
@@ -20,7 +20,7 @@ export function ConnectedApps() {
   const revoke = async (g: OAuthGrantInfo) => {
     if (!confirm(`Revoke what ${g.clientName} was granted? It stops working at once.`)) return;
     try {
-      await api!.post(`/api/oauth/grants/${encodeURIComponent(g.id)}:revoke`);
+      await api!.call('POST /api/oauth/grants/{id}:revoke', { params: { id: g.id } });
       await refresh();
     } catch (err) {
       setError((err as Error).message);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ConsentRequest, ConsentResult } from '../../../shared/identity-api';
+import type { ConsentRequest } from '../../../shared/identity-api';
 import { useMonitor } from '../stores/monitor';
 import { MonitorToken } from './MonitorToken';
 import { SignIn } from './SignIn';
@@ -25,14 +25,14 @@ export function Consent({ uid }: { uid: string }) {
   useEffect(() => {
     if (!api) return;
     setError(undefined);
-    api.get<ConsentRequest>(`/api/oauth/consent/${encodeURIComponent(uid)}`).then(setRequest, (err: Error) => setError(err.message));
+    api.call('GET /api/oauth/consent/{uid}', { params: { uid } }).then(setRequest, (err: Error) => setError(err.message));
   }, [api, uid]);
 
   const answer = async (approve: boolean) => {
     setBusy(true);
     setError(undefined);
     try {
-      const { redirectTo } = await api!.post<ConsentResult>(`/api/oauth/consent/${encodeURIComponent(uid)}`, { approve });
+      const { redirectTo } = await api!.call('POST /api/oauth/consent/{uid}', { params: { uid }, body: { approve } });
       location.assign(redirectTo);
     } catch (err) {
       setError((err as Error).message);

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { AuditEntryView, AuditPage } from '../../../shared/identity-api';
+import type { AuditEntryView } from '../../../shared/identity-api';
+import type { MonitorRoutes } from '../../../shared/monitor-routes';
 import type { Api } from '../lib/api';
 
 export interface AuditFilters {
@@ -27,13 +28,13 @@ export interface AuditState {
 
 export const emptyFilters: AuditFilters = { since: '', actor: '', action: '', outcome: '' };
 
-/** `/api/audit?...` for the filters; empty ones are left out. */
-export function auditQuery(filters: AuditFilters, extra: Record<string, string> = {}): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(filters)) if (v.trim()) q.set(k, v.trim());
-  for (const [k, v] of Object.entries(extra)) q.set(k, v);
-  const text = q.toString();
-  return `/api/audit${text ? `?${text}` : ''}`;
+type AuditQuery = MonitorRoutes['GET /api/audit']['query'];
+
+/** The query of `GET /api/audit` for the filters; empty ones are left out. */
+export function auditQuery(filters: AuditFilters, extra: AuditQuery = {}): AuditQuery {
+  const query: AuditQuery = { ...extra };
+  for (const [k, v] of Object.entries(filters) as [keyof AuditFilters, string][]) if (v.trim()) query[k] = v.trim();
+  return query;
 }
 
 export const useAudit = create<AuditState>()((set, get) => ({
@@ -49,7 +50,7 @@ export const useAudit = create<AuditState>()((set, get) => ({
   async load(api) {
     set({ loading: true, error: undefined });
     try {
-      const page = await api.get<AuditPage>(auditQuery(get().filters, { limit: '200' }));
+      const page = await api.call('GET /api/audit', { query: auditQuery(get().filters, { limit: '200' }) });
       set({ entries: page.entries, nextBefore: page.nextBefore, loading: false });
     } catch (err) {
       set({ loading: false, error: (err as Error).message, entries: [], nextBefore: null });
@@ -61,7 +62,7 @@ export const useAudit = create<AuditState>()((set, get) => ({
     if (before === null) return;
     set({ loading: true, error: undefined });
     try {
-      const page = await api.get<AuditPage>(auditQuery(get().filters, { limit: '200', before: String(before) }));
+      const page = await api.call('GET /api/audit', { query: auditQuery(get().filters, { limit: '200', before: String(before) }) });
       set((s) => ({ entries: [...s.entries, ...page.entries], nextBefore: page.nextBefore, loading: false }));
     } catch (err) {
       set({ loading: false, error: (err as Error).message });
@@ -69,6 +70,6 @@ export const useAudit = create<AuditState>()((set, get) => ({
   },
 
   async all(api) {
-    return (await api.get<AuditPage>(auditQuery(get().filters, { limit: '5000' }))).entries;
+    return (await api.call('GET /api/audit', { query: auditQuery(get().filters, { limit: '5000' }) })).entries;
   },
 }));

@@ -5,7 +5,7 @@ import { createA2a, type A2a } from '../lib/a2a';
 import { createApi, type Api } from '../lib/api';
 import { connectFeed } from '../lib/feed';
 import { sortTasks, upsertTask } from '../lib/task-list';
-import type { SignInInfo, SignInSession } from '../../../shared/identity-api';
+import type { SignInInfo } from '../../../shared/identity-api';
 import { storedRefresh, storedReturn, storedToken, storeRefresh, storeReturn, storeToken } from '../lib/token';
 
 /** `refused`: the host wants a bearer token (LAN mode or requireAuth) or refused the one given. */
@@ -85,7 +85,7 @@ export const useMonitor = create<MonitorState>()((set, get) => ({
   async completeSignIn(handoff) {
     const api = get().api;
     if (!api) throw new Error('Not connected to the host yet.');
-    const session = await api.post<SignInSession>('/auth/oidc/session', { handoff });
+    const session = await api.call('POST /auth/oidc/session', { body: { handoff } });
     storeRefresh(session.refreshToken ?? undefined);
     rememberAccount(session.name);
     set({ account: session.name });
@@ -106,7 +106,7 @@ export const useMonitor = create<MonitorState>()((set, get) => ({
     const api = get().api;
     if (!api || !get().signIn?.enabled) return undefined;
     storeReturn(returnTo);
-    return api.url('/auth/oidc/login');
+    return new URL('/auth/oidc/login', api.hostUrl).href;
   },
 
   applyFeed(event) {
@@ -164,7 +164,7 @@ export const useMonitor = create<MonitorState>()((set, get) => ({
               const refresh = storedRefresh();
               if (status === 401 && refresh && !renewing) {
                 renewing = true;
-                api.post<SignInSession>('/auth/oidc/refresh', { refreshToken: refresh }).then(
+                api.call('POST /auth/oidc/refresh', { body: { refreshToken: refresh } }).then(
                   (session) => {
                     storeRefresh(session.refreshToken ?? refresh);
                     get().setToken(session.accessToken);
@@ -183,7 +183,7 @@ export const useMonitor = create<MonitorState>()((set, get) => ({
           });
         };
         reconnect();
-        createApi(target.hostUrl).get<SignInInfo>('/auth/oidc').then(
+        createApi(target.hostUrl).call('GET /auth/oidc').then(
           (signIn) => set({ signIn }),
           () => set({ signIn: { enabled: false } }),
         );
