@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../main/host/host';
 import type { AuditEntry } from '../../main/store/audit-repository';
-import { tempDir } from '../helpers/temp-dir';
-import { startTestHost } from './support';
+import { tempDir } from '../support/temp-dir';
+import { startTestHost } from '../support/host';
 
 const dataDir = tempDir('codetether-audit-');
 const work = tempDir('codetether-audit-work-');
@@ -14,7 +14,7 @@ let host: Host;
 let base: string;
 
 beforeAll(async () => {
-  ({ host, base } = await startTestHost(dataDir, {}));
+  ({ host, origin: base } = await startTestHost({ dataDir, config: { shutdownGraceMs: 200 } }));
 }, 60_000);
 
 afterAll(async () => {

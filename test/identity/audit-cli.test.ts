@@ -1,22 +1,13 @@
-import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntryView, OAuthClientInfo } from '../../shared/identity-api';
-import { tempDir } from '../helpers/temp-dir';
+import { spawnCli } from '../support/cli-process';
+import { tempDir } from '../support/temp-dir';
 
-const run = promisify(execFile);
-const bin = join(import.meta.dirname, '../../main/cli/bin.js');
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = spawnCli(args, { env: { ...process.env, NO_COLOR: '1' } });
+  const code = await p.exited;
+  return { code, stdout: p.stdout(), stderr: p.stderr() };
 }
 
 describe('codetether oauth and codetether audit', () => {

@@ -5,7 +5,7 @@ import { createRefusalAudit } from '../../main/auth/refusal-audit';
 import { createLogger } from '../../main/base/log';
 import { createAuditLog } from '../../main/store/audit-repository';
 import { closeDatabase, openDatabase } from '../../main/store/open';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 function db() {
   const d = openDatabase(join(tempDir('codetether-audit-log-'), 'codetether.db'));

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryView, AuditPage } from '../../shared/identity-api';
 import type { Host } from '../../main/host/host';
 import { builtMonitor, launchChromium } from '../e2e/support';
-import { tempDir } from '../helpers/temp-dir';
-import { startTestHost } from './support';
+import { tempDir } from '../support/temp-dir';
+import { startTestHost } from '../support/host';
 
 const dataDir = tempDir('codetether-audit-view-');
 let monitor: ReturnType<typeof builtMonitor>;
@@ -16,7 +16,7 @@ let base: string;
 beforeAll(async () => {
   monitor = builtMonitor();
   browser = await launchChromium();
-  ({ host, base } = await startTestHost(dataDir, {}, { monitorDir: monitor.dir }));
+  ({ host, origin: base } = await startTestHost({ dataDir, config: { shutdownGraceMs: 200 }, monitorDir: monitor.dir }));
   const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   for (const name of ['one', 'two, "quoted"', '=formula']) await post('/api/tokens', { name, scopes: ['read'] });
   await fetch(`${base}/api/overview`, { headers: { authorization: `Bearer ct_${'y'.repeat(43)}` } });
@@ -25,7 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
-  monitor?.cleanup();
 });
 
 /** The CSV back into rows (quoted fields, doubled quotes), as a spreadsheet reads it. */

@@ -6,8 +6,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../main/host/host';
 import { builtMonitor, launchChromium } from '../e2e/support';
-import { tempDir } from '../helpers/temp-dir';
-import { authorizeInChromium, redirectCatcher, startTestHost, type RedirectCatcher } from './support';
+import { tempDir } from '../support/temp-dir';
+import { startTestHost } from '../support/host';
+import { authorizeInChromium, redirectCatcher, type RedirectCatcher } from './support';
 
 const dataDir = tempDir('codetether-mcp-oauth-');
 let monitor: ReturnType<typeof builtMonitor>;
@@ -55,14 +56,13 @@ class MemoryAuthProvider implements OAuthClientProvider {
 beforeAll(async () => {
   monitor = builtMonitor();
   [browser, catcher] = await Promise.all([launchChromium(), redirectCatcher()]);
-  ({ host, base } = await startTestHost(dataDir, {}, { monitorDir: monitor.dir }));
+  ({ host, origin: base } = await startTestHost({ dataDir, config: { shutdownGraceMs: 200 }, monitorDir: monitor.dir }));
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
   await catcher?.close();
-  monitor?.cleanup();
 });
 
 describe('the MCP endpoint with OAuth', () => {

@@ -5,8 +5,9 @@ import type { Host } from '../../main/host/host';
 import { addClient } from '../../main/identity/clients';
 import { createOAuthRepository } from '../../main/store/oauth-repository';
 import { builtMonitor, launchChromium } from '../e2e/support';
-import { tempDir } from '../helpers/temp-dir';
-import { authorizeInChromium, freePort, redirectCatcher, startTestHost, type RedirectCatcher } from './support';
+import { tempDir } from '../support/temp-dir';
+import { startTestHost } from '../support/host';
+import { authorizeInChromium, freePort, redirectCatcher, type RedirectCatcher } from './support';
 
 const dataDir = tempDir('codetether-oauth-');
 let monitor: ReturnType<typeof builtMonitor>;
@@ -18,7 +19,9 @@ let port: number;
 let app: { clientId: string; clientSecret: string };
 
 async function start(): Promise<void> {
-  ({ host, base } = await startTestHost(dataDir, { port }, { monitorDir: monitor.dir }));
+  const started = await startTestHost({ dataDir, config: { port, shutdownGraceMs: 200 }, monitorDir: monitor.dir });
+  host = started.host;
+  base = started.origin;
 }
 
 /** The app's view of the authorization server: openid-client, as a third-party app would use it. */
@@ -59,7 +62,6 @@ afterAll(async () => {
   await browser?.close();
   await host?.stop();
   await catcher?.close();
-  monitor?.cleanup();
 });
 
 describe('the OAuth2 authorization server', () => {

@@ -2,9 +2,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../main/host/host';
 import { builtMonitor, ensureScreenshotDir, launchChromium } from '../e2e/support';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 import { startTestIdp, type TestIdp } from '../support/idp';
-import { startTestHost } from './support';
+import { startTestHost } from '../support/host';
 import { join } from 'node:path';
 
 const SECRET = 'codetether-sign-in-secret';
@@ -18,17 +18,18 @@ let base: string;
 beforeAll(async () => {
   monitor = builtMonitor();
   [browser, idp] = await Promise.all([launchChromium(), startTestIdp()]);
-  ({ host, base } = await startTestHost(
+  ({ host, origin: base } = await startTestHost({
     dataDir,
-    {
+    monitorDir: monitor.dir,
+    config: {
       requireAuth: true,
+      shutdownGraceMs: 200,
       oidc: {
         issuer: idp.issuer, clientId: 'codetether', clientSecret: SECRET, audience: 'api://codetether', scope: 'openid profile email api',
         scopesToRoles: { 'ct-admin': ['admin'], 'ct-viewer': ['read'] },
       },
     },
-    { monitorDir: monitor.dir },
-  ));
+  }));
   await idp.client({
     client_id: 'codetether', client_secret: SECRET, redirect_uris: [`${base}/auth/oidc/callback`],
     grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
@@ -39,7 +40,6 @@ afterAll(async () => {
   await browser?.close();
   await host?.stop();
   await idp?.stop();
-  monitor?.cleanup();
 });
 
 /** The monitor asks for a token; "Sign in" goes to the provider, whose login and consent pages the user fills in. */

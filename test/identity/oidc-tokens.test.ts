@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../main/base/config-schema';
 import { createLogger } from '../../main/base/log';
-import { startHost, type Host } from '../../main/host/host';
+import type { Host } from '../../main/host/host';
+import { startTestHost } from '../support/host';
 import { startTestIdp, type TestIdp } from '../support/idp';
-import { tempDir } from '../helpers/temp-dir';
+import { tempDir } from '../support/temp-dir';
 
 const SECRET = 'codetether-test-secret';
 const OTHER_SECRET = 'other-client-secret';
@@ -26,12 +26,15 @@ beforeAll(async () => {
     await p.client({ client_id: 'codetether', client_secret: SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] });
     await p.client({ client_id: 'other-app', client_secret: OTHER_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] });
   }
-  const config = configSchema.parse({
-    dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, requireAuth: true,
-    oidc: { issuer: idp.issuer, clientId: 'codetether', clientSecret: SECRET, audience: 'api://codetether', scopesToRoles: { 'ct-admin': ['admin'], 'ct-dev': ['a2a', 'mcp'], 'ct-viewer': ['read'] } },
-  });
-  host = await startHost(config, { oidc: { jwksCooldownMs: 1000 }, log: createLogger('info', (line) => logLines.push(line)) });
-  base = new URL(host.urls.a2a).origin;
+  ({ host, origin: base } = await startTestHost({
+    dataDir,
+    config: {
+      shutdownGraceMs: 200, requireAuth: true,
+      oidc: { issuer: idp.issuer, clientId: 'codetether', clientSecret: SECRET, audience: 'api://codetether', scopesToRoles: { 'ct-admin': ['admin'], 'ct-dev': ['a2a', 'mcp'], 'ct-viewer': ['read'] } },
+    },
+    oidc: { jwksCooldownMs: 1000 },
+    log: createLogger('info', (line) => logLines.push(line)),
+  }));
 }, 60_000);
 
 afterAll(async () => {

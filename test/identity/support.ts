@@ -1,8 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { configSchema } from '../../main/base/config-schema';
-import { startHost, type Host, type HostOptions } from '../../main/host/host';
 
 /** A free port on 127.0.0.1 now, so a host can be restarted on the same address (its issuer names the port). */
 export async function freePort(): Promise<number> {
@@ -11,12 +9,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((r) => server.close(() => r()));
   return port;
-}
-
-export async function startTestHost(dataDir: string, config: Record<string, unknown>, options: HostOptions = {}): Promise<{ host: Host; base: string }> {
-  const parsed = configSchema.parse({ dataDir, port: 0, mcpPort: 0, logLevel: 'silent', shutdownGraceMs: 200, ...config });
-  const host = await startHost(parsed, options);
-  return { host, base: new URL(host.urls.a2a).origin };
 }
 
 export interface RedirectCatcher {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { whenDone } from './cleanup';
 
 const script = resolve(import.meta.dirname, 'test-idp.ts');
 
@@ -15,7 +16,7 @@ export interface TestIdp {
   stop(): Promise<void>;
 }
 
-/** The test OpenID provider (test-idp.ts) in its own process on 127.0.0.1; resolves once it listens. */
+/** The test OpenID provider (test-idp.ts) in its own process on 127.0.0.1; resolves once it listens. Stopped when the test (or file) is done, if not before. */
 export async function startTestIdp(): Promise<TestIdp> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -39,6 +40,14 @@ export async function startTestIdp(): Promise<TestIdp> {
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as Record<string, unknown>;
   };
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  whenDone(stop);
   return {
     issuer,
     client: async (metadata) => void (await post('/test/client', metadata)),
@@ -57,12 +66,6 @@ export async function startTestIdp(): Promise<TestIdp> {
     },
     rotate: async () => String((await post('/test/rotate', {})).kid),
     stats: async () => (await (await fetch(`${issuer}/test/stats`)).json()) as { jwksFetches: number; kids: string[] },
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
+    stop,
   };
 }
