@@ -7,7 +7,8 @@ import { createOAuthRepository } from '../../main/store/oauth-repository';
 import { builtMonitor, launchChromium } from '../e2e/support';
 import { tempDir } from '../support/temp-dir';
 import { startTestHost } from '../support/host';
-import { authorizeInChromium, freePort, redirectCatcher, type RedirectCatcher } from './support';
+import { freePort } from '../support/free-port';
+import { authorizeInChromium, redirectCatcher, type RedirectCatcher } from './support';
 
 const dataDir = tempDir('codetether-oauth-');
 let monitor: ReturnType<typeof builtMonitor>;

@@ -2,15 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 
-/** A free port on 127.0.0.1 now, so a host can be restarted on the same address (its issuer names the port). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
 export interface RedirectCatcher {
   /** `http://127.0.0.1:PORT/callback`: the app's redirect URI. */
   uri: string;
