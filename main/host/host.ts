@@ -26,7 +26,7 @@ import { addAuditRoutes, auditRouteScopes } from '../identity/audit-routes';
 import { issuedTokenVerifier } from '../identity/issued-tokens';
 import { loadOrCreateKeys } from '../identity/keys';
 import { addOAuthRoutes, identityRouteScopes } from '../identity/oauth-routes';
-import { createOAuthServer, type OAuthServer } from '../identity/oauth-server';
+import type { OAuthServer } from '../identity/oauth-server';
 import { addSignInRoutes } from '../identity/sign-in-routes';
 import { mcpEndpointUrl } from '../mcp/endpoint-url';
 import { mcpListenError } from '../mcp/listen-error';
@@ -248,6 +248,8 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const late: { oauth?: OAuthServer; mcpResource?: string } = {};
   const bearersFor = (audience: () => string | undefined): BearerVerifier[] => [issuedTokenVerifier(() => late.oauth, audience), ...(oidcVerifier ? [oidcVerifier] : [])];
   const oauthKeys = await loadOrCreateKeys(store.oauth);
+  // Loaded here, not at the top: every `codetether` command imports this module, and only a host needs oidc-provider.
+  const { createOAuthServer } = await import('../identity/oauth-server');
   const sweep = setInterval(() => store.oauth.sweep(), 60 * 60_000);
   sweep.unref();
   stack.defer('oauth sweep', () => clearInterval(sweep));

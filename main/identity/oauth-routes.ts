@@ -12,7 +12,8 @@ import type { AuditLog } from '../store/audit-repository';
 import type { OAuthRepository } from '../store/oauth-repository';
 import { listClients } from './clients';
 import { answerConsent, describeConsent, type Approver } from './consent';
-import { OAUTH_PREFIX, type OAuthServer } from './oauth-server';
+import { OAUTH_PREFIX } from './oauth-paths';
+import type { OAuthServer } from './oauth-server';
 
 /** RFC 8414's place for the metadata of the issuer `<base>/oauth`. */
 export const AS_METADATA_PATH = `/.well-known/oauth-authorization-server${OAUTH_PREFIX}`;

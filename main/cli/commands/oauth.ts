@@ -2,7 +2,7 @@ import { readRuntime } from '../../base/runtime-file';
 import type { Config } from '../../base/config-schema';
 import { addClient, listClients } from '../../identity/clients';
 import { listGrants, revokeGrant } from '../../identity/oauth-routes';
-import { OAUTH_PREFIX } from '../../identity/oauth-server';
+import { OAUTH_PREFIX } from '../../identity/oauth-paths';
 import { createOAuthRepository } from '../../store/oauth-repository';
 import { auditFromCli } from '../cli-audit';
 import type { CliIo, Command } from '../command';
