@@ -6,9 +6,8 @@ import type { AuditLog } from '../store/audit-repository';
 import type { OAuthRepository } from '../store/oauth-repository';
 import { adapterFactory } from './adapter';
 import type { ServerKeys } from './keys';
+import { OAUTH_PREFIX } from './oauth-paths';
 
-/** Where the authorization server's endpoints live on the host: the issuer is `<base>/oauth`. */
-export const OAUTH_PREFIX = '/oauth';
 /** The monitor's consent screen; the interaction's uid follows. */
 export const CONSENT_PAGE = '/#/oauth/consent/';
 
@@ -80,8 +79,16 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // An app may revoke, and learn about, only the tokens issued to it: another app's token is
+      // refused (revocation) or reported inactive (introspection), whoever registered the caller.
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => {
+          if (token.clientId !== client.clientId) throw new errors.InvalidRequest('this token was issued to another app; only that app may revoke it');
+          return true;
+        },
+      },
+      introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       resourceIndicators: {
         enabled: true,
         defaultResource: (_ctx, _client, oneOf) => oneOf ?? apiResource,

@@ -109,6 +109,18 @@ describe('the OAuth2 authorization server', () => {
     expect(host.audit.query({ action: 'oauth.grant.revoked' }).length - revokedBefore).toBe(1);
   });
 
+  it('lets only the app a token was issued to revoke it or introspect it', async () => {
+    const { tokens, config } = await authorize('read');
+    const added = addClient(createOAuthRepository(host.db), { name: 'Another app', redirectUris: [catcher.uri], confidential: true });
+    if (!added.ok) throw new Error(added.error);
+    const other = await client.discovery(new URL(`${base}/oauth`), added.clientId, added.clientSecret!, client.ClientSecretBasic(added.clientSecret!), { execute: [client.allowInsecureRequests] });
+
+    await expect(client.tokenRevocation(other, tokens!.access_token)).rejects.toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/issued to another app/) });
+    expect(await api('/api/overview', tokens!.access_token)).toBe(200);
+    expect((await client.tokenIntrospection(other, tokens!.access_token)).active).toBe(false);
+    expect(await client.tokenIntrospection(config!, tokens!.access_token)).toMatchObject({ active: true, client_id: app.clientId, scope: expect.stringContaining('read') });
+  });
+
   it('sends access_denied back when the user denies, and records the refusal', async () => {
     const { back } = await authorize('read', 'deny');
     expect(back.searchParams.get('error')).toBe('access_denied');
