@@ -25,6 +25,18 @@ import type {
   TokenInfo,
   TokenRequest,
 } from './monitor-api';
+import type {
+  AuditPage,
+  ConsentAnswer,
+  ConsentRequest,
+  ConsentResult,
+  OAuthClientInfo,
+  OAuthGrantInfo,
+  SignInInfo,
+  SignInRefresh,
+  SignInSession,
+  SignInHandoff,
+} from './identity-api';
 import type { RunLogLine, RunSummaryView, RunView } from './ralph-api';
 
 /**
@@ -68,6 +80,20 @@ export interface MonitorRoutes {
   'POST /v1/ralph/runs/{id}/cancel': { request: void; query: never; response: RunView };
   /** A unified diff as text/plain: the answer is its text. */
   'GET /v1/ralph/runs/{id}/stories/{story}/diff': { request: void; query: never; response: string };
+  'GET /api/audit': {
+    request: void;
+    query: { since?: string; until?: string; actor?: string; action?: string; outcome?: string; subject?: string; before?: string; limit?: string };
+    response: AuditPage;
+  };
+  'GET /api/oauth/consent/{uid}': { request: void; query: never; response: ConsentRequest };
+  'POST /api/oauth/consent/{uid}': { request: ConsentAnswer; query: never; response: ConsentResult };
+  'GET /api/oauth/clients': { request: void; query: never; response: OAuthClientInfo[] };
+  'GET /api/oauth/grants': { request: void; query: never; response: OAuthGrantInfo[] };
+  'POST /api/oauth/grants/{id}:revoke': { request: void; query: never; response: { revoked: string } };
+  /** Public: whether "Sign in" is offered. `GET /auth/oidc/login` starts it (a page navigation, not a call). */
+  'GET /auth/oidc': { request: void; query: never; response: SignInInfo };
+  'POST /auth/oidc/session': { request: SignInHandoff; query: never; response: SignInSession };
+  'POST /auth/oidc/refresh': { request: SignInRefresh; query: never; response: SignInSession };
 }
 
 /**
@@ -146,6 +172,15 @@ export const monitorRouteKeys = Object.keys({
   'GET /v1/ralph/runs': 1,
   'POST /v1/ralph/runs/{id}/cancel': 1,
   'GET /v1/ralph/runs/{id}/stories/{story}/diff': 1,
+  'GET /api/audit': 1,
+  'GET /api/oauth/consent/{uid}': 1,
+  'POST /api/oauth/consent/{uid}': 1,
+  'GET /api/oauth/clients': 1,
+  'GET /api/oauth/grants': 1,
+  'POST /api/oauth/grants/{id}:revoke': 1,
+  'GET /auth/oidc': 1,
+  'POST /auth/oidc/session': 1,
+  'POST /auth/oidc/refresh': 1,
 } satisfies Record<MonitorRouteKey, 1>) as MonitorRouteKey[];
 
 /** A route key's method and path pattern. */

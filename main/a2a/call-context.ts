@@ -1,4 +1,5 @@
 import { ServerCallContext, UnauthenticatedUser, type User } from '@a2a-js/sdk/server';
+import type { AuditContext } from '../auth/actor';
 import { stopSourceOf, type LazyAbort, type StopSource } from '../tasks/lazy-abort';
 
 /**
@@ -14,6 +15,8 @@ const SEQS = 'codetether.seqs';
 const SIGNAL = 'codetether.signal';
 /** A Last-Event-ID the transport got: SubscribeToTask then resumes after it, without a snapshot. */
 const RESUME = 'codetether.resume';
+/** Who sent the request and from where: the audit log records who created each task. */
+const ORIGIN = 'codetether.origin';
 
 export interface CallContextOptions {
   user?: User;
@@ -21,6 +24,7 @@ export interface CallContextOptions {
   /** Aborted when the caller is gone: a transport's own (lazy, as most calls never wait), or a signal. */
   signal?: LazyAbort | AbortSignal;
   resumeAfterSeq?: number;
+  origin?: AuditContext;
 }
 
 export function createCallContext(options: CallContextOptions = {}): ServerCallContext {
@@ -31,6 +35,7 @@ export function createCallContext(options: CallContextOptions = {}): ServerCallC
       [SEQS, []],
       [SIGNAL, options.signal],
       [RESUME, options.resumeAfterSeq],
+      [ORIGIN, options.origin],
     ]),
   });
 }
@@ -63,4 +68,8 @@ export function stopSourceOfCall(ctx: ServerCallContext): StopSource | undefined
 
 export function resumeSeqOf(ctx: ServerCallContext): number | undefined {
   return ctx.state?.get(RESUME) as number | undefined;
+}
+
+export function originOf(ctx: ServerCallContext | undefined): AuditContext | undefined {
+  return ctx?.state?.get(ORIGIN) as AuditContext | undefined;
 }

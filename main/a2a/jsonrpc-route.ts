@@ -2,6 +2,7 @@ import { ContentTypeNotSupportedError, VersionNotSupportedError } from '@a2a-js/
 import { JsonRpcTransportHandler, type ServerCallContext } from '@a2a-js/sdk/server';
 import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { auditContext } from '../auth/actor';
 import { readBody } from '../http/body';
 import { HttpError } from '../http/errors';
 import { sendJson } from '../http/respond';
@@ -97,7 +98,7 @@ export function addJsonRpcRoutes(router: Router, deps: JsonRpcRouteDeps): void {
 
     const stop = lazyAbort();
     const resumeAfterSeq = SUBSCRIBE_METHODS.has(request.method) ? lastEventId(req.headers['last-event-id']) : undefined;
-    const ctx = createCallContext({ user, requestedVersion: request.dialect === 'v1' ? '1.0' : '0.3', signal: stop, resumeAfterSeq });
+    const ctx = createCallContext({ user, requestedVersion: request.dialect === 'v1' ? '1.0' : '0.3', signal: stop, resumeAfterSeq, origin: auditContext(req) });
     // A blocking SendMessage stops waiting once its client is gone.
     res.once('close', () => {
       if (!res.writableFinished) stop.abort();

@@ -20,7 +20,7 @@ import type { A2ARequestHandler, ServerCallContext } from '@a2a-js/sdk/server';
 import type { PushConfigs } from '../push/push-configs';
 import type { SendOptions, SendResult } from '../tasks/send-input';
 import type { TaskService } from '../tasks/service';
-import { resumeSeqOf, stopSourceOfCall } from './call-context';
+import { originOf, resumeSeqOf, stopSourceOfCall } from './call-context';
 import { asA2A, AuthenticationRequiredError, extendedCardNeedsAuth, toA2AError } from './errors';
 
 export { AuthenticationRequiredError };
@@ -55,11 +55,11 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
   const { tasks, push } = deps;
 
   /** Commits the message (a new task or a continuation) and attaches its push config. */
-  async function startSend(params: SendMessageRequest, options: SendOptions = {}): Promise<SendResult> {
+  async function startSend(params: SendMessageRequest, ctx: ServerCallContext, options: SendOptions = {}): Promise<SendResult> {
     validateSend(params);
     const config = params.configuration?.taskPushNotificationConfig;
     if (config) await asA2A(() => push.checkTarget(config.url));
-    const result = await tasks.send({ message: params.message as Message, metadata: params.metadata }, options);
+    const result = await tasks.send({ message: params.message as Message, metadata: params.metadata, origin: originOf(ctx) }, options);
     if (config) {
       // fromSeq: the agent may already be reporting; the config still gets every event of this
       // send. A failure storing it cancels the task (if it is still running) rather than let it
@@ -95,7 +95,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
     sendMessage(params: SendMessageRequest, ctx: ServerCallContext): Promise<Task | Message> {
       return asA2A(async () => {
         const blocking = !params.configuration?.returnImmediately;
-        const { task, watch } = await startSend(params, { watch: blocking });
+        const { task, watch } = await startSend(params, ctx, { watch: blocking });
         const historyLength = params.configuration?.historyLength;
         if (!watch) return historyLength === undefined ? task : tasks.get(task.id, { historyLength });
         // Answered from the events this send watched being committed: nothing to read back.
@@ -108,7 +108,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): CodeTetherReques
       const feed = createEventFeed();
       let started: SendResult;
       try {
-        started = await startSend(params, { follow: feed.listener, followFault: feed.fault });
+        started = await startSend(params, ctx, { follow: feed.listener, followFault: feed.fault });
       } catch (err) {
         throw toA2AError(err);
       }

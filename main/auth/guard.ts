@@ -2,11 +2,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { crossSiteRefusal } from '../http/cross-site';
 import { sendError } from '../http/respond';
 import { isLoopbackBind, isLoopbackHostHeader } from './loopback';
+import type { BearerVerifier } from './bearer';
 import { anonymousLocal, setPrincipal } from './principal';
 import { publicRules, scopeResolver, type ScopeResolver } from './route-scopes';
 import type { LiveTokens } from './live-tokens';
+import { grants, type Scope } from './scopes';
 import type { TokenStore } from './token-store';
+import { tokenPrefix } from './token-secret';
 import { verifyToken, type VerifyResult } from './verify';
+
+/** A request the guard turned away, for the log and the (rate-limited) audit log. */
+export interface Refusal {
+  req: IncomingMessage;
+  path: string;
+  status: number;
+  code: string;
+  /** Why, in words; for a token, exactly what was wrong with it. */
+  reason: string;
+}
 
 export interface GuardOptions {
   tokens: TokenStore;
@@ -35,12 +48,17 @@ export interface GuardOptions {
   live?: LiveTokens;
   /** Route -> scope; defaults to the public routes plus 'a2a' for everything else. */
   routeScope?: ScopeResolver;
+  /** Checks tokens that are not `ct_` API tokens (OpenID provider, this host's OAuth server), in order. */
+  bearers?: readonly BearerVerifier[];
+  /** Extra parameters of every Bearer challenge (`resource_metadata="..."` on the MCP endpoint); read per refusal. */
+  challenge?: () => string | undefined;
+  /** Told of every refusal. */
+  onRefused?: (refusal: Refusal) => void;
   now?: () => number;
 }
 
-export type Guard = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
-
-const realm = 'Bearer realm="codetether"';
+/** Answers and resolves false when it refuses; a plain `ct_` token is decided without a promise. */
+export type Guard = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
 /**
  * The HTTP server's `guard`: DNS-rebinding defence, then no state change from a foreign page,
@@ -56,31 +74,87 @@ export function createGuard(options: GuardOptions): Guard {
   const extraHosts = new Set((options.extraHosts ?? []).map((h) => h.toLowerCase()));
   const tokenAlways = options.tokenAlways ?? [];
   const trustedOrigins = new Set((options.trustedOrigins ?? []).map((o) => o.toLowerCase()));
+  const bearers = options.bearers ?? [];
+  const realmOf = () => {
+    const extra = options.challenge?.();
+    return `Bearer realm="codetether"${extra ? `, ${extra}` : ''}`;
+  };
+
+  function refuse(req: IncomingMessage, res: ServerResponse, url: URL, status: number, code: string, message: string, headers: Record<string, string> = {}, reason = message): false {
+    sendError(res, status, code, message, headers);
+    options.onRefused?.({ req, path: url.pathname, status, code, reason });
+    return false;
+  }
+
+  function refuseToken(req: IncomingMessage, res: ServerResponse, url: URL, result: Exclude<VerifyResult, { ok: true }>): false {
+    const realm = realmOf();
+    const invalid = { 'www-authenticate': `${realm}, error="invalid_token"` };
+    switch (result.reason) {
+      case 'missing':
+        return refuse(req, res, url, 401, 'unauthorized', 'This route needs a bearer token: send "Authorization: Bearer ct_..." (create one with "codetether token create --name <name>").', { 'www-authenticate': realm }, 'no bearer token');
+      case 'invalid':
+        return refuse(req, res, url, 401, 'invalid_token', 'The bearer token is not valid.', invalid);
+      case 'revoked':
+        return refuse(req, res, url, 401, 'token_revoked', 'The bearer token has been revoked.', invalid);
+      case 'expired':
+        return refuse(req, res, url, 401, 'token_expired', 'The bearer token has expired.', invalid);
+      case 'insufficient_scope':
+        return insufficient(req, res, url, result.required, result.token.scopes);
+    }
+  }
+
+  function insufficient(req: IncomingMessage, res: ServerResponse, url: URL, required: string, held: readonly string[]): false {
+    return refuse(req, res, url, 403, 'insufficient_scope', `This route needs the "${required}" scope; the token has: ${held.join(', ') || 'none'}.`, {
+      'www-authenticate': `${realmOf()}, error="insufficient_scope", scope="${required}"`,
+    });
+  }
+
+  /** A token of another issuer: each verifier in turn, the first that knows the kind decides. */
+  async function external(req: IncomingMessage, res: ServerResponse, url: URL, presented: string, scope: Scope): Promise<boolean> {
+    for (const verifier of bearers) {
+      let result;
+      try {
+        result = await verifier.verify(presented);
+      } catch (err) {
+        return refuse(req, res, url, 503, 'auth_unavailable', `The token could not be checked: ${verifier.name} did not answer (${(err as Error).message}). Try again shortly.`);
+      }
+      if (result === undefined) continue;
+      if (!result.ok) {
+        return refuse(req, res, url, 401, result.code, `The bearer token is not accepted: ${result.reason}.`, { 'www-authenticate': `${realmOf()}, error="invalid_token"` }, `${verifier.name}: ${result.reason}`);
+      }
+      if (!grants(result.identity.scopes, scope)) return insufficient(req, res, url, scope, result.identity.scopes);
+      setPrincipal(req, { kind: 'identity', identity: result.identity });
+      return true;
+    }
+    return refuseToken(req, res, url, { ok: false, reason: 'invalid' });
+  }
 
   return (req, res, url) => {
     if (loopback) {
       const host = req.headers.host;
       // A missing Host is not a rebinding attempt: browsers always send one.
       if (host !== undefined && !isLoopbackHostHeader(host) && !(extraHosts.size > 0 && extraHosts.has(hostName(host)))) {
-        sendError(
+        return refuse(
+          req,
           res,
+          url,
           403,
           'forbidden_host',
           `Host "${host.slice(0, 100)}" is not allowed: this server listens on loopback and answers only requests addressed to localhost, 127.0.0.1 or [::1] (a defence against DNS rebinding).`,
         );
-        return false;
       }
     }
     if (trustedOrigins.size > 0 && allowTrustedOrigin(req, res, trustedOrigins)) return false;
     const crossSite = crossSiteRefusal(req, options.originTrusted ?? trustedOrigins);
     if (crossSite) {
-      sendError(
+      return refuse(
+        req,
         res,
+        url,
         403,
         'forbidden_origin',
         `${crossSite} may not change anything here: only this host's own pages (the monitor it serves) and clients that are not browsers may. Open the monitor at this host's address, or call the API from a program.`,
       );
-      return false;
     }
     const scope = routeScope(req.method ?? 'GET', url.pathname);
     if (scope === 'public') return true;
@@ -89,11 +163,12 @@ export function createGuard(options: GuardOptions): Guard {
       setPrincipal(req, anonymousLocal);
       return true;
     }
-    const result = verifyToken(options.tokens, header === undefined ? undefined : bearerToken(header), scope, now());
-    if (!result.ok) {
-      refuse(res, result);
-      return false;
+    const presented = header === undefined ? undefined : bearerToken(header);
+    if (presented !== undefined && presented !== '' && !presented.startsWith(tokenPrefix) && bearers.length > 0) {
+      return external(req, res, url, presented, scope);
     }
+    const result = verifyToken(options.tokens, presented, scope, now());
+    if (!result.ok) return refuseToken(req, res, url, result);
     setPrincipal(req, { kind: 'token', token: result.token });
     if (options.live) res.once('close', options.live.hold(result.token, () => res.destroy()));
     return true;
@@ -130,37 +205,4 @@ function hostName(header: string): string {
 /** The credential of `Bearer <token>`; an empty string (invalid) for any other scheme. */
 function bearerToken(header: string): string {
   return header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7).trim() : '';
-}
-
-function refuse(res: ServerResponse, result: Exclude<VerifyResult, { ok: true }>): void {
-  switch (result.reason) {
-    case 'missing':
-      return sendError(
-        res,
-        401,
-        'unauthorized',
-        'This route needs a bearer token: send "Authorization: Bearer ct_..." (create one with "codetether token create --name <name>").',
-        { 'www-authenticate': realm },
-      );
-    case 'invalid':
-      return sendError(res, 401, 'invalid_token', 'The bearer token is not valid.', {
-        'www-authenticate': `${realm}, error="invalid_token"`,
-      });
-    case 'revoked':
-      return sendError(res, 401, 'token_revoked', 'The bearer token has been revoked.', {
-        'www-authenticate': `${realm}, error="invalid_token"`,
-      });
-    case 'expired':
-      return sendError(res, 401, 'token_expired', 'The bearer token has expired.', {
-        'www-authenticate': `${realm}, error="invalid_token"`,
-      });
-    case 'insufficient_scope':
-      return sendError(
-        res,
-        403,
-        'insufficient_scope',
-        `This route needs the "${result.required}" scope; the token has: ${result.token.scopes.join(', ') || 'none'}.`,
-        { 'www-authenticate': `${realm}, error="insufficient_scope", scope="${result.required}"` },
-      );
-  }
 }

@@ -79,6 +79,35 @@ export const emailConfigSchema = z
 
 export type EmailConfig = z.infer<typeof emailConfigSchema>;
 
+/** The scopes a role may map to; the same names as main/auth/scopes.ts, which base may not import. */
+const scopeName = z.enum(['admin', 'a2a', 'mcp', 'worker', 'read']);
+
+/**
+ * Sign-in through the team's OpenID provider (Keycloak, Entra ID, Authentik, ...): the monitor's
+ * "Sign in" and the provider's access tokens on the API (README "Team access").
+ */
+export const oidcConfigSchema = z
+  .object({
+    /** The provider's issuer URL exactly as its tokens name it (`https://sso.example.com/realms/team`). */
+    issuer: z.string().url(),
+    /** This host's client at the provider. */
+    clientId: z.string().min(1),
+    /** For a confidential client; also what introspection of opaque tokens authenticates with. Env: CODETETHER_OIDC_CLIENT_SECRET. */
+    clientSecret: z.string().min(1).optional(),
+    /** The `aud` access tokens must carry; default `clientId`. */
+    audience: z.string().min(1).optional(),
+    /**
+     * Role or group names (from `roles`, `groups`, Keycloak's `realm_access.roles` and
+     * `resource_access.<clientId>.roles`) to the scopes they grant. A user with no mapped role gets none.
+     */
+    scopesToRoles: z.record(z.string().min(1), z.array(scopeName).min(1)).default({ admin: ['admin'] }),
+    /** Scopes the sign-in asks the provider for. */
+    scope: z.string().min(1).default('openid profile email'),
+  })
+  .strict();
+
+export type OidcConfig = z.infer<typeof oidcConfigSchema>;
+
 /**
  * Every setting the host understands, with its default. Keys are what users write in
  * `config.json`; the env name of a key is `CODETETHER_` + its snake-case form
@@ -162,6 +191,10 @@ export const configSchema = z
     agents: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'agent names use a-z, 0-9, ".", "_" and "-"'), commandAgentSchema).default({}),
     /** Task notifications by email and replies that continue the session; unset: no email. */
     email: emailConfigSchema.optional(),
+    /** Sign-in and API access with tokens of an OpenID provider; unset: API tokens and the local user only. */
+    oidc: oidcConfigSchema.optional(),
+    /** The audit log's size limit, in MB: past it the oldest entries go. */
+    auditMaxMb: z.number().min(1).max(100_000).default(64),
   })
   .strict();
 

@@ -94,6 +94,7 @@ export function readConfigFile(path: string, required = false): Record<string, u
 const secretEnv: { env: string; path: readonly string[] }[] = [
   { env: 'CODETETHER_EMAIL_PASSWORD', path: ['email', 'password'] },
   { env: 'CODETETHER_EMAIL_IMAP_PASSWORD', path: ['email', 'imap', 'password'] },
+  { env: 'CODETETHER_OIDC_CLIENT_SECRET', path: ['oidc', 'clientSecret'] },
 ];
 
 function objectAt(root: Record<string, unknown>, path: readonly string[]): Record<string, unknown> | undefined {

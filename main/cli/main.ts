@@ -2,11 +2,13 @@ import { ConfigError } from '../base/config';
 import { HostStartError } from '../base/errors';
 import { APP_VERSION } from '../../shared/version';
 import type { CliIo, Command } from './command';
+import { auditCommand } from './commands/audit';
 import { codebaseCommand } from './commands/codebase';
 import { desktopCommand } from './commands/desktop';
 import { emailCommand } from './commands/email';
 import { mcpCommand } from './commands/mcp';
 import { mcpConfigCommand } from './commands/mcp-config';
+import { oauthCommand } from './commands/oauth';
 import { rlmCommand } from './commands/rlm';
 import { ralphCommand } from './commands/ralph';
 import { serveCommand } from './commands/serve';
@@ -17,7 +19,7 @@ import { worktreeCommand } from './commands/worktree';
 import { CliError } from './cli-error';
 import { UsageError } from './usage-error';
 
-export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand, worktreeCommand, rlmCommand, ralphCommand, emailCommand];
+export const commands: Command[] = [serveCommand, desktopCommand, tokenCommand, codebaseCommand, syncCommand, mcpCommand, mcpConfigCommand, workerCommand, worktreeCommand, rlmCommand, ralphCommand, emailCommand, auditCommand, oauthCommand];
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),

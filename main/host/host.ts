@@ -4,8 +4,12 @@ import type { HostInfo } from '../../shared/monitor-api';
 import { APP_VERSION } from '../../shared/version';
 import { buildAgentCard } from '../a2a/agent-card';
 import { addA2aRoutes } from '../a2a/routes';
+import type { BearerVerifier } from '../auth/bearer';
 import { createGuard } from '../auth/guard';
 import { createLiveTokens } from '../auth/live-tokens';
+import { createOidcDiscovery, issuerProblem } from '../auth/oidc/discovery';
+import { createOidcVerifier, type OidcVerifierOptions } from '../auth/oidc/verifier';
+import { createRefusalAudit } from '../auth/refusal-audit';
 import type { TokenStore } from '../auth/token-store';
 import { isLoopbackBind } from '../auth/loopback';
 import { publicRules, scopeResolver, tokenAlwaysPrefixes, workerRules } from '../auth/route-scopes';
@@ -18,6 +22,12 @@ import { removeRuntime, writeRuntime } from '../base/runtime-file';
 import { createLogger, type Logger } from '../base/log';
 import { createRouter } from '../http/router';
 import { createHttpServer } from '../http/server';
+import { addAuditRoutes, auditRouteScopes } from '../identity/audit-routes';
+import { issuedTokenVerifier } from '../identity/issued-tokens';
+import { loadOrCreateKeys } from '../identity/keys';
+import { addOAuthRoutes, identityRouteScopes } from '../identity/oauth-routes';
+import type { OAuthServer } from '../identity/oauth-server';
+import { addSignInRoutes } from '../identity/sign-in-routes';
 import { mcpEndpointUrl } from '../mcp/endpoint-url';
 import { mcpListenError } from '../mcp/listen-error';
 import { addRalphRoutes } from '../ralph/routes';
@@ -34,6 +44,7 @@ import { createHostPush, type HostPush } from '../push/host-push';
 import { addPushKeyRoute } from '../push/push-key-route';
 import type { PushService } from '../push/push-service';
 import { createCommitBatcher } from '../store/commit-batcher';
+import type { AuditLog } from '../store/audit-repository';
 import type { Db } from '../store/open';
 import { addSyncStatusRoute, syncRouteScopes } from '../sync/status-route';
 import { createSyncService, type SyncService, type SyncServiceOptions } from '../sync/sync-service';
@@ -78,6 +89,10 @@ export interface Host {
   readonly sync: SyncService;
   /** Task notifications by email and the replies that continue sessions (main/notify). */
   readonly email: HostEmail;
+  /** The append-only audit log. */
+  readonly audit: AuditLog;
+  /** The OAuth2 authorization server for connected apps and MCP clients (main/identity). */
+  readonly oauth: OAuthServer;
   readonly urls: HostUrls;
   /** Stops accepting, lets in-flight work finish or persist, then closes the database. Idempotent. */
   stop(): Promise<void>;
@@ -107,6 +122,8 @@ export interface HostOptions {
   features?: HostFeature[];
   /** Origins of pages besides the host's own that may change state (the desktop app's dev server). */
   trustedOrigins?: string[];
+  /** OpenID provider token checks; tests shorten the JWKS cooldown. */
+  oidc?: OidcVerifierOptions;
 }
 
 /** The IDE's way to this host over stdio: this installation's bridge, told the data dir, whose runtime file names the MCP port. */
@@ -139,7 +156,11 @@ export async function startHost(config: Config, options: HostOptions = {}): Prom
 
 async function compose(config: Config, options: HostOptions, log: Logger, stack: LifetimeStack): Promise<Host> {
   const startedAt = Date.now();
-  const store = openHostStore(config.dataDir, stack, options.nativeBinding);
+  if (config.oidc) {
+    const problem = issuerProblem(config.oidc.issuer);
+    if (problem) throw new HostStartError(problem);
+  }
+  const store = openHostStore(config.dataDir, stack, { nativeBinding: options.nativeBinding, auditMaxBytes: Math.round(config.auditMaxMb * 1024 * 1024) });
   const taskLog = log.child('tasks');
   const bus = createTaskBus((err) => taskLog.error('task listener failed', { error: String(err) }));
 
@@ -207,7 +228,9 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
         maxAttempts: config.maxAttempts,
         log: log.child('dispatch'),
         lastSite: createRunSiteLookup(store.db),
+        audit: store.audit,
       })),
+    audit: store.audit,
   });
 
   // REST hooks listen from here on, before recovery, so the events of recovered tasks count too.
@@ -217,13 +240,29 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   });
   stack.defer('hooks', () => hooks.stop());
 
+  // Identity (main/identity, main/auth): the OpenID provider's tokens, this host's own OAuth
+  // server (made once the host listens: its issuer names the port), and refusals audited.
+  const onRefused = createRefusalAudit(store.audit, log.child('auth'));
+  const oidcDiscovery = config.oidc && createOidcDiscovery(config.oidc);
+  const oidcVerifier = oidcDiscovery && createOidcVerifier(oidcDiscovery, options.oidc);
+  const late: { oauth?: OAuthServer; mcpResource?: string } = {};
+  const bearersFor = (audience: () => string | undefined): BearerVerifier[] => [issuedTokenVerifier(() => late.oauth, audience), ...(oidcVerifier ? [oidcVerifier] : [])];
+  const oauthKeys = await loadOrCreateKeys(store.oauth);
+  // Loaded here, not at the top: every `codetether` command imports this module, and only a host needs oidc-provider.
+  const { createOAuthServer } = await import('../identity/oauth-server');
+  const sweep = setInterval(() => store.oauth.sweep(), 60 * 60_000);
+  sweep.unref();
+  stack.defer('oauth sweep', () => clearInterval(sweep));
+
   const router = createRouter();
   const live = createLiveTokens(store.tokens);
   stack.defer('live tokens', () => live.stop());
   const guard = createGuard({
     tokens: store.tokens,
     live,
-    routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes, ...workerRules, ...emailRouteScopes, ...hookRouteScopes]),
+    bearers: bearersFor(() => late.oauth?.apiResource),
+    onRefused,
+    routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes, ...workerRules, ...emailRouteScopes, ...hookRouteScopes, ...identityRouteScopes, ...auditRouteScopes]),
     tokenAlways: tokenAlwaysPrefixes,
     bindHost: config.host,
     requireAuth: config.requireAuth,
@@ -243,7 +282,10 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const configOrigin = options.configOrigin ?? embeddedOrigin(config);
   addHealthRoute(router, store.db, startedAt, tasks.storeHealth);
   addPushKeyRoute(router, push.signingKey);
-  addSyncStatusRoute(router, sync, config.bodyLimit);
+  addSyncStatusRoute(router, sync, config.bodyLimit, store.audit);
+  addOAuthRoutes(router, { server: () => late.oauth, repo: store.oauth, audit: store.audit, bodyLimit: config.bodyLimit });
+  addSignInRoutes(router, { discovery: oidcDiscovery, verifier: oidcVerifier, publicUrl: config.publicUrl, audit: store.audit, log: log.child('sign-in'), bodyLimit: config.bodyLimit });
+  addAuditRoutes(router, store.audit);
   addWorkerRoutes(router, { dispatcher, bodyLimit: config.bodyLimit });
   addRalphRoutes(router, { ralph, bodyLimit: config.bodyLimit, onClose: http.onClose });
   addHookRoutes(router, { hooks, bodyLimit: config.bodyLimit });
@@ -267,6 +309,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     defaultMcpUrl: mcpEndpointUrl(configSchema.shape.mcpPort.parse(undefined)),
     mcpBridge: bridgeFor(config.dataDir),
     bodyLimit: config.bodyLimit,
+    audit: store.audit,
     onClose: http.onClose,
     staticDir: options.monitorDir ?? defaultMonitorDir,
   });
@@ -275,7 +318,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   // Before recovery, so the events of recovered tasks are mailed too.
   let email: HostEmail;
   try {
-    email = await startHostEmail({ config, configFile: configOrigin.file, repos: store.email, tasks, router, audit: store.workers, log: log.child('email') });
+    email = await startHostEmail({ config, configFile: configOrigin.file, repos: store.email, tasks, router, audit: store.audit, log: log.child('email') });
   } catch (err) {
     throw new HostStartError(`Cannot set up email: ${(err as Error).message}`, { cause: err });
   }
@@ -293,6 +336,9 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     throw listenError(err as NodeJS.ErrnoException, 'A2A', config.host, config.port);
   }
   const base = `http://${urlHost(config.host)}:${address.port}`;
+  const publicBase = config.publicUrl?.replace(/\/+$/, '') ?? base;
+  const oauth = createOAuthServer({ base: publicBase, mcpResource: () => late.mcpResource, repo: store.oauth, audit: store.audit, log: log.child('oauth'), behindProxy: config.publicUrl !== undefined, keys: oauthKeys });
+  late.oauth = oauth;
   // The card names the listening address (port 0 is common), so the A2A routes are added
   // after listen: in the same tick, before any connection is served.
   const card = buildAgentCard({
@@ -304,9 +350,12 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   // Loaded here, after the A2A port answers: the MCP SDK is the slowest import of the host.
   const { createMcpEndpoint } = await import('../mcp/http-endpoint');
   const mcp = createMcpEndpoint({
-    deps: { tasks, sessions: createSessionQueries(store.summaries), codebases: store.codebases, peers: store.a2aPeers, agents, card: () => card, log: log.child('mcp'), ralph },
+    deps: { tasks, sessions: createSessionQueries(store.summaries), codebases: store.codebases, peers: store.a2aPeers, agents, card: () => card, log: log.child('mcp'), ralph, audit: store.audit },
     tokens: store.tokens,
     live,
+    bearers: bearersFor(() => late.mcpResource),
+    authorizationServer: () => oauth.issuer,
+    onRefused,
     log: log.child('mcp'),
     bodyLimit: config.bodyLimit,
   });
@@ -318,6 +367,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     log.error(mcpError);
     return undefined;
   });
+  late.mcpResource = mcpUrl;
   const urls: HostUrls = { a2a: `${base}/a2a`, health: `${base}/healthz`, ...(mcpUrl ? { mcp: mcpUrl } : { mcpError }) };
   // The CLI's commands find this host (its real ports) through this file; gone when it stops.
   writeRuntime(config.dataDir, { pid: process.pid, startedAt: new Date(startedAt).toISOString(), version: APP_VERSION, origin: base, a2a: urls.a2a, ...(mcpUrl ? { mcp: mcpUrl } : {}) });
@@ -338,6 +388,8 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     hooks,
     sync,
     email,
+    audit: store.audit,
+    oauth,
     urls,
     stop() {
       stopping ??= (async () => {

@@ -1,6 +1,7 @@
 import { createTokenStore, type TokenStore } from '../auth/token-store';
 import { HostStartError } from '../base/errors';
 import type { LifetimeStack } from '../base/lifetime';
+import { createAuditLog, type AuditLog } from '../store/audit-repository';
 import { createA2aPeerRepository, type A2aPeerRepository } from '../store/a2a-peer-repository';
 import { createAgentSessionRepository, type AgentSessionRepository } from '../store/agent-session-repository';
 import { createCodebaseRepository, type CodebaseRepository } from '../store/codebase-repository';
@@ -8,6 +9,7 @@ import { createEmailRepositories, type EmailRepositories } from '../store/email-
 import { createHookRepository, type HookRepository } from '../store/hook-repository';
 import { closeDatabase, openDatabase, type Db } from '../store/open';
 import { databaseFile } from '../store/paths';
+import { createOAuthRepository, type OAuthRepository } from '../store/oauth-repository';
 import { createPushRepository, type PushRepository } from '../store/push-repository';
 import { createRalphRepository, type RalphRepository } from '../store/ralph-repository';
 import { createRoamingRepository, type RoamingRepository } from '../store/roaming-repository';
@@ -37,10 +39,13 @@ export interface HostStore {
   readonly ralph: RalphRepository;
   readonly email: EmailRepositories;
   readonly hooks: HookRepository;
+  readonly audit: AuditLog;
+  readonly oauth: OAuthRepository;
 }
 
 /** Opens the data dir's database and builds the repositories; closing is registered on `stack`. */
-export function openHostStore(dataDir: string, stack: LifetimeStack, nativeBinding?: string): HostStore {
+export function openHostStore(dataDir: string, stack: LifetimeStack, options: { nativeBinding?: string; auditMaxBytes: number }): HostStore {
+  const { nativeBinding } = options;
   const file = databaseFile(dataDir);
   let db: Db;
   let readDb: Db;
@@ -69,5 +74,7 @@ export function openHostStore(dataDir: string, stack: LifetimeStack, nativeBindi
     ralph: createRalphRepository(db),
     email: createEmailRepositories(db),
     hooks: createHookRepository(db),
+    audit: createAuditLog(db, { maxBytes: options.auditMaxBytes }),
+    oauth: createOAuthRepository(db),
   };
 }

@@ -11,8 +11,12 @@ const SLOW_REQUEST_MS = 1000;
 export interface HttpServerOptions {
   router: Router;
   log: Logger;
-  /** Runs before routing; may answer the request itself (auth, Host checks) by returning false. */
-  guard?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+  /**
+   * Runs before routing; may answer the request itself (auth, Host checks) by returning false.
+   * A promise only when it must wait (a token checked against another server), so the common
+   * request costs no extra turn.
+   */
+  guard?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
   /** How the server renders its own refusals (no route, wrong method, a thrown HttpError, a crash); default sendError. */
   renderError?: ErrorRenderer;
 }
@@ -64,7 +68,10 @@ export function createHttpServer({ router, log, guard, renderError = sendError }
       return renderError(res, 400, 'bad_request', 'Request URL could not be parsed.');
     }
     try {
-      if (guard && !guard(req, res, url)) return;
+      if (guard) {
+        const passed = guard(req, res, url);
+        if (passed === false || (passed !== true && !(await passed))) return;
+      }
       const found = router.match(req.method ?? 'GET', url.pathname);
       if (found.kind === 'not-found') return renderError(res, 404, 'not_found', `No route for ${req.method} ${url.pathname}.`);
       if (found.kind === 'method-not-allowed') {

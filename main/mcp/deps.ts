@@ -1,7 +1,9 @@
 import type { AgentCard } from '@a2a-js/sdk';
 import type { CreateRunRequest, PrdChatRequest, PrdChatResult, RunStatus, RunSummaryView, RunView } from '../../shared/ralph-api';
 import type { Logger } from '../base/log';
+import type { AuditContext } from '../auth/actor';
 import type { A2aPeerRepository } from '../store/a2a-peer-repository';
+import type { AuditLog } from '../store/audit-repository';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import type { AgentExecutor } from '../tasks/executor';
 import type { TaskService } from '../tasks/service';
@@ -30,4 +32,8 @@ export interface McpDeps {
   ralph?: RalphTools;
   /** How often a waiting tool reports progress when nothing else happened. */
   heartbeatMs?: number;
+  /** Where codebase changes are recorded. */
+  audit?: Pick<AuditLog, 'append'>;
+  /** Who the session acts for (set per session from the request that opened it). */
+  origin?: AuditContext;
 }

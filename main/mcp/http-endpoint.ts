@@ -2,8 +2,11 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { auditContext } from '../auth/actor';
 import { principalOf } from '../auth/principal';
 import type { LiveTokens } from '../auth/live-tokens';
+import type { BearerVerifier } from '../auth/bearer';
+import type { Refusal } from '../auth/guard';
 import type { TokenStore } from '../auth/token-store';
 import type { Logger } from '../base/log';
 import { readJson } from '../http/body';
@@ -12,7 +15,7 @@ import { createRouter } from '../http/router';
 import { createHttpServer } from '../http/server';
 import type { McpDeps } from './deps';
 import { createEventStore } from './event-store';
-import { createMcpGuard } from './request-guard';
+import { createMcpGuard, PROTECTED_RESOURCE_PATH } from './request-guard';
 import { createMcpServer } from './server';
 
 export const MCP_PATH = '/mcp';
@@ -22,6 +25,14 @@ export interface McpEndpointOptions {
   tokens: TokenStore;
   /** Ends a session, and the requests in flight, of a token that is revoked or expires. */
   live?: LiveTokens;
+  /** Other token kinds this endpoint accepts (this host's OAuth server's, the OpenID provider's). */
+  bearers?: readonly BearerVerifier[];
+  /**
+   * The authorization server MCP clients get tokens from (this host's issuer), advertised in the
+   * protected resource metadata (RFC 9728) as the MCP authorization spec asks. Read per request.
+   */
+  authorizationServer?: () => string | undefined;
+  onRefused?: (refusal: Refusal) => void;
   log: Logger;
   bodyLimit: number;
   /** A session with no open request for this long ends; its client gets 404 and initializes again. */
@@ -59,9 +70,11 @@ function isInitialize(body: unknown): boolean {
   return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
 }
 
+/** Who a session belongs to: another caller cannot use it. */
 function tokenIdOf(req: IncomingMessage): string | undefined {
   const principal = principalOf(req);
-  return principal?.kind === 'token' ? principal.token.id : undefined;
+  if (principal?.kind === 'token') return principal.token.id;
+  return principal?.kind === 'identity' ? principal.identity.actor : undefined;
 }
 
 /**
@@ -125,7 +138,7 @@ export function createMcpEndpoint(options: McpEndpointOptions) {
       release();
       if (transport.sessionId && sessions.get(transport.sessionId) === session) sessions.delete(transport.sessionId);
     };
-    const server = createMcpServer(deps);
+    const server = createMcpServer({ ...deps, origin: auditContext(req) });
     await server.connect(transport);
     track(session, res);
     await transport.handleRequest(req, res, body);
@@ -153,9 +166,27 @@ export function createMcpEndpoint(options: McpEndpointOptions) {
     await session.transport.handleRequest(req, res, body);
   }
 
+  // Known once listening: the port is often 0 until then.
+  let resource: string | undefined;
+  const metadataUrl = () => resource && `${new URL(resource).origin}${PROTECTED_RESOURCE_PATH}${MCP_PATH}`;
+  const protectedResource = (_req: IncomingMessage, res: ServerResponse) => {
+    const issuer = options.authorizationServer?.();
+    sendJson(res, 200, {
+      resource,
+      authorization_servers: issuer ? [issuer] : [],
+      scopes_supported: ['mcp'],
+      bearer_methods_supported: ['header'],
+      resource_name: 'CodeTether MCP',
+    }, { 'cache-control': 'no-store' });
+  };
+
   const router = createRouter();
   router.add(['GET', 'POST', 'DELETE'], MCP_PATH, handle);
-  const http = createHttpServer({ router, log, guard: createMcpGuard(options.tokens, options.live), renderError: rpcRefusal });
+  // RFC 9728: the path-suffixed document first, the root one for clients that look there.
+  router.add('GET', `${PROTECTED_RESOURCE_PATH}${MCP_PATH}`, protectedResource);
+  router.add('GET', PROTECTED_RESOURCE_PATH, protectedResource);
+  const guard = createMcpGuard({ tokens: options.tokens, live: options.live, bearers: options.bearers, resourceMetadataUrl: metadataUrl, onRefused: options.onRefused });
+  const http = createHttpServer({ router, log, guard, renderError: rpcRefusal });
 
   const sweeper = setInterval(() => {
     const cutoff = Date.now() - idleMs;
@@ -167,7 +198,8 @@ export function createMcpEndpoint(options: McpEndpointOptions) {
     /** Binds loopback only, whatever the host's own bind: the MCP endpoint is for this machine's IDEs. */
     async listen(port: number): Promise<string> {
       const address = await http.listen('127.0.0.1', port);
-      return `http://127.0.0.1:${address.port}${MCP_PATH}`;
+      resource = `http://127.0.0.1:${address.port}${MCP_PATH}`;
+      return resource;
     },
     get sessionCount() {
       return sessions.size;

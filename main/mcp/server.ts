@@ -19,7 +19,10 @@ ralph_create_run implements a whole PRD story by story; prd_chat drafts one.`;
  * One MCP server per MCP session (the SDK binds a server to one transport). The tools work on
  * the host's services in-process; closing the server drops its resource subscriptions.
  */
-export function createMcpServer(deps: McpDeps): McpServer {
+export function createMcpServer(sessionDeps: McpDeps): McpServer {
+  // Tasks this session creates are recorded as its caller's.
+  const { tasks, origin } = sessionDeps;
+  const deps: McpDeps = origin ? { ...sessionDeps, tasks: { ...tasks, send: (input, options) => tasks.send({ ...input, origin: input.origin ?? origin }, options) } } : sessionDeps;
   const server = new McpServer(
     { name: 'codetether', title: APP_NAME, version: APP_VERSION },
     { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: { subscribe: true, listChanged: true } } },

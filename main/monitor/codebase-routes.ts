@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { CodebaseInfo, CodebaseRequest } from '../../shared/monitor-api';
 import type { MonitorRoutes } from '../../shared/monitor-routes';
+import { auditContext } from '../auth/actor';
 import { HttpError } from '../http/errors';
 import { badRequest, bodySchema, optionalText, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
 import { typedRoutes } from '../http/typed-routes';
+import type { AuditLog } from '../store/audit-repository';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import { registerCodebase } from '../workers/workspace/codebases';
 
@@ -14,6 +16,7 @@ export interface CodebaseRouteDeps {
   known: () => CodebaseInfo[];
   agentNames: () => string[];
   bodyLimit: number;
+  audit: Pick<AuditLog, 'append'>;
 }
 
 /** The shape of the body; what the names, the folder and the agents must be is registerCodebase's, shared with the CLI. */
@@ -37,12 +40,14 @@ export function addCodebaseRoutes(router: Router, deps: CodebaseRouteDeps): void
     const body = await readBodyAs(req, deps.bodyLimit, codebaseRequest);
     const outcome = registerCodebase(deps.codebases, { ...body, knownAgents: deps.agentNames(), now: Date.now() });
     if (!outcome.ok) throw badRequest(outcome.error);
+    deps.audit.append({ ...auditContext(req), action: 'codebase.registered', subject: outcome.value.name, detail: { path: outcome.value.path, via: 'monitor' } });
     const registered = deps.known().find((c) => c.name === outcome.value.name && c.onThisDevice);
     return { status: 201, body: registered! };
   });
 
-  route('DELETE /api/codebases/{name}', (_req, { name }) => {
+  route('DELETE /api/codebases/{name}', (req, { name }) => {
     if (!deps.codebases.remove(name!)) throw new HttpError(404, 'not_found', `No codebase named "${name}" is registered.`);
+    deps.audit.append({ ...auditContext(req), action: 'codebase.removed', subject: name!, detail: { via: 'monitor' } });
     return { body: undefined };
   });
 }

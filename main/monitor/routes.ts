@@ -8,6 +8,7 @@ import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
 import type { HttpServer } from '../http/server';
 import { typedRoutes } from '../http/typed-routes';
+import type { AuditLog } from '../store/audit-repository';
 import type { CodebaseRepository } from '../store/codebase-repository';
 import type { RemoteCodebaseRow } from '../store/roaming-repository';
 import { knownCodebases } from '../sync/known-codebases';
@@ -48,6 +49,7 @@ export interface MonitorDeps {
   /** How an IDE starts this installation's stdio MCP bridge (see ide-config-route). */
   mcpBridge?: { command: string[]; env: Record<string, string> };
   bodyLimit: number;
+  audit: Pick<AuditLog, 'append'>;
   onClose: HttpServer['onClose'];
   /** The built renderer. */
   staticDir: string;
@@ -93,9 +95,9 @@ export function addMonitorRoutes(router: Router, deps: MonitorDeps): void {
   addFeedRoute(router, { tasks: deps.tasks, reads, overview, workers: () => workers(), onClose: deps.onClose });
   addTaskLogRoute(router, { tasks: deps.tasks, reads, onClose: deps.onClose });
   addTaskOutputRoute(router, { tasks: deps.tasks, reads, output: deps.output, onClose: deps.onClose });
-  addCodebaseRoutes(router, { codebases: deps.codebases, known, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit });
-  addTokenRoutes(router, { tokens: deps.tokens, bodyLimit: deps.bodyLimit });
-  addSettingsRoutes(router, { config: deps.config, origin: deps.configOrigin, agents: deps.agents, bodyLimit: deps.bodyLimit });
+  addCodebaseRoutes(router, { codebases: deps.codebases, known, agentNames: () => deps.agents.map((a) => a.name), bodyLimit: deps.bodyLimit, audit: deps.audit });
+  addTokenRoutes(router, { tokens: deps.tokens, bodyLimit: deps.bodyLimit, audit: deps.audit });
+  addSettingsRoutes(router, { config: deps.config, origin: deps.configOrigin, agents: deps.agents, bodyLimit: deps.bodyLimit, audit: deps.audit });
   addIdeConfigRoute(router, { mcpUrl: () => deps.host().mcpUrl ?? undefined, defaultMcpUrl: deps.defaultMcpUrl, bridge: deps.mcpBridge });
   addStaticRoutes(router, deps.staticDir);
 }

@@ -14,10 +14,13 @@ import type { MonitorRoutes } from '../../shared/monitor-routes';
 import { ConfigError, describeSource, readConfigFile, type ConfigOrigin } from '../base/config';
 import { updateConfigFile } from '../base/config-file';
 import { configSchema, type Config } from '../base/config-schema';
+import { auditContext } from '../auth/actor';
+import { isLoopbackBind } from '../auth/loopback';
 import { HttpError } from '../http/errors';
 import { badRequest, bodySchema, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
 import { typedRoutes } from '../http/typed-routes';
+import type { AuditLog } from '../store/audit-repository';
 
 export interface SettingsRouteDeps {
   /** The config the host started with. */
@@ -26,6 +29,7 @@ export interface SettingsRouteDeps {
   origin: ConfigOrigin;
   agents: AgentInfo[];
   bodyLimit: number;
+  audit: Pick<AuditLog, 'append'>;
 }
 
 /** A config file that cannot be read as settings: a person has to fix it before anything is saved into it. */
@@ -112,6 +116,25 @@ export function addSettingsRoutes(router: Router, deps: SettingsRouteDeps): void
     return { body: info(saved), headers: { 'cache-control': 'no-store' } };
   });
 
+  /**
+   * A save is one entry; a change of LAN mode (the bind address turning from loopback to not, or
+   * back) is its own, the one a reviewer looks for. Secrets are named, never recorded.
+   */
+  function auditSave(req: Parameters<typeof auditContext>[0], before: Record<string, unknown>, changes: EditableSettingKey[], update: SettingsUpdate): void {
+    const who = auditContext(req);
+    const loopbackDefault = configSchema.shape.host.parse(undefined);
+    const lanOf = (host: unknown) => !isLoopbackBind(typeof host === 'string' ? host : loopbackDefault);
+    const others: EditableSettingKey[] = changes.filter((key) => key !== 'host');
+    if (changes.includes('host') && lanOf(before.host ?? deps.config.host) !== lanOf(update.host)) {
+      deps.audit.append({ ...who, action: 'lan.changed', subject: lanOf(update.host) ? 'on' : 'off', detail: { host: update.host ?? loopbackDefault } });
+    } else if (changes.includes('host')) others.push('host');
+    if (others.length === 0) return;
+    deps.audit.append({
+      ...who, action: 'settings.changed', subject: 'config.json',
+      detail: Object.fromEntries(others.map((key) => [key, key === 'llmApiKey' ? (update[key] === null ? 'removed' : 'set') : update[key]])),
+    });
+  }
+
   route('PUT /api/settings', async (req) => {
     const update = await readBodyAs(req, deps.bodyLimit, settingsUpdate);
     const changes = editableSettingKeys.filter((key) => update[key] !== undefined);
@@ -121,11 +144,14 @@ export function addSettingsRoutes(router: Router, deps: SettingsRouteDeps): void
       throw badRequest(`Invalid "defaultAgent": no agent named "${agent}"; known: ${deps.agents.map((a) => a.name).join(', ')}.`);
     }
     let next: Record<string, unknown>;
+    let before: Record<string, unknown>;
     try {
+      before = readConfigFile(file, false);
       next = updateConfigFile(file, Object.fromEntries(changes.map((key) => [key, update[key]])));
     } catch (err) {
       unreadable(err);
     }
+    auditSave(req, before, changes, update);
     const answer: SettingsSaved = { ...info(next), saved: changes, restartRequired: true };
     return { body: answer, headers: { 'cache-control': 'no-store' } };
   });

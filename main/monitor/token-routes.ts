@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CreatedToken, TokenInfo, TokenRequest } from '../../shared/monitor-api';
 import type { MonitorRoutes } from '../../shared/monitor-routes';
+import { auditContext } from '../auth/actor';
 import { defaultScopes, scopeNames } from '../auth/scopes';
 import type { TokenRecord } from '../auth/token-record';
 import type { TokenStore } from '../auth/token-store';
@@ -8,6 +9,7 @@ import { HttpError } from '../http/errors';
 import { bodySchema, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
 import { typedRoutes } from '../http/typed-routes';
+import type { AuditLog } from '../store/audit-repository';
 
 const toInfo = (r: TokenRecord): TokenInfo => ({ ...r, scopes: [...r.scopes] });
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -30,7 +32,7 @@ const tokenRequest = bodySchema<TokenRequest>()(
 );
 
 /** `GET/POST /api/tokens`, `POST /api/tokens/{id}:revoke` (the admin scope; see monitorRouteScopes). */
-export function addTokenRoutes(router: Router, deps: { tokens: TokenStore; bodyLimit: number }): void {
+export function addTokenRoutes(router: Router, deps: { tokens: TokenStore; bodyLimit: number; audit: Pick<AuditLog, 'append'> }): void {
   const route = typedRoutes<MonitorRoutes>(router);
   route('GET /api/tokens', () => ({ body: deps.tokens.list().map(toInfo) }));
 
@@ -39,13 +41,15 @@ export function addTokenRoutes(router: Router, deps: { tokens: TokenStore; bodyL
     const now = Date.now();
     const result = deps.tokens.create({ name, scopes: [...new Set(scopes)], expiresAt: expiresInDays ? now + expiresInDays * DAY_MS : undefined }, now);
     if (!result.ok) throw new HttpError(409, 'name_taken', `An active token is already named "${name}"; revoke it or pick another name.`);
+    deps.audit.append({ ...auditContext(req), action: 'token.created', subject: result.record.id, detail: { name, scopes: result.record.scopes, expiresAt: result.record.expiresAt } });
     const created: CreatedToken = { token: result.token, info: toInfo(result.record) };
     return { status: 201, body: created, headers: { 'cache-control': 'no-store' } };
   });
 
-  route('POST /api/tokens/{id}:revoke', (_req, { id }) => {
+  route('POST /api/tokens/{id}:revoke', (req, { id }) => {
     const result = deps.tokens.revoke(id!);
     if (result.kind === 'not_found') throw new HttpError(404, 'not_found', `No token with id "${id}".`);
+    if (result.kind === 'revoked') deps.audit.append({ ...auditContext(req), action: 'token.revoked', subject: result.record.id, detail: { name: result.record.name } });
     return { body: toInfo(result.record) };
   });
 }

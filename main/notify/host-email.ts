@@ -3,9 +3,9 @@ import type { EmailStatus } from '../../shared/monitor-api';
 import type { Config } from '../base/config-schema';
 import type { Logger } from '../base/log';
 import type { Router } from '../http/router';
+import type { AuditLog } from '../store/audit-repository';
 import type { EmailRepositories } from '../store/email-repository';
 import type { TaskService } from '../tasks/service';
-import type { AuditWriter } from './audit';
 import type { testEmail } from './email-test';
 import type { ImapWatcher } from './imap-watcher';
 import type { InboundHandler } from './inbound';
@@ -21,7 +21,7 @@ export interface HostEmailDeps {
   repos: EmailRepositories;
   tasks: TaskService;
   router: Router;
-  audit: AuditWriter;
+  audit: Pick<AuditLog, 'append'>;
   log: Logger;
 }
 
@@ -49,7 +49,7 @@ export async function startHostEmail(deps: HostEmailDeps): Promise<HostEmail> {
   if (!email) {
     // Without email, tasks settle unmailed: enabling it later must not mail their past.
     repos.outbox.setScanFrom(Date.now());
-    addEmailSettingsRoutes(router, { config, configFile: deps.configFile, status: () => null, test: testEmailLazily, bodyLimit: config.bodyLimit });
+    addEmailSettingsRoutes(router, { config, configFile: deps.configFile, status: () => null, test: testEmailLazily, bodyLimit: config.bodyLimit, audit: deps.audit });
     addInboundRoutes(router, {});
     return { status: () => null, stop: async () => {} };
   }
@@ -89,7 +89,7 @@ export async function startHostEmail(deps: HostEmailDeps): Promise<HostEmail> {
       })
     : undefined;
   const status = (): EmailStatus => ({ outbox: outbox.counts(), watcher: watcher?.status() ?? null });
-  addEmailSettingsRoutes(router, { config, configFile: deps.configFile, status, test: testEmailLazily, bodyLimit: config.bodyLimit });
+  addEmailSettingsRoutes(router, { config, configFile: deps.configFile, status, test: testEmailLazily, bodyLimit: config.bodyLimit, audit: deps.audit });
   outbox.start();
   watcher?.start();
 

@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { EmailConfig } from '../base/config-schema';
 import type { Logger } from '../base/log';
+import type { AuditLog } from '../store/audit-repository';
 import type { EmailInboundRepository } from '../store/email-repository';
 import { textPart } from '../tasks/agent-message';
 import { interruptedStates } from '../tasks/states';
 import { TaskError } from '../tasks/task-error';
 import type { TaskService } from '../tasks/service';
 import { domainOf, hasReplyAddress, tokenIn } from './addresses';
-import type { AuditWriter } from './audit';
 import { judgeAuthResults } from './auth-results';
 import { verifyReplyToken } from './reply-token';
 import { newReplyText, subjectTags, subjectText } from './reply-text';
@@ -28,7 +28,7 @@ export interface InboundDeps {
   replyKey: Buffer;
   tasks: Pick<TaskService, 'get' | 'list' | 'send'>;
   repo: EmailInboundRepository;
-  audit: AuditWriter;
+  audit: Pick<AuditLog, 'append'>;
   /** Queues a short mail back to the sender (an empty reply, an expired address, an unknown agent). */
   notice(input: { key: string; to: string; subject: string; body: string; inReplyTo: string | null }): void;
   log: Logger;
@@ -83,7 +83,7 @@ export function createInboundHandler(deps: InboundDeps) {
 
   function audit(action: string, messageId: string, sender: string | null, detail: Record<string, unknown>): void {
     try {
-      deps.audit.audit({ at: Date.now(), actor: sender ? `email:${sender}` : 'email', action, subject: messageId, detail });
+      deps.audit.append({ actor: sender ? `email:${sender}` : 'email', action, subject: messageId, outcome: action.endsWith('.refused') ? 'refused' : 'ok', detail });
     } catch (err) {
       log.error('could not write the audit log', { action, messageId, error: (err as Error).message });
     }

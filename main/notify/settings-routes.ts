@@ -8,6 +8,8 @@ import { HttpError } from '../http/errors';
 import { badRequest, bodySchema, readBodyAs } from '../http/request';
 import type { Router } from '../http/router';
 import { typedRoutes } from '../http/typed-routes';
+import { auditContext } from '../auth/actor';
+import type { AuditLog } from '../store/audit-repository';
 import type { testEmail } from './email-test';
 
 export interface EmailSettingsDeps {
@@ -19,6 +21,7 @@ export interface EmailSettingsDeps {
   test: typeof testEmail;
   bodyLimit: number;
   env?: NodeJS.ProcessEnv;
+  audit: Pick<AuditLog, 'append'>;
 }
 
 const tls = z.enum(['tls', 'starttls', 'none']);
@@ -161,6 +164,7 @@ export function addEmailSettingsRoutes(router: Router, deps: EmailSettingsDeps):
       next.email = section;
     }
     writeConfigFile(file, next);
+    deps.audit.append({ ...auditContext(req), action: 'settings.changed', subject: 'email', detail: { email: body.email === null ? 'removed' : 'saved' } });
     const answer: EmailSaved = { ...info(next), restartRequired: true };
     return { body: answer, headers: noStore };
   });

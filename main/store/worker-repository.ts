@@ -20,15 +20,6 @@ interface WorkerRow {
   last_seen_at: number;
 }
 
-export interface AuditEntry {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  subject: string;
-  detail: Record<string, unknown>;
-}
-
 function fromRow(r: WorkerRow): WorkerRecord {
   return {
     id: r.id, name: r.name, codebases: JSON.parse(r.codebases) as string[], agents: JSON.parse(r.agents) as string[],
@@ -36,14 +27,11 @@ function fromRow(r: WorkerRow): WorkerRecord {
   };
 }
 
-/** Registered remote workers, and the audit log of what the host did to their tasks on its own. */
+/** Registered remote workers. */
 export interface WorkerRepository {
   register(worker: WorkerRecord): void;
   seen(id: string, at: number): void;
   list(): WorkerRecord[];
-  audit(entry: Omit<AuditEntry, 'seq'>): void;
-  /** Audit entries about one subject (a task id, say), oldest first. */
-  auditOf(subject: string): AuditEntry[];
 }
 
 export function createWorkerRepository(db: Db): WorkerRepository {
@@ -55,15 +43,11 @@ export function createWorkerRepository(db: Db): WorkerRepository {
     ),
     seen: db.prepare('UPDATE workers SET last_seen_at = ? WHERE id = ?'),
     list: db.prepare<[], WorkerRow>('SELECT * FROM workers ORDER BY registered_at'),
-    audit: db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)'),
-    auditOf: db.prepare<[string], Omit<AuditEntry, 'detail'> & { detail: string }>('SELECT * FROM audit_log WHERE subject = ? ORDER BY seq'),
   };
   return {
     register: (w) =>
       void s.upsert.run(w.id, w.name, JSON.stringify(w.codebases), JSON.stringify(w.agents), w.concurrency, w.registeredAt, w.lastSeenAt),
     seen: (id, at) => void s.seen.run(at, id),
     list: () => s.list.all().map(fromRow),
-    audit: (e) => void s.audit.run(e.at, e.actor, e.action, e.subject, JSON.stringify(e.detail)),
-    auditOf: (subject) => s.auditOf.all(subject).map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> })),
   };
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { DeviceNameRequest, SyncJoinRequest } from '../../shared/monitor-api';
 import type { MonitorRoutes } from '../../shared/monitor-routes';
+import { auditContext } from '../auth/actor';
 import type { ScopeRule } from '../auth/route-scopes';
 import { badRequest, bodySchema, optionalText, readBodyAs } from '../http/request';
+import type { AuditLog } from '../store/audit-repository';
 import type { Router } from '../http/router';
 import { typedRoutes } from '../http/typed-routes';
 import { checkPairing } from './pairing';
@@ -19,21 +21,24 @@ const nameRequest = bodySchema<DeviceNameRequest>()(z.object({ name: z.string() 
  * this device for the others. All answer with the sync status; the relay token is stored, never
  * echoed.
  */
-export function addSyncPairingRoutes(router: Router, deps: { sync: SyncService; bodyLimit: number }): void {
+export function addSyncPairingRoutes(router: Router, deps: { sync: SyncService; bodyLimit: number; audit: Pick<AuditLog, 'append'> }): void {
   const route = typedRoutes<MonitorRoutes>(router);
   const noStore = { 'cache-control': 'no-store' };
   route('POST /api/sync/join', async (req) => {
     const checked = checkPairing(await readBodyAs(req, deps.bodyLimit, joinRequest));
     if (!checked.ok) throw badRequest(checked.error);
-    return { body: deps.sync.join(checked.settings), headers: noStore };
+    const status = deps.sync.join(checked.settings);
+    deps.audit.append({ ...auditContext(req), action: 'sync.joined', subject: checked.settings.workspace, detail: { relay: checked.settings.url } });
+    return { body: status, headers: noStore };
   });
   route('PUT /api/sync/device', async (req) => {
     const checked = checkDeviceName((await readBodyAs(req, deps.bodyLimit, nameRequest)).name);
     if (!checked.ok) throw badRequest(checked.error);
     return { body: deps.sync.rename(checked.name), headers: noStore };
   });
-  route('POST /api/sync/leave', () => {
-    deps.sync.leave();
+  route('POST /api/sync/leave', (req) => {
+    const was = deps.sync.status();
+    if (deps.sync.leave()) deps.audit.append({ ...auditContext(req), action: 'sync.left', subject: was.workspace ?? '', detail: { relay: was.relay ?? null } });
     return { body: deps.sync.status(), headers: noStore };
   });
 }

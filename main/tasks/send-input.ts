@@ -6,6 +6,8 @@ export interface SendInput {
   message: Message;
   /** Request-level metadata; `agent` here or in the message metadata picks the agent. */
   metadata?: Record<string, unknown>;
+  /** Who sent it and from where, for the audit log's record of a new task; `actor` alone for a sender with no request. */
+  origin?: { actor: string; source?: string };
 }
 
 export interface SendOptions {

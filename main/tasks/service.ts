@@ -1,5 +1,6 @@
 import { Role, TaskState, type Message, type StreamResponse, type Task, type TaskStatus } from '@a2a-js/sdk';
 import type { Logger } from '../base/log';
+import type { AuditLog } from '../store/audit-repository';
 import type { CommitBatcher } from '../store/commit-batcher';
 import type { TaskRepository, TaskRow } from '../store/task-repository';
 import type { TaskBus } from './bus';
@@ -45,6 +46,8 @@ export interface TaskServiceDeps {
   dispatcher?: DispatcherFactory;
   /** Runs a task gets (config `maxAttempts`); a run lost to a host restart counts as one. Default: no limit. */
   maxAttempts?: number;
+  /** Records each new task and who created it, in the same commit as the task. */
+  audit?: Pick<AuditLog, 'append'>;
 }
 
 
@@ -288,6 +291,10 @@ export function createTaskService(deps: TaskServiceDeps) {
       const response: StreamResponse = { payload: { $case: 'task', value: snapshot } };
       const json = newTaskEventJson(taskId, contextId, row.status_json, messageJson, metadata);
       repo.insertEvent(taskId, 1, 'task', json, now);
+      deps.audit?.append({
+        at: now, actor: input.origin?.actor ?? 'host', action: 'task.created', subject: taskId, source: input.origin?.source,
+        detail: { agent, contextId, ...(codebaseOf(input) ? { codebase: codebaseOf(input) } : {}) },
+      });
       return { events: [{ taskId, seq: 1, kind: 'task', json, response }], value: snapshot };
     }, () => dispatch(taskId, agent, incoming, task));
     const unfollow = options.follow && bus.subscribe(taskId, options.follow, options.followFault);

@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
+import { Audit } from './components/Audit';
 import { Codebases } from './components/Codebases';
+import { Consent } from './components/Consent';
 import { Composer } from './components/Composer';
 import { MonitorToken } from './components/MonitorToken';
 import { Overview } from './components/Overview';
@@ -7,6 +9,7 @@ import { RalphBoard } from './components/RalphBoard';
 import { RalphRuns } from './components/RalphRuns';
 import { SessionView, Sessions } from './components/Sessions';
 import { Settings } from './components/Settings';
+import { SignIn, SignInFailed, SignInLanding } from './components/SignIn';
 import { TaskView } from './components/TaskView';
 import { followDesktopEvents } from './lib/desktop-events';
 import { useMonitor, type Connection } from './stores/monitor';
@@ -25,6 +28,7 @@ const nav: { route: Route; label: string }[] = [
   { route: { view: 'sessions' }, label: 'Sessions' },
   { route: { view: 'ralph' }, label: 'Ralph' },
   { route: { view: 'codebases' }, label: 'Codebases' },
+  { route: { view: 'audit' }, label: 'Audit' },
   { route: { view: 'settings' }, label: 'Settings' },
 ];
 
@@ -58,13 +62,21 @@ function View({ route }: { route: Route }) {
       return <RalphRuns />;
     case 'ralph-run':
       return <RalphBoard id={route.id} />;
+    case 'audit':
+      return <Audit />;
+    case 'consent':
+      return <Consent uid={route.uid} />;
+    case 'signin':
+      return <SignInLanding handoff={route.handoff} />;
+    case 'signin-failed':
+      return <SignInFailed reason={route.reason} />;
     default:
       return <Overview />;
   }
 }
 
 export function App() {
-  const { hostUrl, appVersion, host, connection, loaded, error, start } = useMonitor();
+  const { hostUrl, appVersion, host, connection, loaded, error, start, account } = useMonitor();
   const { route, listen } = useRoute();
   useEffect(() => start(), [start]);
   useEffect(() => listen(), [listen]);
@@ -86,6 +98,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        {account && <SignIn />}
         <span className={`connection connection-${connection}`} title={error ?? hostUrl} data-testid="connection">
           {connectionLabel[connection]}
         </span>
@@ -95,12 +108,14 @@ export function App() {
           Disconnected from the host{hostUrl ? ` at ${hostUrl}` : ''}; reconnecting by itself.{loaded ? ' What you see may be out of date.' : ''}
         </div>
       )}
-      {connection === 'refused' && (
+      {connection === 'refused' && route.view !== 'consent' && route.view !== 'signin' && (
         <div className="banner" role="alert" data-testid="token-needed">
           <p>
-            <strong>Token needed.</strong> The host at {hostUrl} answers only requests that carry an access token. Paste one to connect.
+            <strong>Token needed.</strong> The host at {hostUrl} answers only requests that carry an access token. Sign in, or paste one to
+            connect.
           </p>
           {error && <p className="small">The host says: {error}</p>}
+          <SignIn />
           <MonitorToken />
         </div>
       )}

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, type Logger } from '../../main/base/log';
 import type { CodebaseRepository } from '../../main/store/codebase-repository';
+import type { AuditLog } from '../../main/store/audit-repository';
 import type { WorkerRepository } from '../../main/store/worker-repository';
 import type { RunnableTask, TaskRunner } from '../../main/tasks/runner';
 import type { RunSite } from '../../main/workers/dispatch/affinity';
@@ -27,9 +28,10 @@ function setup(
     durable: () => Promise.resolve(),
   };
   const codebases = { get: (name: string) => (options.localServes && name === 'app' ? { name } : undefined) } as unknown as CodebaseRepository;
-  const workers = { list: () => [], register: () => {}, seen: () => {}, audit: () => {} } as unknown as WorkerRepository;
+  const workers = { list: () => [], register: () => {}, seen: () => {} } as unknown as WorkerRepository;
+  const audit = { append: () => ({}) } as unknown as AuditLog;
   const dispatcher = createDispatcher({
-    runner, localAgents: new Set(['paced']), limitedAgents: new Set(['paced']), localConcurrency: 1, codebases, workers,
+    runner, localAgents: new Set(['paced']), limitedAgents: new Set(['paced']), localConcurrency: 1, codebases, workers, audit,
     leaseMs: options.leaseMs ?? 10_000, claimWaitMs: 60_000, maxAttempts: 3, log: options.log ?? createLogger('silent'),
     affinityWaitMs: options.affinityWaitMs ?? 10_000,
     lastSite: options.lastSite && ((k) => options.lastSite!(k.contextId)),

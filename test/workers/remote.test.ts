@@ -1,6 +1,5 @@
 import { TaskState, type Task } from '@a2a-js/sdk';
 import { describe, expect, it } from 'vitest';
-import { createWorkerRepository } from '../../main/store/worker-repository';
 import { request, startRpcHost } from '../a2a/support';
 import { startTestHost } from '../support/host';
 import { userMessage } from '../support/task-core';
@@ -67,7 +66,7 @@ describe('remote worker', () => {
 
     const notes = statusTexts(host.tasks.eventsAfter(task.id, 0));
     expect(notes.some((n) => /^worker \S+ \(\S+\) stopped heartbeating; requeued \(attempt 2 of 3\)$/.test(n))).toBe(true);
-    const audit = createWorkerRepository(host.db).auditOf(task.id);
+    const audit = host.audit.query({ subject: task.id, actor: 'reaper' });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: 'reaper', action: 'task.requeued', detail: { attempt: 1, maxAttempts: 3 } });
   });
@@ -107,7 +106,7 @@ describe('remote worker', () => {
     const reason = done.status?.message?.parts[0]?.content;
     expect(reason).toMatchObject({ $case: 'text' });
     expect((reason as { value: string }).value).toMatch(/stopped heartbeating; failed after 1 of 1 attempts$/);
-    expect(createWorkerRepository(host.db).auditOf(task.id)[0]).toMatchObject({ action: 'task.failed' });
+    expect(host.audit.query({ subject: task.id, actor: 'reaper' })[0]).toMatchObject({ action: 'task.failed' });
   });
 
   it('needs a token with the worker scope on loopback too: none 401, a2a-only 403; the CLI says so and exits 1', async () => {

@@ -1,6 +1,7 @@
 import { A2A_PROTOCOL_VERSION } from '@a2a-js/sdk';
 import type { ServerCallContext } from '@a2a-js/sdk/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { auditContext } from '../../auth/actor';
 import { lazyAbort } from '../../tasks/lazy-abort';
 import { createCallContext } from '../call-context';
 import { userOf } from '../rpc-user';
@@ -15,5 +16,5 @@ export function restContext(req: IncomingMessage, res: ServerResponse, resumeAft
   res.once('close', () => {
     if (!res.writableFinished) stop.abort();
   });
-  return createCallContext({ user: userOf(req), requestedVersion: A2A_PROTOCOL_VERSION, signal: stop, resumeAfterSeq });
+  return createCallContext({ user: userOf(req), requestedVersion: A2A_PROTOCOL_VERSION, signal: stop, resumeAfterSeq, origin: auditContext(req) });
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../../base/config-schema';
 import type { CodebaseInfo } from '../../../shared/monitor-api';
 import { createCodebaseRepository, type CodebaseRepository } from '../../store/codebase-repository';
+import type { Db } from '../../store/open';
 import { createRoamingRepository } from '../../store/roaming-repository';
 import { knownCodebases } from '../../sync/known-codebases';
 import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database';
@@ -10,12 +11,13 @@ import { inProcessAgentNames } from '../../host/in-process-agents';
 import { hostCatalogNames } from '../../workers/agents/catalog';
 import { codebaseNameRule, registerCodebase } from '../../workers/workspace/codebases';
 import type { CliIo, Command } from '../command';
+import { auditFromCli } from '../cli-audit';
 import { parseFlags } from '../flags';
 import { table } from '../table';
 import { UsageError } from '../usage-error';
 
-function withCodebases<T>(values: { 'data-dir'?: string; config?: string }, use: (repo: CodebaseRepository, config: Config) => T): T {
-  return withHostDatabase(values, (db, config) => use(createCodebaseRepository(db), config));
+function withCodebases<T>(values: { 'data-dir'?: string; config?: string }, use: (repo: CodebaseRepository, config: Config, db: Db) => T): T {
+  return withHostDatabase(values, (db, config) => use(createCodebaseRepository(db), config, db));
 }
 
 function asJson(c: CodebaseInfo) {
@@ -38,16 +40,18 @@ async function add(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, { ...storeFlags, agent: { type: 'string' }, allow: { type: 'string' } }, true);
   if (positionals.length !== 2) throw new UsageError('add takes a NAME and a PATH.');
   const [name, path] = positionals as [string, string];
-  const result = withCodebases(values, (repo, config) =>
-    registerCodebase(repo, {
+  const result = withCodebases(values, (repo, config, db) => {
+    const added = registerCodebase(repo, {
       name,
       path: resolve(path),
       defaultAgent: values.agent,
       allowedAgents: agentList(values.allow),
       knownAgents: hostCatalogNames(config, inProcessAgentNames),
       now: Date.now(),
-    }),
-  );
+    });
+    if (added.ok) auditFromCli(db, config, { action: 'codebase.registered', subject: added.value.name, detail: { path: added.value.path, via: 'cli' } });
+    return added;
+  });
   if (!result.ok) {
     io.err(`codetether codebase: ${result.error}`);
     return 1;
@@ -81,7 +85,12 @@ async function remove(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, storeFlags, true);
   if (positionals.length !== 1) throw new UsageError('remove takes exactly one codebase name.');
   const name = positionals[0]!;
-  if (!withCodebases(values, (repo) => repo.remove(name))) {
+  const removed = withCodebases(values, (repo, config, db) => {
+    const gone = repo.remove(name);
+    if (gone) auditFromCli(db, config, { action: 'codebase.removed', subject: name, detail: { via: 'cli' } });
+    return gone;
+  });
+  if (!removed) {
     io.err(`codetether codebase: no codebase named "${name}". "codetether codebase list" shows them.`);
     return 1;
   }

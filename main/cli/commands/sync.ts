@@ -8,6 +8,7 @@ import { createSyncRepository, type SyncRepository } from '../../store/sync-repo
 import { checkPairing, join } from '../../sync/pairing';
 import { clearSyncSettings, deviceId, readSyncSettings } from '../../sync/sync-settings';
 import type { CliIo, Command } from '../command';
+import { auditFromCli } from '../cli-audit';
 import { parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
 
@@ -23,14 +24,24 @@ async function joinWorkspace(argv: string[], io: CliIo): Promise<number> {
   const checked = checkPairing({ url: positionals[0], workspace: values.workspace, token: values.token });
   if (!checked.ok) throw new UsageError(checked.error);
   const { url, workspace } = checked.settings;
-  const device = withRepo(values, (repo) => join(repo, checked.settings, Date.now()));
+  const device = withHostDatabase(values, (db, config) => {
+    const id = join(createSyncRepository(db), checked.settings, Date.now());
+    auditFromCli(db, config, { action: 'sync.joined', subject: workspace, detail: { relay: url } });
+    return id;
+  });
   io.err(`Joined workspace "${workspace}" at ${url} as device ${device}. A running host picks this up within seconds; otherwise at its next start.`);
   return 0;
 }
 
 async function leave(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(argv, storeFlags);
-  const had = withRepo(values, (repo) => clearSyncSettings(repo));
+  const had = withHostDatabase(values, (db, config) => {
+    const repo = createSyncRepository(db);
+    const was = readSyncSettings(repo);
+    const left = clearSyncSettings(repo);
+    if (left) auditFromCli(db, config, { action: 'sync.left', subject: was?.workspace ?? '', detail: { relay: was?.url ?? null } });
+    return left;
+  });
   io.err(had ? 'Left the workspace. Synced sessions stay on this device; nothing syncs until the next "codetether sync join".' : 'This device is not in a workspace.');
   return 0;
 }

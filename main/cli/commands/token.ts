@@ -5,6 +5,7 @@ import { createTokenStore, type TokenStore } from '../../auth/token-store';
 import { storeFlags, storeFlagsUsage, withHostDatabase } from '../host-database';
 import { runSubcommand, type Subcommand } from '../subcommands';
 import type { CliIo, Command } from '../command';
+import { auditFromCli } from '../cli-audit';
 import { parseFlags } from '../flags';
 import { table } from '../table';
 import { UsageError } from '../usage-error';
@@ -59,9 +60,11 @@ async function create(argv: string[], io: CliIo): Promise<number> {
   }
 
   const now = Date.now();
-  const result = await withTokens(values, (tokens) =>
-    tokens.create({ name, scopes, expiresAt: expiresInMs === undefined ? undefined : now + expiresInMs }, now),
-  );
+  const result = withHostDatabase(values, (db, config) => {
+    const created = createTokenStore(db).create({ name, scopes, expiresAt: expiresInMs === undefined ? undefined : now + expiresInMs }, now);
+    if (created.ok) auditFromCli(db, config, { action: 'token.created', subject: created.record.id, detail: { name, scopes: created.record.scopes, expiresAt: created.record.expiresAt } });
+    return created;
+  });
   if (!result.ok) {
     io.err(`codetether token: a token named "${name}" already exists (id ${result.existing.id}). Revoke it or choose another name.`);
     return 1;
@@ -108,7 +111,11 @@ async function revoke(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, storeFlags, true);
   if (positionals.length !== 1) throw new UsageError('revoke takes exactly one token id or name.');
   const target = positionals[0]!;
-  const result = await withTokens(values, (tokens) => tokens.revoke(target));
+  const result = withHostDatabase(values, (db, config) => {
+    const revoked = createTokenStore(db).revoke(target);
+    if (revoked.kind === 'revoked') auditFromCli(db, config, { action: 'token.revoked', subject: revoked.record.id, detail: { name: revoked.record.name } });
+    return revoked;
+  });
   switch (result.kind) {
     case 'not_found':
       io.err(`codetether token: no token with id or name "${target}". "codetether token list" shows them.`);

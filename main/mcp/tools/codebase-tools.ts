@@ -46,6 +46,7 @@ export function addCodebaseTools(server: McpServer, deps: McpDeps): void {
     ({ name, path, defaultAgent, allowedAgents }) => {
       const result = registerCodebase(repo, { name, path, defaultAgent, allowedAgents, knownAgents: [...deps.agents.keys()], now: Date.now() });
       if (!result.ok) return fail(result.error);
+      deps.audit?.append({ actor: deps.origin?.actor ?? 'local', source: deps.origin?.source, action: 'codebase.registered', subject: result.value.name, detail: { path: result.value.path, via: 'mcp' } });
       return ok({ codebase: view(result.value) }, `Registered codebase "${result.value.name}" at ${result.value.path}.`);
     },
   );
@@ -61,6 +62,7 @@ export function addCodebaseTools(server: McpServer, deps: McpDeps): void {
     },
     ({ name }) => {
       if (!repo.remove(name)) return fail(`No codebase named "${name}". list_codebases shows them.`);
+      deps.audit?.append({ actor: deps.origin?.actor ?? 'local', source: deps.origin?.source, action: 'codebase.removed', subject: name, detail: { via: 'mcp' } });
       return ok({ removed: name }, `Removed codebase "${name}"; its folder is untouched.`);
     },
   );

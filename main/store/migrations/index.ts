@@ -15,6 +15,7 @@ import { m0013 } from './0013-ralph';
 import { m0014 } from './0014-email';
 import { m0016 } from './0016-hooks';
 import { m0017 } from './0017-task-codebase';
+import { m0018 } from './0018-identity';
 
 /** Every migration the app ships, in order. Append; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0016, m0017];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0016, m0017, m0018];

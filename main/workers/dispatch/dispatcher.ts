@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkerInfo } from '../../../shared/monitor-api';
 import type { Logger } from '../../base/log';
 import type { CodebaseRepository } from '../../store/codebase-repository';
+import type { AuditLog } from '../../store/audit-repository';
 import type { WorkerRecord, WorkerRepository } from '../../store/worker-repository';
 import type { TaskUpdate } from '../../tasks/executor';
 import type { Dispatcher, RunnableTask, TaskRunner } from '../../tasks/runner';
@@ -23,6 +24,8 @@ export interface DispatcherOptions {
   localConcurrency: number;
   codebases: CodebaseRepository;
   workers: WorkerRepository;
+  /** Where the reaper records the requeues and failures it decides on its own. */
+  audit: AuditLog;
   leaseMs: number;
   claimWaitMs: number;
   maxAttempts: number;
@@ -344,7 +347,7 @@ export function createDispatcher(options: DispatcherOptions): HostDispatcher {
     const at = now();
     for (const lease of leases.takeExpired(at)) {
       if (lease.canceled) continue;
-      const task = reapLease(lease, { runner, workers, log, maxAttempts: options.maxAttempts, now: at });
+      const task = reapLease(lease, { runner, audit: options.audit, log, maxAttempts: options.maxAttempts, now: at });
       if (task) offer({ taskId: lease.taskId, agent: lease.agent, message: lease.message, task });
     }
     for (const s of sessions.values()) {

@@ -1,12 +1,12 @@
 import type { Task } from '@a2a-js/sdk';
 import type { Logger } from '../../base/log';
-import type { WorkerRepository } from '../../store/worker-repository';
+import type { AuditLog } from '../../store/audit-repository';
 import type { TaskRunner } from '../../tasks/runner';
 import type { Lease } from './leases';
 
 export interface ReapDeps {
   runner: TaskRunner;
-  workers: WorkerRepository;
+  audit: AuditLog;
   log: Logger;
   maxAttempts: number;
   now: number;
@@ -36,8 +36,8 @@ export function reapLease(lease: Lease, deps: ReapDeps): Task | undefined {
     return undefined;
   }
   deps.log.warn(reason, { taskId: lease.taskId, lease: lease.id });
-  deps.workers.audit({
-    at: deps.now, actor: 'reaper', action: giveUp ? 'task.failed' : 'task.requeued', subject: lease.taskId,
+  deps.audit.append({
+    at: deps.now, actor: 'reaper', action: giveUp ? 'task.failed' : 'task.requeued', subject: lease.taskId, outcome: giveUp ? 'failed' : 'ok',
     detail: { worker: worker.id, workerName: worker.name, lease: lease.id, attempt: lease.attempt, maxAttempts: deps.maxAttempts, reason },
   });
   return task;

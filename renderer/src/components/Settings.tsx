@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useMonitor } from '../stores/monitor';
 import { AgentSettings } from './AgentSettings';
+import { ConnectedApps } from './ConnectedApps';
 import { EmailSettings } from './EmailSettings';
 import { IdeSetup } from './IdeSetup';
 import { LanMode } from './LanMode';
 import { MonitorToken } from './MonitorToken';
 import { OpenAtLogin } from './OpenAtLogin';
+import { SignIn } from './SignIn';
 import { SyncSettings } from './SyncSettings';
 import { Tokens } from './Tokens';
 
@@ -70,8 +72,10 @@ export function Settings() {
         <LanMode />
       </section>
       <AgentSettings />
+      <SignIn />
       <MonitorToken />
       <Tokens />
+      <ConnectedApps />
       <IdeSetup />
       <OpenAtLogin />
       <SyncSettings />

@@ -9,7 +9,13 @@ export type Route =
   | { view: 'send'; contextId?: string }
   | { view: 'settings' }
   | { view: 'ralph' }
-  | { view: 'ralph-run'; id: string };
+  | { view: 'ralph-run'; id: string }
+  | { view: 'audit' }
+  /** An app asks for access through this host's OAuth server: the consent screen. */
+  | { view: 'consent'; uid: string }
+  /** Back from the OpenID provider with a one-time handoff of the sign-in. */
+  | { view: 'signin'; handoff: string }
+  | { view: 'signin-failed'; reason: string };
 
 /** `#/tasks/ID` and friends: hash routes work the same from file:// in the desktop window and from the host. */
 export function parseRoute(hash: string): Route {
@@ -28,6 +34,14 @@ export function parseRoute(hash: string): Route {
       return { view: 'settings' };
     case 'ralph':
       return parts[1] ? { view: 'ralph-run', id: parts[1] } : { view: 'ralph' };
+    case 'audit':
+      return { view: 'audit' };
+    case 'oauth':
+      return parts[1] === 'consent' && parts[2] ? { view: 'consent', uid: parts[2] } : { view: 'overview' };
+    case 'signin':
+      return parts[1] ? { view: 'signin', handoff: parts[1] } : { view: 'overview' };
+    case 'signin-failed':
+      return { view: 'signin-failed', reason: new URLSearchParams(query).get('reason') ?? 'unknown' };
     default:
       return { view: 'overview' };
   }
@@ -41,6 +55,12 @@ export function routeHref(route: Route): string {
       return `#/sessions/${encodeURIComponent(route.id)}`;
     case 'ralph-run':
       return `#/ralph/${encodeURIComponent(route.id)}`;
+    case 'consent':
+      return `#/oauth/consent/${encodeURIComponent(route.uid)}`;
+    case 'signin':
+      return `#/signin/${encodeURIComponent(route.handoff)}`;
+    case 'signin-failed':
+      return `#/signin-failed?reason=${encodeURIComponent(route.reason)}`;
     case 'send':
       return route.contextId ? `#/send?context=${encodeURIComponent(route.contextId)}` : '#/send';
     case 'overview':
