@@ -26,14 +26,14 @@ function setup() {
   const repo = makeFolder(join(dir, 'repo'));
   const agents = { wt: { command: process.execPath, args: [join(fixtures, 'worktree.js')] } };
   const root = join(dir, 'worktrees');
-  const { tasks, codebases } = commandAgentCore(dir, agents, { app: repo }, { worktreesDir: root });
+  const { tasks, codebases, db } = commandAgentCore(dir, agents, { app: repo }, { worktreesDir: root });
   const send = async (prompt: string) => (await tasks.send({ message: userMessage(prompt, { metadata: { agent: 'wt', codebase: 'app', worktree: true } }) })).task.id;
   const run = async (prompt: string) => {
     const done = await tasks.settled(await send(prompt));
     return { id: done.id, state: done.status?.state, wt: join(root, 'app', done.id) };
   };
   const branches = () => git(repo, 'branch', '--list', 'codetether/*');
-  return { dir, repo, root, tasks, codebases, send, run, branches, data: ['--data-dir', dir] };
+  return { dir, repo, root, tasks, codebases, db, send, run, branches, data: ['--data-dir', dir] };
 }
 
 /** The fixture leaves run-1.txt untracked in the worktree; without it the worktree is clean. */
@@ -183,7 +183,9 @@ describe('codetether worktree prune', () => {
     const asking = await s.run('ask');
     clean(asking.wt);
     expect((await taskWorktree(s.codebases.get('app')!, 'stray-1', s.root)).ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 1100));
+    // These ended two hours ago as far as the store knows: no sleep, and no race with a CLI
+    // start on a loaded machine, separates them from the young one.
+    s.db.prepare('UPDATE tasks SET updated_at = updated_at - 7200000 WHERE id IN (?, ?, ?)').run(old.id, dirty.id, ahead.id);
     const young = await s.run('write');
     clean(young.wt);
 
@@ -198,18 +200,18 @@ describe('codetether worktree prune', () => {
     /** The lines but the young task's, sorted, after checking that one. */
     const report = (text: string) => {
       const lines = text.split('\n');
-      expect(lines.filter((l) => l.includes(young.id))).toEqual([expect.stringMatching(new RegExp(`^kept app/${young.id}: task ended [01]s ago, less than 1s$`))]);
+      expect(lines.filter((l) => l.includes(young.id))).toEqual([expect.stringMatching(new RegExp(`^kept app/${young.id}: task ended \\d+s ago, less than 1h$`))]);
       return lines.filter((l) => !l.includes(young.id)).sort();
     };
 
-    const dry = await cli('prune', '--older-than', '1s', '--dry-run', ...s.data);
+    const dry = await cli('prune', '--older-than', '1h', '--dry-run', ...s.data);
     expect(dry.code).toBe(0);
     expect(report(dry.stdout)).toEqual(expected('would remove', 'would delete', 'would keep'));
-    expect(dry.stderr).toBe('Would remove 2 of 6 task worktrees (ended over 1s ago and clean).');
+    expect(dry.stderr).toBe('Would remove 2 of 6 task worktrees (ended over 1h ago and clean).');
     expect(existsSync(old.wt)).toBe(true);
     expect(s.branches()).toContain(old.id);
 
-    const pruned = await cli('prune', '--older-than', '1s', ...s.data);
+    const pruned = await cli('prune', '--older-than', '1h', ...s.data);
     expect(pruned.code).toBe(0);
     expect(report(pruned.stdout)).toEqual(expected('removed', 'deleted', 'kept'));
     expect([old, ahead].map((t) => existsSync(t.wt))).toEqual([false, false]);
