@@ -1,22 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/open';
+import { tokenColumns, type TokenTableRow } from '../store/token-rows';
 import { isScope, type Scope } from './scopes';
 import type { TokenRecord } from './token-record';
 import { generateToken, hashToken } from './token-secret';
 
-interface TokenRow {
-  id: string;
-  name: string;
-  scopes: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-  expires_at: number | null;
-}
 
-const columns = 'id, name, scopes, created_at, last_used_at, revoked_at, expires_at';
-
-function toRecord(row: TokenRow): TokenRecord {
+function toRecord(row: TokenTableRow): TokenRecord {
   // A scope written by a newer build is dropped rather than trusted.
   const scopes = (JSON.parse(row.scopes) as unknown[]).filter(isScope);
   return {
@@ -77,13 +67,13 @@ export function createTokenStore(db: Db): TokenStore {
   const hashCache = { version: -1, byHash: new Map<string, TokenRecord>() };
   const revokeListeners = new Set<(id: string) => void>();
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-  const byHash = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE token_hash = ?`);
-  const byId = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE id = ?`);
-  const activeByName = db.prepare<[string], TokenRow>(`SELECT ${columns} FROM tokens WHERE name = ? AND revoked_at IS NULL`);
-  const revokedByName = db.prepare<[string], TokenRow>(
-    `SELECT ${columns} FROM tokens WHERE name = ? ORDER BY revoked_at DESC LIMIT 1`,
+  const byHash = db.prepare<[string], TokenTableRow>(`SELECT ${tokenColumns} FROM tokens WHERE token_hash = ?`);
+  const byId = db.prepare<[string], TokenTableRow>(`SELECT ${tokenColumns} FROM tokens WHERE id = ?`);
+  const activeByName = db.prepare<[string], TokenTableRow>(`SELECT ${tokenColumns} FROM tokens WHERE name = ? AND revoked_at IS NULL`);
+  const revokedByName = db.prepare<[string], TokenTableRow>(
+    `SELECT ${tokenColumns} FROM tokens WHERE name = ? ORDER BY revoked_at DESC LIMIT 1`,
   );
-  const all = db.prepare<[], TokenRow>(`SELECT ${columns} FROM tokens ORDER BY created_at, id`);
+  const all = db.prepare<[], TokenTableRow>(`SELECT ${tokenColumns} FROM tokens ORDER BY created_at, id`);
   const insert = db.prepare(
     'INSERT INTO tokens (id, name, token_hash, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
   );

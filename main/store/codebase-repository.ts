@@ -10,7 +10,8 @@ export interface Codebase {
   createdAt: number;
 }
 
-interface CodebaseRow {
+/** The codebases table's row, as both engines read it. */
+export interface CodebaseRow {
   name: string;
   path: string;
   default_agent: string | null;
@@ -18,7 +19,7 @@ interface CodebaseRow {
   created_at: number;
 }
 
-function fromRow(r: CodebaseRow): Codebase {
+export function codebaseFromRow(r: CodebaseRow): Codebase {
   return { name: r.name, path: r.path, defaultAgent: r.default_agent, allowedAgents: JSON.parse(r.allowed_agents) as string[], createdAt: r.created_at };
 }
 
@@ -46,9 +47,9 @@ export function createCodebaseRepository(db: Db): CodebaseRepository {
       s.insert.run(c.name, c.path, c.defaultAgent, JSON.stringify(c.allowedAgents), c.createdAt).changes === 1,
     get: (name) => {
       const row = s.get.get(name);
-      return row ? fromRow(row) : undefined;
+      return row ? codebaseFromRow(row) : undefined;
     },
-    list: () => s.list.all().map(fromRow),
+    list: () => s.list.all().map(codebaseFromRow),
     remove: (name) => s.remove.run(name).changes === 1,
   };
 }

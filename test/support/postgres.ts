@@ -5,7 +5,7 @@
 // test takes a fresh database of its own.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -30,17 +30,6 @@ export function postgresBinDir(): string | undefined {
 export const postgresMissing = postgresBinDir()
   ? undefined
   : 'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): `apt-get install postgresql`, as .ci/run does';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The uid and gid the server runs as: `postgres` when we are root (the server refuses root), else ourselves. */
 function serverUser(): { uid: number; gid: number } | undefined {

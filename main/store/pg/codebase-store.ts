@@ -1,18 +1,6 @@
 import type { Pool } from 'pg';
-import type { Codebase } from '../codebase-repository';
+import { codebaseFromRow, type CodebaseRow } from '../codebase-repository';
 import type { CodebaseStore } from '../store-engine';
-
-interface CodebaseRow {
-  name: string;
-  path: string;
-  default_agent: string | null;
-  allowed_agents: string;
-  created_at: number;
-}
-
-function fromRow(r: CodebaseRow): Codebase {
-  return { name: r.name, path: r.path, defaultAgent: r.default_agent, allowedAgents: JSON.parse(r.allowed_agents) as string[], createdAt: r.created_at };
-}
 
 /** Registered codebases on PostgreSQL, as SQLite's codebase repository. */
 export function pgCodebaseStore(pool: Pool): CodebaseStore {
@@ -26,10 +14,10 @@ export function pgCodebaseStore(pool: Pool): CodebaseStore {
     },
     async get(name) {
       const row = (await pool.query<CodebaseRow>('SELECT * FROM codebases WHERE name = $1', [name])).rows[0];
-      return row ? fromRow(row) : undefined;
+      return row ? codebaseFromRow(row) : undefined;
     },
     async list() {
-      return (await pool.query<CodebaseRow>('SELECT * FROM codebases ORDER BY name')).rows.map(fromRow);
+      return (await pool.query<CodebaseRow>('SELECT * FROM codebases ORDER BY name')).rows.map(codebaseFromRow);
     },
     async remove(name) {
       return (await pool.query('DELETE FROM codebases WHERE name = $1', [name])).rowCount === 1;
