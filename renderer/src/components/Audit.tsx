@@ -2,6 +2,7 @@ import { useEffect, type FormEvent } from 'react';
 import { auditCsv, auditJson, download } from '../lib/audit-export';
 import { emptyFilters, useAudit, type AuditFilters } from '../stores/audit';
 import { useMonitor } from '../stores/monitor';
+import { ErrorAlert } from './ErrorAlert';
 
 function detailText(detail: Record<string, unknown>): string {
   return Object.entries(detail)
@@ -69,11 +70,7 @@ export function Audit() {
           Export JSON
         </button>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <table className="audit" data-testid="audit-table">
         <thead>
           <tr>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { CodebaseInfo } from '../../../shared/monitor-api';
 import { useMonitor } from '../stores/monitor';
 import { RemoteCodebases } from './RemoteCodebases';
+import { ErrorAlert } from './ErrorAlert';
 
 /** The folder's last path segment, made into a valid codebase name. */
 export function nameFromPath(path: string): string {
@@ -92,7 +93,7 @@ export function Codebases() {
             ))}
           </select>
         </label>
-        {error && <p role="alert" className="error">{error}</p>}
+        <ErrorAlert message={error} />
         <button type="submit" disabled={!path}>
           Add codebase
         </button>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useMonitor } from '../stores/monitor';
 import { navigate } from '../stores/route';
+import { ErrorAlert } from './ErrorAlert';
 
 /**
  * Starts a task (or a new task in a session, with `contextId`). Ctrl/Cmd+Enter sends. `defaults`
@@ -69,7 +70,7 @@ export function Composer({ contextId, defaults }: { contextId?: string; defaults
       </div>
       <label htmlFor="composer-prompt">Prompt</label>
       <textarea id="composer-prompt" rows={5} value={prompt} onChange={(e) => setPrompt(e.target.value)} onKeyDown={onKey} placeholder="What should the agent do?" />
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert message={error} />
       <div className="row">
         <button type="submit" disabled={busy || !prompt.trim()}>
           {contextId ? 'Send in this session' : 'Send task'}

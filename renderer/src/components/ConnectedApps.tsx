@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { OAuthClientInfo, OAuthGrantInfo } from '../../../shared/identity-api';
 import { useMonitor } from '../stores/monitor';
+import { ErrorAlert } from './ErrorAlert';
 
 /** Apps registered with this host's OAuth server, and the access each was granted, with Revoke. */
 export function ConnectedApps() {
@@ -62,11 +63,7 @@ export function ConnectedApps() {
           </tbody>
         </table>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { ConsentRequest } from '../../../shared/identity-api';
 import { useMonitor } from '../stores/monitor';
 import { MonitorToken } from './MonitorToken';
 import { SignIn } from './SignIn';
+import { ErrorAlert } from './ErrorAlert';
 
 const scopeWords: Record<string, string> = {
   read: 'read your tasks and sessions',
@@ -83,11 +84,7 @@ export function Consent({ uid }: { uid: string }) {
           </div>
         </div>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { mcpClients, TOKEN_PLACEHOLDER } from '../../../shared/mcp-client-config
 import type { IdeSnippet } from '../../../shared/monitor-api';
 import { useMonitor } from '../stores/monitor';
 import { CopyButton } from './CopyButton';
+import { ErrorAlert } from './ErrorAlert';
 
 const clientNames: Record<(typeof mcpClients)[number], string> = {
   'claude-desktop': 'Claude Desktop',
@@ -51,7 +52,7 @@ export function IdeSetup() {
           </select>
         </label>
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert message={error} />
       {snippet && (
         <div className="snippet">
           <p>

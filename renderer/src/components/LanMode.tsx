@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SettingsInfo } from '../../../shared/monitor-api';
 import { useMonitor } from '../stores/monitor';
+import { ErrorAlert } from './ErrorAlert';
 
 const LAN_BIND = '0.0.0.0';
 const LOOPBACK_BIND = '127.0.0.1';
@@ -49,11 +50,7 @@ export function LanMode() {
         {saved && ' Saved: restart the host to apply it.'}
         {overridden && <strong> {overridden} wins over config.json.</strong>}
       </p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </>
   );
 }

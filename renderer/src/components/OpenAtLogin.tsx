@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { LoginItem } from '../../../shared/ipc-contract';
+import { ErrorAlert } from './ErrorAlert';
 
 /** The desktop app's "open at login" switch; absent in a browser, which has no app to open. */
 export function OpenAtLogin() {
@@ -33,7 +34,7 @@ export function OpenAtLogin() {
           ? 'This system does not let the app register itself to start at login; add CodeTether to your desktop’s autostart instead.'
           : 'Starts CodeTether in the tray when you log in, so agents can be reached without opening the window.'}
       </p>
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert message={error} />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { useMonitor } from '../stores/monitor';
 import { useRalph } from '../stores/ralph';
 import { routeHref } from '../stores/route';
 import { Terminal } from './Terminal';
+import { ErrorAlert } from './ErrorAlert';
 
 const columns: { state: StoryState; label: string }[] = [
   { state: 'pending', label: 'Pending' },
@@ -128,7 +129,7 @@ export function RalphBoard({ id }: { id: string }) {
   const [actionError, setActionError] = useState<string>();
   useEffect(() => (api ? openRun(api, id) : undefined), [api, id, openRun]);
 
-  if (boardError) return <p role="alert" className="error">{boardError}</p>;
+  if (boardError) return <ErrorAlert message={boardError} />;
   if (!api || !run || run.id !== id) return <p className="muted">Loading run…</p>;
   const active = run.status === 'running' || run.status === 'pending';
   const story = run.stories.find((s) => s.id === selected) ?? run.stories.find((s) => s.state === 'running');
@@ -175,7 +176,7 @@ export function RalphBoard({ id }: { id: string }) {
           Cancel run
         </button>
       )}
-      {actionError && <p role="alert" className="error">{actionError}</p>}
+      <ErrorAlert message={actionError} />
       {run.summary && <pre className="summary" data-testid="run-summary">{run.summary}</pre>}
       <div className="board" data-testid="ralph-board">
         {columns.map((col) => (

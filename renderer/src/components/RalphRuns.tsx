@@ -4,6 +4,7 @@ import { useNow } from '../lib/use-now';
 import { useMonitor } from '../stores/monitor';
 import { useRalph } from '../stores/ralph';
 import { routeHref } from '../stores/route';
+import { ErrorAlert } from './ErrorAlert';
 
 /** Ralph's runs, newest first; re-read whenever a run's task changes in the live feed. */
 export function RalphRuns() {
@@ -24,7 +25,7 @@ export function RalphRuns() {
         A run implements a PRD story by story: a coding agent works on each story, and the story passes only when its checks exit 0. Start one with{' '}
         <code>codetether ralph run prd.json --codebase NAME</code>, the MCP tool <code>ralph_create_run</code> or <code>POST /v1/ralph/runs</code>.
       </p>
-      {runsError && <p role="alert" className="error">{runsError}</p>}
+      <ErrorAlert message={runsError} />
       <table className="ralph-runs" data-testid="ralph-runs">
         <thead>
           <tr>

@@ -1,3 +1,5 @@
+import { ErrorAlert } from './ErrorAlert';
+
 /**
  * What a settings form's save came to: the refusal, or that it was saved and needs a restart
  * (the running host keeps the settings it started with).
@@ -5,11 +7,7 @@
 export function SaveOutcome({ error, saved, testId }: { error: string | undefined; saved: string | undefined; testId: string }) {
   return (
     <>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {saved !== undefined && !error && (
         <p role="status" className="once" data-testid={testId}>
           {saved} Restart CodeTether to apply.

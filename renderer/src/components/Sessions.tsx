@@ -8,6 +8,7 @@ import { useMonitor } from '../stores/monitor';
 import { routeHref } from '../stores/route';
 import { Composer } from './Composer';
 import { StateBadge } from './StateBadge';
+import { ErrorAlert } from './ErrorAlert';
 
 export function Sessions() {
   const api = useMonitor((s) => s.api);
@@ -30,7 +31,7 @@ export function Sessions() {
       <label>
         Search <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="text or id" />
       </label>
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert message={error} />
       <ul className="sessions">
         {shown.map((s) => (
           <li key={s.id} data-session-id={s.id}>
@@ -90,7 +91,7 @@ export function SessionView({ id }: { id: string }) {
         {summary?.title || 'Session'} <span className="muted id-suffix">{shortId(id)}</span>
       </h2>
       {summary?.origin && <p className="muted">Started on {summary.originName ?? summary.origin}.</p>}
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert message={error} />
       <ol className="transcript">
         {(tasks ?? []).map((t) => (
           <li key={t.id}>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useMonitor } from '../stores/monitor';
 import { navigate } from '../stores/route';
+import { ErrorAlert } from './ErrorAlert';
 
 /** "Sign in with <provider>" when the host has `oidc` configured; who is signed in, with "Sign out". */
 export function SignIn({ returnTo }: { returnTo?: string }) {
@@ -44,11 +45,7 @@ export function SignInLanding({ handoff }: { handoff: string }) {
   return (
     <section className="view" aria-labelledby="signin-title">
       <h2 id="signin-title">Signing in…</h2>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </section>
   );
 }

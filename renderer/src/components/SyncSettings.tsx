@@ -3,6 +3,7 @@ import type { SyncJoinRequest, SyncStatus } from '../../../shared/monitor-api';
 import { formatAge } from '../lib/format';
 import { useNow } from '../lib/use-now';
 import { useMonitor } from '../stores/monitor';
+import { ErrorAlert } from './ErrorAlert';
 
 /** The status changes without a feed event (the relay comes and goes), so it is polled while shown. */
 const POLL_MS = 2_000;
@@ -126,11 +127,7 @@ export function SyncSettings() {
           </button>
         </form>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { StateBadge } from './StateBadge';
 import { Terminal } from './Terminal';
 import { Timeline } from './Timeline';
 import { Trajectory } from './Trajectory';
+import { ErrorAlert } from './ErrorAlert';
 
 function AnswerForm({ onAnswer, question }: { onAnswer: (text: string) => Promise<void>; question: string }) {
   const [text, setText] = useState('');
@@ -130,8 +131,8 @@ export function TaskView({ id }: { id: string }) {
         </dd>
       </dl>
       {detail.statusText && !needsInput(detail.state) && <p className="status-text">{detail.statusText}</p>}
-      {error && <p role="alert" className="error">{error}</p>}
-      {actionError && <p role="alert" className="error">{actionError}</p>}
+      <ErrorAlert message={error} />
+      <ErrorAlert message={actionError} />
       <div className="actions">
         {!isFinal(detail.state) && !device && (
           <button type="button" className="danger" onClick={() => void act(() => a2a!.cancel(id))}>

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { CreatedToken, TokenInfo } from '../../../shared/monitor-api';
 import { useMonitor } from '../stores/monitor';
 import { CopyButton } from './CopyButton';
+import { ErrorAlert } from './ErrorAlert';
 
 const scopeChoices = [
   ['a2a', 'send and read A2A tasks'],
@@ -71,7 +72,7 @@ export function Tokens() {
           Create token
         </button>
       </form>
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert message={error} />
       {created && (
         <div className="once" role="status" data-testid="new-token">
           <p>
