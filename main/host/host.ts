@@ -26,6 +26,7 @@ import { addAuditRoutes, auditRouteScopes } from '../identity/audit-routes';
 import { issuedTokenVerifier } from '../identity/issued-tokens';
 import { loadOrCreateKeys } from '../identity/keys';
 import { addOAuthRoutes, identityRouteScopes } from '../identity/oauth-routes';
+import { OAUTH_PREFIX } from '../identity/oauth-paths';
 import type { OAuthServer } from '../identity/oauth-server';
 import { addSignInRoutes } from '../identity/sign-in-routes';
 import { mcpEndpointUrl } from '../mcp/endpoint-url';
@@ -91,8 +92,6 @@ export interface Host {
   readonly email: HostEmail;
   /** The append-only audit log. */
   readonly audit: AuditLog;
-  /** The OAuth2 authorization server for connected apps and MCP clients (main/identity). */
-  readonly oauth: OAuthServer;
   readonly urls: HostUrls;
   /** Stops accepting, lets in-flight work finish or persist, then closes the database. Idempotent. */
   stop(): Promise<void>;
@@ -245,11 +244,9 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const onRefused = createRefusalAudit(store.audit, log.child('auth'));
   const oidcDiscovery = config.oidc && createOidcDiscovery(config.oidc);
   const oidcVerifier = oidcDiscovery && createOidcVerifier(oidcDiscovery, options.oidc);
-  const late: { oauth?: OAuthServer; mcpResource?: string } = {};
+  const late: { oauth?: OAuthServer | Promise<OAuthServer>; apiResource?: string; mcpResource?: string } = {};
   const bearersFor = (audience: () => string | undefined): BearerVerifier[] => [issuedTokenVerifier(() => late.oauth, audience), ...(oidcVerifier ? [oidcVerifier] : [])];
   const oauthKeys = await loadOrCreateKeys(store.oauth);
-  // Loaded here, not at the top: every `codetether` command imports this module, and only a host needs oidc-provider.
-  const { createOAuthServer } = await import('../identity/oauth-server');
   const sweep = setInterval(() => store.oauth.sweep(), 60 * 60_000);
   sweep.unref();
   stack.defer('oauth sweep', () => clearInterval(sweep));
@@ -260,7 +257,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const guard = createGuard({
     tokens: store.tokens,
     live,
-    bearers: bearersFor(() => late.oauth?.apiResource),
+    bearers: bearersFor(() => late.apiResource),
     onRefused,
     routeScope: scopeResolver([...publicRules, ...syncRouteScopes, ...monitorRouteScopes, ...workerRules, ...emailRouteScopes, ...hookRouteScopes, ...identityRouteScopes, ...auditRouteScopes]),
     tokenAlways: tokenAlwaysPrefixes,
@@ -337,8 +334,20 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   }
   const base = `http://${urlHost(config.host)}:${address.port}`;
   const publicBase = config.publicUrl?.replace(/\/+$/, '') ?? base;
-  const oauth = createOAuthServer({ base: publicBase, mcpResource: () => late.mcpResource, repo: store.oauth, audit: store.audit, log: log.child('oauth'), behindProxy: config.publicUrl !== undefined, keys: oauthKeys });
-  late.oauth = oauth;
+  // oidc-provider (with Koa) takes 0.5-0.9 s to load here, so it loads after listen, not on the
+  // way to it: the host answers at once, and a request that needs the authorization server
+  // meanwhile waits for it. Every `codetether` command imports this module; only a host loads it.
+  const oauthLoading = import('../identity/oauth-server').then(({ createOAuthServer }) =>
+    createOAuthServer({ base: publicBase, mcpResource: () => late.mcpResource, repo: store.oauth, audit: store.audit, log: log.child('oauth'), behindProxy: config.publicUrl !== undefined, keys: oauthKeys }),
+  );
+  late.oauth = oauthLoading;
+  late.apiResource = publicBase;
+  void oauthLoading.then(
+    (oauth) => {
+      late.oauth = oauth;
+    },
+    (err: Error) => log.error('the OAuth authorization server did not load; OAuth apps cannot connect until a restart', { error: err.message }),
+  );
   // The card names the listening address (port 0 is common), so the A2A routes are added
   // after listen: in the same tick, before any connection is served.
   const card = buildAgentCard({
@@ -354,7 +363,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     tokens: store.tokens,
     live,
     bearers: bearersFor(() => late.mcpResource),
-    authorizationServer: () => oauth.issuer,
+    authorizationServer: () => `${publicBase}${OAUTH_PREFIX}`,
     onRefused,
     log: log.child('mcp'),
     bodyLimit: config.bodyLimit,
@@ -389,7 +398,6 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
     sync,
     email,
     audit: store.audit,
-    oauth,
     urls,
     stop() {
       stopping ??= (async () => {

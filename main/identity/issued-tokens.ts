@@ -9,12 +9,13 @@ const jwtShape = /^[^.]+\.[^.]+\.[^.]*$/;
  * for: a token for the MCP endpoint does not open the API, nor the reverse (RFC 8707 audience).
  * Looked up in the store on every request, so a revoked app is refused at once.
  */
-export function issuedTokenVerifier(server: () => OAuthServer | undefined, audience: () => string | undefined): BearerVerifier {
+export function issuedTokenVerifier(server: () => OAuthServer | Promise<OAuthServer> | undefined, audience: () => string | undefined): BearerVerifier {
   return {
     name: "this host's authorization server",
     async verify(token): Promise<BearerResult | undefined> {
-      const as = server();
-      if (!as || jwtShape.test(token)) return undefined;
+      if (jwtShape.test(token)) return undefined;
+      const as = await server();
+      if (!as) return undefined;
       const found = await as.provider.AccessToken.find(token);
       if (!found?.clientId || !found.accountId) return undefined;
       const expected = audience();

@@ -37,7 +37,8 @@ const answerBody = bodySchema<ConsentAnswer>()(z.object({ approve: z.boolean({ e
 
 export interface OAuthRouteDeps {
   /** Undefined until the host listens (the issuer names its port). */
-  server: () => OAuthServer | undefined;
+  /** The server, or its loading (oidc-provider loads after listen); undefined before listen. */
+  server: () => OAuthServer | Promise<OAuthServer> | undefined;
   repo: OAuthRepository;
   audit: Pick<AuditLog, 'append'>;
   bodyLimit: number;
@@ -48,8 +49,8 @@ function approverOf(req: Parameters<typeof principalOf>[0]): Approver {
   return { account: actorOf(principal), scopes: principalScopes(principal) };
 }
 
-function serverOf(deps: OAuthRouteDeps): OAuthServer {
-  const server = deps.server();
+async function serverOf(deps: OAuthRouteDeps): Promise<OAuthServer> {
+  const server = await deps.server();
   if (!server) throw new HttpError(503, 'unavailable', 'The authorization server is starting; try again in a moment.');
   return server;
 }
@@ -59,18 +60,18 @@ function serverOf(deps: OAuthRouteDeps): OAuthServer {
  * screen API, and the list of connected apps with revocation.
  */
 export function addOAuthRoutes(router: Router, deps: OAuthRouteDeps): void {
-  const mounted = (req: Parameters<OAuthServer['handle']>[0], res: Parameters<OAuthServer['handle']>[1]) => serverOf(deps).handle(req, res);
+  const mounted = (req: Parameters<OAuthServer['handle']>[0], res: Parameters<OAuthServer['handle']>[1]) => serverOf(deps).then((server) => server.handle(req, res));
   router.fallback(OAUTH_PREFIX, mounted);
   router.add('GET', AS_METADATA_PATH, mounted);
 
   const route = typedRoutes<MonitorRoutes>(router);
   const noStore = { 'cache-control': 'no-store' };
 
-  route('GET /api/oauth/consent/{uid}', async (req, { uid }) => ({ body: await describeConsent(serverOf(deps), uid!, approverOf(req)), headers: noStore }));
+  route('GET /api/oauth/consent/{uid}', async (req, { uid }) => ({ body: await describeConsent(await serverOf(deps), uid!, approverOf(req)), headers: noStore }));
 
   route('POST /api/oauth/consent/{uid}', async (req, { uid }) => {
     const { approve } = await readBodyAs(req, deps.bodyLimit, answerBody);
-    const outcome = await answerConsent(serverOf(deps), uid!, approverOf(req), approve);
+    const outcome = await answerConsent(await serverOf(deps), uid!, approverOf(req), approve);
     deps.audit.append({
       ...auditContext(req), action: 'oauth.grant', subject: outcome.clientId, outcome: approve ? 'ok' : 'refused',
       detail: approve ? { granted: outcome.granted } : { reason: 'the user did not allow access' },
