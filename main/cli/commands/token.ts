@@ -159,8 +159,8 @@ function importedSecret(values: { 'from-env'?: string; 'from-file'?: string }): 
   }
   if (!isWellFormedToken(secret)) {
     throw new UsageError(
-      `${source} does not hold a token: one is "ct_" and 43 base64url characters (32 random bytes), as "codetether token create" prints or ` +
-        `"node -e \"console.log('ct_'+require('crypto').randomBytes(32).toString('base64url'))\"" makes.`,
+      `${source} does not hold a token: one is "ct_" and 43 base64url characters (32 random bytes), as "codetether token create" prints ` +
+        `or this makes: node -e "console.log('ct_'+require('crypto').randomBytes(32).toString('base64url'))"`,
     );
   }
   return secret;
