@@ -153,6 +153,7 @@ export function buildImage(dockerfile: string, context: string, work: string, ti
           throw new Error(`line ${instruction.line}: ${instruction.keyword} is not supported here`);
       }
     }
+    if (index < stages.length - 1) continue;
     image = {
       root,
       cwd,
