@@ -24,6 +24,8 @@ export interface NewToken {
   name: string;
   scopes: readonly Scope[];
   expiresAt?: number;
+  /** A well-formed secret made elsewhere (a deployment's secret store) instead of a new one. */
+  secret?: string;
 }
 
 export type CreateResult =
@@ -83,7 +85,7 @@ export function createTokenStore(db: Db): TokenStore {
   const create = db.transaction((input: NewToken, now: number): CreateResult => {
     const existing = activeByName.get(input.name);
     if (existing) return { ok: false, reason: 'name_taken', existing: toRecord(existing) };
-    const token = generateToken();
+    const token = input.secret ?? generateToken();
     const id = randomBytes(8).toString('hex');
     insert.run(id, input.name, hashToken(token), JSON.stringify(input.scopes), now, input.expiresAt ?? null);
     hashCache.byHash.clear();
