@@ -244,8 +244,8 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   const onRefused = createRefusalAudit(store.audit, log.child('auth'));
   const oidcDiscovery = config.oidc && createOidcDiscovery(config.oidc);
   const oidcVerifier = oidcDiscovery && createOidcVerifier(oidcDiscovery, options.oidc);
-  const late: { oauth?: OAuthServer | Promise<OAuthServer>; apiResource?: string; mcpResource?: string } = {};
-  const bearersFor = (audience: () => string | undefined): BearerVerifier[] => [issuedTokenVerifier(() => late.oauth, audience), ...(oidcVerifier ? [oidcVerifier] : [])];
+  const late: { oauth?: () => Promise<OAuthServer>; apiResource?: string; mcpResource?: string } = {};
+  const bearersFor = (audience: () => string | undefined): BearerVerifier[] => [issuedTokenVerifier(() => late.oauth?.(), audience), ...(oidcVerifier ? [oidcVerifier] : [])];
   const oauthKeys = await loadOrCreateKeys(store.oauth);
   const sweep = setInterval(() => store.oauth.sweep(), 60 * 60_000);
   sweep.unref();
@@ -280,7 +280,7 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   addHealthRoute(router, store.db, startedAt, tasks.storeHealth);
   addPushKeyRoute(router, push.signingKey);
   addSyncStatusRoute(router, sync, config.bodyLimit, store.audit);
-  addOAuthRoutes(router, { server: () => late.oauth, repo: store.oauth, audit: store.audit, bodyLimit: config.bodyLimit });
+  addOAuthRoutes(router, { server: () => late.oauth?.(), repo: store.oauth, audit: store.audit, bodyLimit: config.bodyLimit });
   addSignInRoutes(router, { discovery: oidcDiscovery, verifier: oidcVerifier, publicUrl: config.publicUrl, audit: store.audit, log: log.child('sign-in'), bodyLimit: config.bodyLimit });
   addAuditRoutes(router, store.audit);
   addWorkerRoutes(router, { dispatcher, bodyLimit: config.bodyLimit });
@@ -334,20 +334,20 @@ async function compose(config: Config, options: HostOptions, log: Logger, stack:
   }
   const base = `http://${urlHost(config.host)}:${address.port}`;
   const publicBase = config.publicUrl?.replace(/\/+$/, '') ?? base;
-  // oidc-provider (with Koa) takes 0.5-0.9 s to load here, so it loads after listen, not on the
-  // way to it: the host answers at once, and a request that needs the authorization server
-  // meanwhile waits for it. Every `codetether` command imports this module; only a host loads it.
-  const oauthLoading = import('../identity/oauth-server').then(({ createOAuthServer }) =>
-    createOAuthServer({ base: publicBase, mcpResource: () => late.mcpResource, repo: store.oauth, audit: store.audit, log: log.child('oauth'), behindProxy: config.publicUrl !== undefined, keys: oauthKeys }),
-  );
-  late.oauth = oauthLoading;
+  // oidc-provider (with Koa) takes 0.5-0.9 s to load here and warns on Node 20, so it loads with
+  // the first request that needs the authorization server (its routes, or an opaque bearer token
+  // only it can have issued), not with every host. Every `codetether` command imports this module.
+  let oauthLoading: Promise<OAuthServer> | undefined;
+  late.oauth = () =>
+    (oauthLoading ??= import('../identity/oauth-server').then(
+      ({ createOAuthServer }) =>
+        createOAuthServer({ base: publicBase, mcpResource: () => late.mcpResource, repo: store.oauth, audit: store.audit, log: log.child('oauth'), behindProxy: config.publicUrl !== undefined, keys: oauthKeys }),
+      (err: Error) => {
+        log.error('the OAuth authorization server did not load; OAuth apps cannot connect until a restart', { error: err.message });
+        throw err;
+      },
+    ));
   late.apiResource = publicBase;
-  void oauthLoading.then(
-    (oauth) => {
-      late.oauth = oauth;
-    },
-    (err: Error) => log.error('the OAuth authorization server did not load; OAuth apps cannot connect until a restart', { error: err.message }),
-  );
   // The card names the listening address (port 0 is common), so the A2A routes are added
   // after listen: in the same tick, before any connection is served.
   const card = buildAgentCard({

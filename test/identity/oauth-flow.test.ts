@@ -8,6 +8,7 @@ import { builtMonitor, launchChromium } from '../e2e/support';
 import { tempDir } from '../support/temp-dir';
 import { startTestHost } from '../support/host';
 import { freePort } from '../support/free-port';
+import { waitFor } from '../support/wait';
 import { authorizeInChromium, redirectCatcher, type RedirectCatcher } from './support';
 
 const dataDir = tempDir('codetether-oauth-');
@@ -131,6 +132,9 @@ describe('the OAuth2 authorization server', () => {
     const { tokens } = await authorize('read');
     await host.stop();
     await start();
+    // This process's fetch may still hold a keep-alive socket to the stopped host; its first use
+    // fails with "other side closed" and drops it, as it would for any client across a restart.
+    await waitFor(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok);
     const config = await appConfig();
     const renewed = await client.refreshTokenGrant(config, tokens!.refresh_token!);
     expect(await api('/api/overview', renewed.access_token)).toBe(200);
