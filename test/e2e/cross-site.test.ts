@@ -94,6 +94,19 @@ describe('a page on another origin, in real Chromium', () => {
     expect(nullOrigin.status).toBe(403);
     const crossSiteNoOrigin = await fetch(`${env.base}/api/tokens`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' }, body: '{"name":"n","scopes":["read"]}' });
     expect(crossSiteNoOrigin.status).toBe(403);
+    // Routes whose effect the first test cannot see from the host's state (a consent needs a
+    // pending authorization): the refusal itself, before any handler runs.
+    for (const [method, path, body] of [
+      ['POST', '/api/oauth/consent/any', '{"approve":true}'],
+      ['POST', '/api/oauth/grants/any:revoke', '{}'],
+      ['POST', '/auth/oidc/session', '{}'],
+      ['POST', '/v1/ralph/runs', '{"codebase":"app","prd":{}}'],
+      ['POST', '/v1/ralph/runs/any/cancel', '{}'],
+      ['POST', '/v1/tasks/any:cancel', '{}'],
+    ]) {
+      const res = await fetch(`${env.base}${path}`, { method, headers: { origin: evilOrigin, 'content-type': 'application/json' }, body });
+      expect([path, res.status, (await res.json()).error.code]).toEqual([path, 403, 'forbidden_origin']);
+    }
     const plainText = await fetch(`${env.base}/api/tokens`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"name":"plain","scopes":["read"]}' });
     expect(plainText.status).toBe(415);
 
