@@ -23,7 +23,7 @@ const subcommands: Record<string, Subcommand> = { test };
 
 export const emailCommand: Command = {
   name: 'email',
-  summary: 'check the email settings: email test sends a test mail and says what failed',
+  summary: 'Check the email settings: email test sends a test mail and says what failed',
   usage: `Usage: codetether email test [--to ADDRESS] [options]
 
   test    resolve the SMTP server, connect, log in and send a test mail to the recipients (or --to),

@@ -205,7 +205,7 @@ const subcommands = {
 
 export const ralphCommand: Command = {
   name: 'ralph',
-  summary: 'implement a PRD story by story with a coding agent: run | list | status | logs | cancel | prd',
+  summary: 'Implement a PRD story by story with a coding agent: run | list | status | logs | cancel | prd',
   usage: `codetether ralph <subcommand> [options]
 
   run PRD.json --codebase NAME [--agent A] [--parallel N] [--max-iterations N] [--continue] [--detach]
